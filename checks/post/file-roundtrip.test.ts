@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck } from '../../core/testing.js';
+import { collectError, journey, SHA } from '../../test/fixtures/post-upgrade.js';
+import check from './file-roundtrip.js';
+
+describe('file-roundtrip', () => {
+  it('passes when the file comes back intact everywhere and is deleted', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey() } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['bytes'], 65536);
+    assert.equal(r.measured?.['downloads'], 3);
+  });
+
+  it('fails on a corrupted download and shows both hashes', async () => {
+    const bad = 'f'.repeat(64);
+    const r = await runCheck(check, { data: { smokeJourney: journey({
+      failStep: { name: 'file.download', step: { error: { code: 'MISMATCH', status: 200, message: 'download failed through front-door' } } },
+      fileDownloads: [{ via: 'front-door', ok: false, sha256: bad, size: 65536, error: { code: 'MISMATCH', status: 200, message: 'differs' } }],
+    }) } });
+    assert.equal(r.status, 'fail');
+    const f = r.findings.find((x) => /front door is not the one uploaded/.test(x.message));
+    assert.equal(f?.expected, `65536 bytes, SHA-256 ${SHA}`);
+    assert.equal(f?.actual, `65536 bytes, SHA-256 ${bad}`);
+  });
+
+  it('fails when uploads are disabled', async () => {
+    const j = journey({ failStep: { name: 'file.upload', step: { error: { code: 'HTTP_501', status: 501, id: 'api.file.attachments.disabled.app_error', message: 'File attachments have been disabled on this server.' } } } });
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => (['file.attach', 'file.download', 'file.delete'].includes(s.name) ? { name: s.name, ok: false, skipped: 'file.upload failed' } : s)), fileDownloads: [] } } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.actual ?? '', /HTTP 501/);
+    assert.match(r.findings[0]?.remediation ?? '', /EnableFileAttachments/);
+  });
+
+  it('fails and names a leftover file', async () => {
+    const left = { kind: 'file' as const, id: 'f'.repeat(26), part: 'file' as const, deleted: false, error: { code: 'NOT_DELETED', message: 'its post could not be deleted' } };
+    const r = await runCheck(check, { data: { smokeJourney: journey({ leftovers: [left] }) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.subject?.kind, 'File');
+    assert.equal(r.findings[0]?.subject?.name, left.id);
+  });
+
+  it('fails when HA but not downloaded through a pod', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({ fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }] }) } });
+    assert.equal(r.status, 'fail');
+  });
+
+  it('errors without a journey', async () => {
+    assert.equal((await runCheck(check, { data: { smokeJourney: collectError('smokeJourney') } })).status, 'error');
+  });
+});

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck } from '../../core/testing.js';
+import { collectError, journey } from '../../test/fixtures/post-upgrade.js';
+import check from './login.js';
+
+describe('login', () => {
+  it('passes when login and users/me succeed', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey() } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['loginMs'], 20);
+    assert.match(r.summary ?? '', /mmgate-smoke logged in \(password\)/);
+  });
+
+  it('fails on refused credentials with the server error', async () => {
+    const j = journey({ failStep: { name: 'login', step: { latencyMs: 8, error: { code: 'HTTP_401', status: 401, id: 'api.user.login.invalid_credentials_email_username', message: 'Enter a valid email or username and/or password.' } } } });
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => (s.name === 'me' ? { name: 'me', ok: false, skipped: 'login failed' } : s)) } } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /password login of the smoke user .* failed/);
+    assert.equal(r.findings[0]?.actual, 'HTTP 401 (api.user.login.invalid_credentials_email_username): Enter a valid email or username and/or password.');
+    assert.match(r.findings[1]?.message ?? '', /was not tried: login failed/);
+  });
+
+  it('fails when the session belongs to someone else', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({ failStep: { name: 'me', step: { error: { code: 'WRONG_USER', status: 200, message: 'the session belongs to admin, not mmgate-smoke' } } } }) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.actual ?? '', /belongs to admin/);
+  });
+
+  it('fails when a step is missing from the journey', async () => {
+    const j = journey();
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.filter((s) => s.name !== 'me') } } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.actual, 'the step was not run');
+  });
+
+  it('errors when the journey did not run', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: collectError('smokeJourney', 'no smoke user: set mattermost.smoke') } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /mattermost\.smoke/);
+  });
+});

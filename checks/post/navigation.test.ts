@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck } from '../../core/testing.js';
+import { collectError, journey } from '../../test/fixtures/post-upgrade.js';
+import check from './navigation.js';
+
+describe('navigation', () => {
+  it('passes when teams and channels are listed and found', async () => {
+    const j = journey();
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => (s.name === 'teams' ? { ...s, detail: { count: 2 } } : s)) } } });
+    assert.equal(r.status, 'pass');
+    assert.match(r.summary ?? '', /found ops\/upgrade-smoke among 2 teams/);
+  });
+
+  it('fails when the smoke user is not a member of the team', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({ failStep: { name: 'team', step: { error: { code: 'NOT_MEMBER', status: 200, message: 'the smoke user mmgate-smoke is not a member of team ops' } } } }) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.actual ?? '', /not a member of team ops/);
+    assert.match(r.findings[0]?.remediation ?? '', /URL name/);
+  });
+
+  it('fails when the channel does not exist', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({ failStep: { name: 'channel', step: { error: { code: 'HTTP_404', status: 404, id: 'app.channel.get_by_name.missing.app_error', message: 'Channel does not exist.' } } } }) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /finding the smoke channel/);
+  });
+
+  it('fails when navigation was skipped after a failed login', async () => {
+    const j = journey();
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => (['teams', 'team', 'channels', 'channel'].includes(s.name) ? { name: s.name, ok: false, skipped: 'login failed' } : s)) } } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings.length, 4);
+  });
+
+  it('errors without a journey', async () => {
+    assert.equal((await runCheck(check, { data: { smokeJourney: collectError('smokeJourney') } })).status, 'error');
+  });
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { PluginStatusEntry } from '../../core/mattermost-types.js';
+import { runCheck } from '../../core/testing.js';
+import { collectError } from '../../test/fixtures/post-upgrade.js';
+import check from './plugin-health.js';
+
+const st = (plugin_id: string, cluster_id: string, state: number, o: Partial<PluginStatusEntry> = {}): PluginStatusEntry => ({ plugin_id, cluster_id, state, version: '1.2.0', ...o });
+const statuses = (...s: PluginStatusEntry[]) => ({ url: 'https://chat.example.com', statuses: s });
+const node = (id: string, hostname: string) => ({ id, hostname, version: '11.7.1', schema_version: '1', config_hash: 'a', ipaddress: '' });
+const CALLS = 'com.mattermost.calls';
+
+describe('plugin-health', () => {
+  it('passes when the expected plugin runs on every node', async () => {
+    const r = await runCheck(check, { data: { pluginStatuses: statuses(st(CALLS, 'n1', 2), st(CALLS, 'n2', 2)) }, options: { expect: [{ id: CALLS, minVersion: '1.0.0' }] } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['nodes'], 2);
+  });
+
+  it('passes with nothing expected and nothing failed (disabled plugins are fine)', async () => {
+    const r = await runCheck(check, { data: { pluginStatuses: statuses(st('com.example.off', '', 0)) } });
+    assert.equal(r.status, 'pass');
+  });
+
+  it('fails on a failed plugin with its error text, naming the node by hostname', async () => {
+    const r = await runCheck(check, {
+      data: { pluginStatuses: statuses(st(CALLS, 'n1', 2), st(CALLS, 'n2', 3, { error: 'plugin requires Mattermost 12.0.0' })), clusterStatus: { url: 'x', nodes: [node('n1', 'mm-a'), node('n2', 'mm-b')] } },
+      options: { expect: [{ id: CALLS }] },
+    });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /com\.mattermost\.calls 1\.2\.0 is failed to start \(state 3\) on mm-b: plugin requires Mattermost 12\.0\.0/);
+    assert.deepEqual(r.findings[0]?.evidence, ['plugin requires Mattermost 12.0.0']);
+    assert.equal(r.findings[0]?.actual, 'failed to start (state 3)');
+  });
+
+  it('fails when an expected plugin is missing on a node the cluster lists', async () => {
+    const r = await runCheck(check, {
+      data: { pluginStatuses: statuses(st(CALLS, 'n1', 2)), clusterStatus: { url: 'x', nodes: [node('n1', 'mm-a'), node('n2', 'mm-b')] } },
+      options: { expect: [{ id: CALLS }] },
+    });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /not installed on mm-b/);
+  });
+
+  it('fails when an expected plugin is not installed at all', async () => {
+    const r = await runCheck(check, { data: { pluginStatuses: statuses() }, options: { expect: [{ id: 'playbooks' }] } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /playbooks is not installed on the server/);
+  });
+
+  it('fails below minVersion', async () => {
+    const r = await runCheck(check, { data: { pluginStatuses: statuses(st(CALLS, '', 2, { version: '0.9.0' })) }, options: { expect: [{ id: CALLS, minVersion: '1.0.0' }] } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.expected, '≥ 1.0.0');
+    assert.equal(r.findings[0]?.actual, '0.9.0');
+  });
+
+  it('fails on any failed plugin (state 4), unless allowed', async () => {
+    const data = { pluginStatuses: statuses(st('com.example.x', '', 4, { error: 'crashed' })) };
+    assert.equal((await runCheck(check, { data })).status, 'fail');
+    assert.equal((await runCheck(check, { data, options: { allowFailed: ['com.example.x'] } })).status, 'pass');
+  });
+
+  it('fails an expected but disabled plugin', async () => {
+    const r = await runCheck(check, { data: { pluginStatuses: statuses(st(CALLS, '', 0)) }, options: { expect: [{ id: CALLS }] } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.remediation ?? '', /enable/);
+  });
+
+  it('errors without plugin statuses', async () => {
+    const r = await runCheck(check, { data: { pluginStatuses: collectError('pluginStatuses', 'no admin token to ask /api/v4/plugins/statuses: set mattermost.admin.token') } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /mattermost\.admin\.token/);
+  });
+
+  it('rejects a bad minVersion in the options', () => {
+    assert.throws(() => check.options.parse({ expect: [{ id: CALLS, minVersion: 'latest' }] }));
+  });
+});

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck } from '../../core/testing.js';
+import { collectError, pod } from '../../test/fixtures/post-upgrade.js';
+import check from './pod-restarts.js';
+
+const snapshot = (pods: unknown) => ({ meta: { schemaVersion: 1, phase: 'pre', collectedAt: '2026-11-20T11:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { pods } });
+
+describe('pod-restarts', () => {
+  it('passes when restarts did not grow since the baseline', async () => {
+    const r = await runCheck(check, { data: { pods: [pod('mm-a', { restarts: 2 })], baseline: snapshot([pod('mm-a', { restarts: 2 })]) } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['comparedWithBaseline'], 1);
+  });
+
+  it('fails when a container restarted since the baseline, with the last termination as evidence', async () => {
+    const r = await runCheck(check, { data: { pods: [pod('mm-a', { restarts: 3, lastTerminated: { reason: 'OOMKilled', exitCode: 137 } })], baseline: snapshot([pod('mm-a', { restarts: 1 })]) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /mattermost of pod mm-a restarted 2 times since the baseline/);
+    assert.equal(r.findings[0]?.expected, 'restartCount 1 (as in the baseline)');
+    assert.match(r.findings[0]?.evidence?.[0] ?? '', /OOMKilled, exit code 137/);
+  });
+
+  it('holds new pods to maxRestarts', async () => {
+    const data = { pods: [pod('mm-new', { restarts: 1 })], baseline: snapshot([pod('mm-old')]) };
+    const r = await runCheck(check, { data });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /new pod mm-new restarted 1 time/);
+    assert.equal((await runCheck(check, { data, options: { maxRestarts: 1 } })).status, 'pass');
+  });
+
+  it('without a baseline judges by maxRestarts and says so', async () => {
+    const r = await runCheck(check, { data: { pods: [pod('mm-a'), pod('mm-b')], baseline: null } });
+    assert.equal(r.status, 'pass');
+    assert.match(r.summary ?? '', /no baseline was given.*maxRestarts only/);
+    const f = await runCheck(check, { data: { pods: [pod('mm-a', { restarts: 1 })] } });
+    assert.equal(f.status, 'fail');
+  });
+
+  it('says so when the baseline has no pods', async () => {
+    const r = await runCheck(check, { data: { pods: [pod('mm-a')], baseline: snapshot(collectError('pods')) } });
+    assert.equal(r.status, 'pass');
+    assert.match(r.summary ?? '', /baseline snapshot holds no pods/);
+  });
+
+  it('covers the job server container', async () => {
+    const r = await runCheck(check, { data: { pods: [pod('mm-jobserver-x', { app: 'mattermost-jobserver', restarts: 4 })], baseline: null } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /mattermost-jobserver of pod mm-jobserver-x restarted 4 times/);
+  });
+
+  it('fails with no Mattermost pods', async () => {
+    assert.equal((await runCheck(check, { data: { pods: [], baseline: null } })).status, 'fail');
+  });
+
+  it('errors without pods', async () => {
+    assert.equal((await runCheck(check, { data: { pods: collectError('pods'), baseline: null } })).status, 'error');
+  });
+});

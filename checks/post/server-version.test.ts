@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck } from '../../core/testing.js';
+import { collectError, ping, pings } from '../../test/fixtures/post-upgrade.js';
+import check from './server-version.js';
+
+describe('server-version', () => {
+  it('passes when every pod reports the target', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a'), ping('mm-b')) } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['serversOnTarget'], 2);
+  });
+
+  it('takes the version from a tagged target image', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a')) }, target: { image: 'mattermost/mattermost-enterprise-edition:11.7.1' } });
+    assert.equal(r.status, 'pass');
+  });
+
+  it('prefers BuildNumber over a lagging CurrentVersion (mattermost#6523)', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { versionId: '11.7.0.11.7.1.0933127a78dcc2ef120cbb6d9fe59ec3.true' })) } });
+    assert.equal(r.status, 'pass');
+  });
+
+  it('fails a mixed cluster and names the lagging pod', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a'), ping('mm-b', { v: '11.6.2' }), ping('mm-c')) } });
+    assert.equal(r.status, 'fail');
+    const mixed = r.findings.find((f) => /mixed cluster/.test(f.message));
+    assert.ok(mixed);
+    assert.match(mixed.remediation ?? '', /lagging pods: mm-b/);
+    const lag = r.findings.find((f) => f.subject?.name === 'mm-b');
+    assert.equal(lag?.expected, '11.7.1');
+    assert.equal(lag?.actual, '11.6.2');
+    assert.match(lag?.evidence?.[0] ?? '', /X-Version-Id: 11\.6\.2/);
+  });
+
+  it('fails closed on a pod that cannot be asked', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a'), { pod: 'mm-b', namespace: 'mattermost', podReady: false, error: { code: 'PROXY_ERROR', status: 503, message: 'the API server could not reach pod mm-b' } }) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.subject?.name, 'mm-b');
+    assert.match(r.findings[0]?.message ?? '', /could not tell its version.*could not reach pod mm-b/);
+  });
+
+  it('names RBAC when the proxy is forbidden', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings({ pod: 'mm-a', namespace: 'mattermost', podReady: true, error: { code: 'FORBIDDEN', status: 403, message: 'forbidden' } }) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.remediation ?? '', /pods\/proxy/);
+  });
+
+  it('fails on an unreadable X-Version-Id', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { versionId: 'garbage' })) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /cannot be read/);
+  });
+
+  it('fails when there are no pods', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings() } });
+    assert.equal(r.status, 'fail');
+  });
+
+  it('errors without pings', async () => {
+    const r = await runCheck(check, { data: { serverPings: collectError('serverPings') } });
+    assert.equal(r.status, 'error');
+  });
+
+  it('errors on a digest-only target without a version', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a')) }, target: { image: 'mattermost/mattermost-enterprise-edition@sha256:abcd' } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /add target\.version/);
+  });
+});

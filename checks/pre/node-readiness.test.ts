@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck, type CheckCase } from '../../core/testing.js';
+import type { CheckResult } from '../../core/types.js';
+import { failed, node } from '../fixtures.js';
+import { nodeReadiness } from './node-readiness.js';
+
+type Options = { cordonedBlocks: boolean };
+const cases: { name: string; input: CheckCase<Options>; status: CheckResult['status']; then?: (r: CheckResult) => void }[] = [
+  {
+    name: 'three Ready nodes pass',
+    input: { data: { nodes: [node({ name: 'n1' }), node({ name: 'n2' }), node({ name: 'n3' })] } },
+    status: 'pass',
+    then: (r) => assert.deepEqual(r.measured, { nodesTotal: 3, nodesReady: 3, nodesCordoned: 0 }),
+  },
+  {
+    name: 'a NotReady node fails with its condition as evidence',
+    input: { data: { nodes: [node({ name: 'n1' }), node({ name: 'n2', ready: 'Unknown' })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings.length, 1);
+      const f = r.findings[0];
+      assert.equal(f?.message, 'Node n2 is not Ready');
+      assert.deepEqual(f?.subject, { kind: 'Node', name: 'n2' });
+      assert.equal(f?.expected, 'Ready=True');
+      assert.equal(f?.actual, 'Ready=Unknown');
+      assert.match(f?.evidence?.[0] ?? '', /Kubelet stopped posting node status/);
+      assert.equal(r.measured?.['nodesReady'], 1);
+    },
+  },
+  {
+    name: 'memory and disk pressure each fail',
+    input: { data: { nodes: [node({ name: 'n1', pressure: ['MemoryPressure', 'DiskPressure'] })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.deepEqual(r.findings.map((f) => f.actual), ['MemoryPressure=True', 'DiskPressure=True']);
+      assert.ok(r.findings.every((f) => f.remediation && f.subject?.name === 'n1'));
+    },
+  },
+  {
+    name: 'a cordoned node warns by default',
+    input: { data: { nodes: [node({ name: 'n1' }), node({ name: 'n2', unschedulable: true })] } },
+    status: 'warn',
+    then: (r) => {
+      assert.equal(r.findings[0]?.message, 'Node n2 is cordoned: it takes no new pods');
+      assert.equal(r.findings[0]?.actual, 'spec.unschedulable=true');
+      assert.match(r.findings[0]?.remediation ?? '', /kubectl uncordon n2/);
+    },
+  },
+  {
+    name: 'a cordoned node fails with cordonedBlocks',
+    input: { data: { nodes: [node({ name: 'n1' }), node({ name: 'n2', unschedulable: true })] }, options: { cordonedBlocks: true } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.subject?.name, 'n2'),
+  },
+  {
+    name: 'zero nodes fail: nothing to schedule on',
+    input: { data: { nodes: [] } },
+    status: 'fail',
+    then: (r) => {
+      assert.match(r.findings[0]?.message ?? '', /no nodes/);
+      assert.equal(r.findings[0]?.actual, '0 nodes');
+    },
+  },
+  {
+    name: 'a failed nodes collector is an error, never a pass',
+    input: { data: { nodes: failed('nodes') } },
+    status: 'error',
+    then: (r) => assert.match(r.error?.message ?? '', /nodes: .*403/),
+  },
+];
+
+describe('node-readiness', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = await runCheck(nodeReadiness, c.input);
+      assert.equal(r.status, c.status, JSON.stringify(r.findings));
+      c.then?.(r);
+    });
+  }
+});

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck, type CheckCase } from '../../core/testing.js';
+import type { CheckResult } from '../../core/types.js';
+import { failed, pod } from '../fixtures.js';
+import { podHealth } from './pod-health.js';
+
+type Options = { allNamespaces: boolean; maxRestarts: number; ignore: string[]; startupGrace: string };
+const app = (name: string, extra: Partial<Parameters<typeof pod>[0]> = {}) => pod({ name, nodeName: 'n1', ...extra });
+const healthy = [app('mm-7d9c6b5f4-abcde'), app('mm-7d9c6b5f4-fghij'), pod({ name: 'postgres-0', app: 'postgres', nodeName: 'n2', image: 'postgres:15' })];
+
+const cases: { name: string; input: CheckCase<Options>; status: CheckResult['status']; then?: (r: CheckResult) => void }[] = [
+  {
+    name: 'Running and Ready pods pass; Succeeded pods are ignored',
+    input: { data: { pods: [...healthy, pod({ name: 'backup-29001-x7k2p', app: 'backup', phase: 'Succeeded', nodeName: 'n1' })] } },
+    status: 'pass',
+    then: (r) => assert.deepEqual(r.measured, { podsJudged: 3, podsHealthy: 3, podsIgnored: 0, mattermostPods: 2 }),
+  },
+  {
+    name: 'CrashLoopBackOff fails with the waiting message and last termination as evidence',
+    input: { data: { pods: [healthy[0], app('mm-7d9c6b5f4-fghij', {
+      restarts: 3,
+      waiting: { reason: 'CrashLoopBackOff', message: 'back-off 2m40s restarting failed container=mattermost pod=mm-7d9c6b5f4-fghij' },
+      lastTerminated: { reason: 'Error', exitCode: 1 },
+    })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings.length, 1);
+      const f = r.findings[0];
+      assert.equal(f?.message, 'Pod mattermost/mm-7d9c6b5f4-fghij: container mattermost is in CrashLoopBackOff');
+      assert.deepEqual(f?.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-7d9c6b5f4-fghij' });
+      assert.equal(f?.actual, 'waiting: CrashLoopBackOff');
+      assert.deepEqual(f?.evidence, [
+        'mattermost: waiting CrashLoopBackOff: back-off 2m40s restarting failed container=mattermost pod=mm-7d9c6b5f4-fghij',
+        'mattermost: last terminated Error (exit code 1)',
+      ]);
+    },
+  },
+  {
+    name: 'ImagePullBackOff and CreateContainerConfigError fail, each with its own fix',
+    input: { data: { pods: [
+      app('mm-7d9c6b5f4-abcde', { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "mattermost/mattermost-enterprise-edition:11.7.9"' } }),
+      app('mm-7d9c6b5f4-fghij', { waiting: { reason: 'CreateContainerConfigError', message: 'secret "mm-db" not found' } }),
+    ] } },
+    status: 'fail',
+    then: (r) => {
+      assert.deepEqual(r.findings.map((f) => f.actual), ['waiting: ImagePullBackOff', 'waiting: CreateContainerConfigError']);
+      assert.match(r.findings[0]?.remediation ?? '', /imagePullSecrets/);
+      assert.match(r.findings[1]?.remediation ?? '', /Secret or ConfigMap/);
+    },
+  },
+  {
+    name: 'restarts over maxRestarts fail; at the threshold they pass',
+    input: { data: { pods: [app('mm-7d9c6b5f4-abcde', { restarts: 6, lastTerminated: { reason: 'OOMKilled', exitCode: 137 } }), app('mm-7d9c6b5f4-fghij', { restarts: 5 })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings.length, 1);
+      assert.equal(r.findings[0]?.expected, 'at most 5 restarts');
+      assert.equal(r.findings[0]?.actual, '6 restarts');
+      assert.deepEqual(r.findings[0]?.evidence, ['mattermost: last terminated OOMKilled (exit code 137)']);
+    },
+  },
+  {
+    name: 'a pod Pending past the startup grace fails; a young one only warns',
+    input: { data: { pods: [
+      ...healthy,
+      pod({ name: 'mm-7d9c6b5f4-old01', phase: 'Pending', createdAt: '2026-11-20T11:30:00Z' }),
+      pod({ name: 'mm-7d9c6b5f4-new01', phase: 'Pending', createdAt: '2026-11-20T11:58:00Z' }),
+    ] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings.length, 2);
+      assert.equal(r.findings[0]?.message, 'Pod mattermost/mm-7d9c6b5f4-old01 is Pending');
+      assert.equal(r.findings[0]?.actual, 'Pending, created 30 min ago');
+      assert.equal(r.findings[1]?.message, 'Pod mattermost/mm-7d9c6b5f4-new01 is Pending (still starting)');
+    },
+  },
+  {
+    name: 'a pod that is still starting does not hide an old Pending one after it',
+    input: { data: { pods: [
+      ...healthy,
+      pod({ name: 'mm-7d9c6b5f4-new01', phase: 'Pending', createdAt: '2026-11-20T11:58:00Z' }),
+      pod({ name: 'mm-7d9c6b5f4-old01', phase: 'Pending', createdAt: '2026-11-20T11:30:00Z' }),
+    ] } },
+    status: 'fail',
+    then: (r) => assert.deepEqual(r.findings.map((f) => f.subject?.name), ['mm-7d9c6b5f4-old01', 'mm-7d9c6b5f4-new01']),
+  },
+  {
+    name: 'a young not-Ready pod alone is a warning',
+    input: { data: { pods: [...healthy, app('mm-7d9c6b5f4-new02', { ready: false, createdAt: '2026-11-20T11:59:00Z' })] } },
+    status: 'warn',
+    then: (r) => assert.equal(r.findings[0]?.actual, 'Running, not Ready, created 1 min ago'),
+  },
+  {
+    name: 'ignored pods are not judged',
+    input: { data: { pods: [...healthy, pod({ name: 'loadtest-agent-1', app: 'loadtest', waiting: { reason: 'CrashLoopBackOff' }, nodeName: 'n1' })] }, options: { ignore: ['^loadtest-'] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['podsIgnored'], 1),
+  },
+  {
+    name: 'zero Mattermost pods fail: the installation is not running',
+    input: { data: { pods: [pod({ name: 'postgres-0', app: 'postgres', nodeName: 'n2' })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.match(r.findings[0]?.message ?? '', /No Mattermost pods of installation mm in namespace mattermost/);
+      assert.deepEqual(r.findings[0]?.subject, { kind: 'Mattermost', namespace: 'mattermost', name: 'mm' });
+      assert.equal(r.findings[0]?.actual, '0 pods');
+    },
+  },
+  {
+    name: 'allNamespaces judges other namespaces from clusterPods',
+    input: {
+      data: { pods: healthy, clusterPods: [...healthy, pod({ name: 'coredns-5d78c9869d-q8x2v', namespace: 'kube-system', app: 'kube-dns', nodeName: 'n1', waiting: { reason: 'CrashLoopBackOff' } })] },
+      options: { allNamespaces: true },
+    },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings.length, 1, 'installation pods are judged once, not twice');
+      assert.deepEqual(r.findings[0]?.subject, { kind: 'Pod', namespace: 'kube-system', name: 'coredns-5d78c9869d-q8x2v' });
+    },
+  },
+  {
+    name: 'allNamespaces with a failed clusterPods collector is an error (fail closed)',
+    input: { data: { pods: healthy, clusterPods: failed('clusterPods') }, options: { allNamespaces: true } },
+    status: 'error',
+    then: (r) => assert.match(r.error?.message ?? '', /allNamespaces is on .*403/),
+  },
+  {
+    name: 'allNamespaces without clusterPods in the snapshot is an error',
+    input: { data: { pods: healthy }, options: { allNamespaces: true } },
+    status: 'error',
+  },
+  {
+    name: 'a failed pods collector is an error',
+    input: { data: { pods: failed('pods') } },
+    status: 'error',
+    then: (r) => assert.equal(r.error?.code, 'COLLECTOR_FAILED'),
+  },
+];
+
+describe('pod-health', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = await runCheck(podHealth, c.input);
+      assert.equal(r.status, c.status, JSON.stringify(r.findings.length ? r.findings : r.error));
+      c.then?.(r);
+    });
+  }
+  it('rejects an invalid ignore pattern at config time', () => {
+    assert.throws(() => podHealth.options.parse({ ignore: ['(unclosed'] }), /valid regular expression/);
+  });
+});

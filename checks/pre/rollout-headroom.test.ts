@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NodeMetrics } from '../../core/kube-types.js';
+import { runCheck, type CheckCase } from '../../core/testing.js';
+import type { CheckResult } from '../../core/types.js';
+import { deployment, failed, mattermost, node, pod } from '../fixtures.js';
+import { rolloutHeadroom } from './rollout-headroom.js';
+
+type Options = { surgePods?: number; reserve: number };
+
+// Three 2-core / 8Gi workers; the two Mattermost pods (500m / 1Gi) sit on w1 and w2.
+const workers = ['w1', 'w2', 'w3'].map((name) => node({ name, cpu: '2', memory: '8Gi' }));
+const running = [pod({ name: 'mm-7d9c6b5f4-abcde', nodeName: 'w1' }), pod({ name: 'mm-7d9c6b5f4-fghij', nodeName: 'w2' })];
+/** A pod of another team that takes `cpu` and `memory` on a node. */
+const filler = (nodeName: string, cpu: string, memory: string) =>
+  pod({ name: `batch-${nodeName}`, namespace: 'analytics', app: 'batch', nodeName, requests: { cpu, memory } });
+const full = [...running, filler('w1', '1400m', '4Gi'), filler('w2', '1400m', '4Gi'), filler('w3', '1800m', '4Gi')];
+const metrics = (memory: Record<string, string>): NodeMetrics => ({ available: true, items: Object.entries(memory).map(([name, m]) => ({ name, cpu: '400m', memory: m })) });
+const base = { nodes: workers, clusterPods: running, installation: mattermost(), deployments: [deployment({})] };
+
+const cases: { name: string; input: CheckCase<Options>; status: CheckResult['status']; then?: (r: CheckResult) => void }[] = [
+  {
+    name: 'room for the surge pod passes and reports usage from metrics',
+    input: { data: { ...base, nodeMetrics: metrics({ w1: '3Gi', w2: '3Gi', w3: '2Gi' }) } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['surgePods'], 1);
+      assert.equal(r.measured?.['surgePodsFit'], 10, 'w1 and w2: 3 each by CPU; w3: 4');
+      assert.equal(r.measured?.['node.w3.freeCpuCores'], 2);
+      assert.equal(r.measured?.['node.w1.freeMemoryBytes'], 7 * 2 ** 30);
+      assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 38);
+      assert.equal(r.measured?.['node.w1.cpuUsagePercent'], 20);
+      assert.doesNotMatch(r.summary ?? '', /metrics\.k8s\.io/);
+    },
+  },
+  {
+    name: 'no room on any node fails with each node\'s free CPU and memory',
+    input: { data: { ...base, clusterPods: full } },
+    status: 'fail',
+    then: (r) => {
+      const f = r.findings[0];
+      assert.equal(f?.message, 'Room for 0 of the 1 extra pods the rollout starts at once (500m CPU, 1Gi memory each)');
+      assert.deepEqual(f?.subject, { kind: 'Deployment', namespace: 'mattermost', name: 'mm' });
+      assert.equal(f?.actual, 'room for 0 (3 eligible node(s))');
+      assert.deepEqual(f?.evidence, [
+        'w1: free 100m CPU, 3Gi memory, 108 pod slots',
+        'w2: free 100m CPU, 3Gi memory, 108 pod slots',
+        'w3: free 200m CPU, 4Gi memory, 109 pod slots',
+      ]);
+      assert.equal(r.measured?.['surgePodsFit'], 0);
+    },
+  },
+  {
+    name: 'memory is judged as well as CPU',
+    input: { data: { ...base, clusterPods: [...running, filler('w1', '100m', '7Gi'), filler('w2', '100m', '7Gi'), filler('w3', '100m', '7.5Gi')] } },
+    status: 'fail',
+    then: (r) => assert.match(r.findings[0]?.evidence?.[2] ?? '', /w3: free 1.9 cores CPU, 512Mi memory/),
+  },
+  {
+    name: 'Recreate fails: a zero-downtime rollout is impossible',
+    input: { data: { ...base, deployments: [deployment({ strategy: 'Recreate' })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.match(r.findings[0]?.message ?? '', /Recreate strategy.*zero-downtime rollout is impossible/);
+      assert.equal(r.findings[0]?.actual, 'strategy Recreate');
+      assert.match(r.findings[0]?.remediation ?? '', /deploymentStrategyType: RollingUpdate/);
+    },
+  },
+  {
+    name: 'without metrics.k8s.io the summary says it judged by requests only',
+    input: { data: { ...base, nodeMetrics: { available: false, reason: 'the server could not find the requested resource' } } },
+    status: 'pass',
+    then: (r) => assert.match(r.summary ?? '', /usage not served by metrics\.k8s\.io; judged by requests only/),
+  },
+  {
+    name: 'a node above 90% memory usage warns',
+    input: { data: { ...base, nodeMetrics: metrics({ w1: '7.5Gi', w2: '3Gi', w3: '2Gi' }) } },
+    status: 'warn',
+    then: (r) => {
+      assert.deepEqual(r.findings[0]?.subject, { kind: 'Node', name: 'w1' });
+      assert.equal(r.findings[0]?.actual, '7.5Gi of 8Gi');
+      assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 94);
+    },
+  },
+  {
+    name: 'cordoned, NotReady and untolerated tainted nodes give no room',
+    input: { data: { ...base, clusterPods: full, nodes: [
+      ...workers, node({ name: 'cp1', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }),
+      node({ name: 'w4', unschedulable: true }), node({ name: 'w5', ready: false }),
+    ] } },
+    status: 'fail',
+    then: (r) => assert.deepEqual(r.findings[0]?.evidence?.slice(3), [
+      'cp1: not eligible (taint node-role.kubernetes.io/control-plane:NoSchedule not tolerated)',
+      'w4: not eligible (cordoned)', 'w5: not eligible (not Ready)',
+    ]),
+  },
+  {
+    name: 'a tolerated taint leaves the node eligible',
+    input: { data: { ...base, clusterPods: full,
+      nodes: [...workers, node({ name: 'mm1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoSchedule' }] })],
+      deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mattermost', effect: 'NoSchedule' }] })] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['eligibleNodes'], 4),
+  },
+  {
+    name: 'maxSurge 50% of 4 replicas needs 2 pods, which fit on w3',
+    input: { data: { ...base, deployments: [deployment({ replicas: 4, maxSurge: '50%', requests: { cpu: '1', memory: '2Gi' } })],
+      clusterPods: [...running, filler('w1', '1200m', '1Gi'), filler('w2', '1200m', '1Gi')] } },
+    status: 'pass',
+    then: (r) => { assert.equal(r.measured?.['surgePods'], 2); assert.equal(r.measured?.['surgePodsFit'], 2); },
+  },
+  {
+    name: 'the surgePods option overrides the strategy',
+    input: { data: { ...base, clusterPods: [...running, filler('w1', '1000m', '1Gi'), filler('w2', '1000m', '1Gi'), filler('w3', '1500m', '1Gi')] }, options: { surgePods: 4 } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.actual, 'room for 3 (3 eligible node(s))'),
+  },
+  {
+    name: 'the reserve keeps a fraction of every node free',
+    input: { data: { ...base, clusterPods: [...running, filler('w1', '1200m', '1Gi'), filler('w2', '1200m', '1Gi'), filler('w3', '1200m', '1Gi')] }, options: { reserve: 0.25 } },
+    status: 'fail',
+    then: (r) => assert.match(r.findings[0]?.expected ?? '', /keeping 25% in reserve/),
+  },
+  {
+    name: 'without Deployment requests the CR\'s scheduling requests size the pod',
+    input: { data: { ...base, deployments: [deployment({ requests: null })], installation: mattermost({ requests: { cpu: '2500m', memory: '4Gi' } }) } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.measured?.['requestSource'], 'Mattermost spec.scheduling.resources.requests');
+      assert.match(r.findings[0]?.message ?? '', /2.5 cores CPU, 4Gi memory each/);
+    },
+  },
+  {
+    name: 'pods without requests count as 0 and the summary says so; an unsized Mattermost pod warns',
+    input: { data: { ...base, deployments: [deployment({ requests: null })], clusterPods: [...running, pod({ name: 'sidecar-x', app: 'x', nodeName: 'w3', requests: null })] } },
+    status: 'warn',
+    then: (r) => {
+      assert.match(r.summary ?? '', /1 pod\(s\) on eligible nodes declare no requests and count as 0/);
+      assert.match(r.findings[0]?.message ?? '', /declare no CPU or memory requests/);
+    },
+  },
+  {
+    name: 'a dedicated job server rolls too: its surge pod needs room as well',
+    input: { data: { ...base,
+      deployments: [deployment({}), deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: { cpu: '1', memory: '2Gi' } })],
+      clusterPods: [...running, filler('w1', '1000m', '1Gi'), filler('w2', '1400m', '1Gi'), filler('w3', '1400m', '1Gi')] } },
+    status: 'fail',
+    then: (r) => assert.match(r.findings[0]?.message ?? '', /Room for 1 of the 2 extra pods.*job server 1 cores CPU, 2Gi memory/),
+  },
+  {
+    name: 'a failed clusterPods collector is an error',
+    input: { data: { ...base, clusterPods: failed('clusterPods') } },
+    status: 'error',
+    then: (r) => assert.match(r.error?.message ?? '', /clusterPods/),
+  },
+  {
+    name: 'a missing deployments key is an error',
+    input: { data: { nodes: workers, clusterPods: running, installation: mattermost() } },
+    status: 'error',
+  },
+];
+
+describe('rollout-headroom', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = await runCheck(rolloutHeadroom, c.input);
+      assert.equal(r.status, c.status, JSON.stringify(r.findings.length ? r.findings : r.error ?? r.summary));
+      c.then?.(r);
+    });
+  }
+});

@@ -1,0 +1,35 @@
+/**
+ * `mmgate demo`: the whole night of an upgrade on the embedded lab — preflight, the operator's
+ * rolling upgrade, verify against the preflight baseline — with every report written.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startLab } from '../lab/index.js';
+import { runPhaseCommand } from './gate.js';
+
+export async function demoCommand(opts: { scenario: string; reportDir: string; color?: boolean }): Promise<number> {
+  const out = await mkdtemp(join(tmpdir(), 'mmgate-demo-'));
+  const reportDir = resolve(opts.reportDir);
+  const say = (s: string) => process.stdout.write(`\n== ${s}\n`);
+  const lab = await startLab(opts.scenario, out);
+  try {
+    say(`lab: scenario ${lab.scenario.name} — ${lab.scenario.description}`);
+    say(`preflight: may ${lab.installation} go to ${lab.scenario.target.version}?`);
+    const common = { config: lab.paths.config, reportDir, ...(opts.color === false ? { color: false } : {}) };
+    const pre = await runPhaseCommand('pre', common);
+    if (pre !== 0) {
+      say(`preflight did not promote (exit ${pre}): the upgrade is not started. Reports: ${reportDir}`);
+      return pre;
+    }
+    say(`upgrade: the operator rolls ${lab.installation} to ${lab.scenario.target.version} (maxSurge 1, maxUnavailable 0)`);
+    await lab.upgrade({ version: lab.scenario.target.version }, { stepMs: 150, onStep: (s) => process.stdout.write(`   ${s}\n`) });
+    say('verify: is every pod on the new version, and does Mattermost work?');
+    const post = await runPhaseCommand('post', { ...common, baseline: join(reportDir, 'preflight.snapshot.json') });
+    say(`${post === 0 ? 'done: promote' : `verify did not promote (exit ${post})`}. Reports: ${reportDir}`);
+    return post;
+  } finally {
+    await lab.close();
+    await rm(out, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * preflight, verify and evaluate: config + flags → registry → runner → reporters → exit code.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../core/config/load.js';
+import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
+import type { MmgateConfig } from '../core/config/schema.js';
+import { parseDuration } from '../core/duration.js';
+import { UsageError } from '../core/errors.js';
+import { loadRegistry, type Registry } from '../core/registry.js';
+import { runGate, type RunOutput } from '../core/runner.js';
+import { PHASE_COMMAND, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { createReporters, writeReports } from '../reporters/index.js';
+
+export interface GateFlags {
+  config?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  installation?: string;
+  targetVersion?: string;
+  reportDir?: string;
+  format?: string[];
+  only?: string[];
+  skip?: string[];
+  ignore?: string[];
+  strict?: boolean;
+  saveSnapshot?: string;
+  baseline?: string;
+  color?: boolean;
+}
+
+export interface PreparedRun {
+  readonly loaded: LoadedConfig;
+  readonly config: MmgateConfig;
+  readonly registry: Registry;
+  readonly checkOptions: Map<string, unknown>;
+  readonly scope: Scope;
+  readonly target: Target;
+}
+
+/** Loads and validates everything a run needs; every problem here is a UsageError (exit 2). */
+export async function prepareRun(flags: GateFlags): Promise<PreparedRun> {
+  const loaded = loadConfig(flags.config);
+  // Flags win over the file, as with kubectl.
+  const config: MmgateConfig = structuredClone(loaded.config);
+  if (flags.kubeconfig) config.kube.kubeconfig = resolve(flags.kubeconfig);
+  if (flags.context) config.kube.context = flags.context;
+  if (flags.namespace) config.kube.namespace = flags.namespace;
+  if (flags.installation) config.kube.installation = flags.installation;
+  if (flags.targetVersion) {
+    if (!/^v?\d+\.\d+\.\d+/.test(flags.targetVersion)) throw new UsageError(`--target-version ${flags.targetVersion}: not a version`, 'write it like 11.7.1');
+    config.target = { ...config.target, version: flags.targetVersion.replace(/^v/, '') };
+  }
+  if (flags.strict) config.extends = 'strict';
+  if (flags.reportDir) config.reports.dir = flags.reportDir;
+  if (flags.format?.length) {
+    const known = ['console', 'json', 'junit', 'markdown', 'prometheus'] as const;
+    for (const f of flags.format) if (!(known as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${known.join(', ')}`);
+    config.reports.formats = flags.format as MmgateConfig['reports']['formats'];
+  }
+  const registry = await loadRegistry(config.plugins, loaded.dir);
+  assertKnownIds('--only', flags.only ?? [], registry.checks);
+  assertKnownIds('--skip', flags.skip ?? [], registry.checks);
+  assertKnownIds('--ignore', flags.ignore ?? [], registry.checks);
+  const checkOptions = resolveCheckOptions(config, registry.checks, loaded.path ?? 'config');
+  const scope: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation };
+  const target: Target = { ...(config.target?.version ? { version: config.target.version } : {}), ...(config.target?.image ? { image: config.target.image } : {}) };
+  return { loaded, config, registry, checkOptions, scope, target };
+}
+
+/** SIGINT/SIGTERM stop the run cleanly: partial reports are still written, exit 3. */
+function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => ac.abort(new Error(`interrupted by ${sig}`));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { signal: ac.signal, dispose: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); } };
+}
+
+export async function runPhaseCommand(phase: Phase, flags: GateFlags): Promise<number> {
+  const prepared = await prepareRun(flags);
+  if (flags.baseline) await assertReadable(flags.baseline, '--baseline');
+  return executeRun(phase, prepared, flags);
+}
+
+export async function runEvaluateCommand(snapshotPath: string, flags: GateFlags): Promise<number> {
+  const prepared = await prepareRun(flags);
+  const snapshot = await readSnapshot(snapshotPath);
+  // The saved run's scope and target are what it was judged against: keep them.
+  return executeRun(snapshot.meta.phase, { ...prepared, scope: snapshot.meta.scope, target: { ...snapshot.meta.target, ...prepared.target } }, flags, snapshot);
+}
+
+async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapshot?: Snapshot): Promise<number> {
+  const { config, loaded } = p;
+  const name = PHASE_COMMAND[phase];
+  const color = flags.color !== false && !process.env['NO_COLOR'] && (Boolean(process.stdout.isTTY) || Boolean(process.env['FORCE_COLOR']));
+  const reporters = createReporters(config.reports.formats);
+  const { signal, dispose } = interruptSignal();
+  let out: RunOutput;
+  try {
+    out = await runGate({
+      phase,
+      checks: p.registry.checks,
+      collectors: p.registry.collectors,
+      config,
+      configDir: loaded.dir,
+      scope: p.scope,
+      target: p.target,
+      policy: { preset: config.extends, checks: config.checks, waivers: config.waivers, ignore: flags.ignore ?? [], today: new Date().toISOString().slice(0, 10) },
+      checkOptions: p.checkOptions,
+      ...(flags.only ? { only: flags.only } : {}),
+      ...(flags.skip ? { skip: flags.skip } : {}),
+      ...(snapshot ? { snapshot } : {}),
+      ...(flags.baseline ? { baselinePath: resolve(flags.baseline) } : {}),
+      redactor: loaded.redactor,
+      signal,
+      timeouts: { collectorMs: parseDuration(config.timeouts.collector), checkMs: parseDuration(config.timeouts.check), overallMs: parseDuration(config.timeouts.overall) },
+      onCollectorEnd: (r) => reporters.forEach((x) => x.onCollectorEnd?.(r)),
+      onCheckEnd: (r) => reporters.forEach((x) => x.onCheckEnd?.(r)),
+    });
+  } finally {
+    dispose();
+  }
+  const dir = resolve(config.reports.dir);
+  await mkdir(dir, { recursive: true });
+  const { failures } = await writeReports(out.report, reporters, {
+    dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env,
+    ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}),
+  });
+  // The snapshot is always kept beside the reports: verify takes preflight's as --baseline.
+  const snapshotJson = `${JSON.stringify(out.snapshot, null, 2)}\n`;
+  const snapshotFiles = [resolve(dir, `${name}.snapshot.json`), ...(flags.saveSnapshot ? [resolve(flags.saveSnapshot)] : [])];
+  for (const f of snapshot ? snapshotFiles.slice(1) : snapshotFiles) {
+    try {
+      await mkdir(dirname(f), { recursive: true });
+      await writeFile(f, snapshotJson);
+    } catch (err) {
+      failures.push({ reporter: 'snapshot', message: `cannot write ${f}: ${(err as Error).message}` });
+    }
+  }
+  for (const f of failures) process.stderr.write(`mmgate: report "${f.reporter}" failed: ${loaded.redactor.redact(f.message)}\n`);
+  // A gate must not lose its JUnit file silently: a failed reporter makes the run a harness failure.
+  return failures.length > 0 ? 3 : out.report.verdict.exitCode;
+}
+
+async function assertReadable(path: string, flag: string): Promise<void> {
+  try {
+    await readFile(path);
+  } catch {
+    throw new UsageError(`${flag} ${path}: cannot read the file`, 'give the preflight.snapshot.json that mmgate preflight wrote to its report dir');
+  }
+}
+
+export async function readSnapshot(path: string): Promise<Snapshot> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${path}: cannot read a snapshot (${(err as Error).message.split('\n')[0]})`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
+  }
+  const s = parsed as Partial<Snapshot>;
+  if (!s.meta || (s.meta.phase !== 'pre' && s.meta.phase !== 'post') || !s.data) {
+    throw new UsageError(`${path}: not an mmgate snapshot (no meta.phase or data)`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
+  }
+  return s as Snapshot;
+}

@@ -1,0 +1,117 @@
+/**
+ * The mmgate command line. The only place that reads argv/env and sets the exit code.
+ * Kept light on purpose: every command imports its implementation lazily, so `mmgate --help`
+ * never loads @kubernetes/client-node (~0.8 s) or the Mattermost client.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { HARNESS_VERSION } from '../core/version-info.js';
+
+const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** Flags every gate command shares (kubectl habits for the cluster ones). */
+function gateOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('-n, --namespace <ns>', 'namespace of the Mattermost installation')
+    .option('--installation <name>', 'name of the Mattermost custom resource')
+    .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
+    .option('--report-dir <dir>', 'where report files go (default ./mmgate-report)')
+    .option('--format <list>', 'report formats: console,json,junit,markdown,prometheus', list)
+    .option('--only <ids>', 'run only these checks', list)
+    .option('--skip <ids>', 'do not run these checks', list)
+    .option('--ignore <ids>', 'run these checks but never let them block (recorded in the report)', list)
+    .option('--strict', 'every check blocks (preset strict)')
+    .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)')
+    .option('--no-color', 'no ANSI colours in console output');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('mmgate')
+    .description('The go/no-go gate for upgrading Mattermost on Kubernetes.\n\nExit codes: 0 promote · 1 blocked · 2 usage or config error · 3 harness failure or interrupted')
+    .version(HARNESS_VERSION)
+    .showHelpAfterError('(run mmgate --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  gateOptions(program.command('preflight').description('pre-upgrade checks against the live cluster and server'))
+    .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('pre', opts); });
+
+  gateOptions(program.command('verify').description('post-upgrade checks and smoke journeys'))
+    .option('--baseline <file>', 'the preflight snapshot to compare with (restarts, row counts)')
+    .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('post', opts); });
+
+  program.command('evaluate <snapshot>')
+    .description('judge a saved snapshot offline (with this config and flags)')
+    .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
+    .option('--report-dir <dir>', 'where report files go')
+    .option('--format <list>', 'report formats', list)
+    .option('--only <ids>', 'judge only these checks', list)
+    .option('--skip <ids>', 'do not judge these checks', list)
+    .option('--ignore <ids>', 'never let these block', list)
+    .option('--strict', 'every check blocks')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (snapshot: string, opts) => { process.exitCode = await (await import('./gate.js')).runEvaluateCommand(snapshot, opts); });
+
+  program.command('checks')
+    .description('list the checks (built-in and from plugins)')
+    .option('-c, --config <file>', 'config file (its plugins are listed too)')
+    .addOption(new Option('--phase <phase>', 'only this phase').choices(['pre', 'post']))
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => { process.exitCode = await (await import('./info.js')).listChecks(opts); });
+
+  program.command('explain <id>')
+    .description("one check's meta, options and why it exists")
+    .option('-c, --config <file>', 'config file (for plugin checks)')
+    .action(async (id: string, opts) => { process.exitCode = await (await import('./info.js')).explainCheck(id, opts); });
+
+  const config = program.command('config').description('config file tools');
+  config.command('validate [file]')
+    .description('validate a config; print it resolved, with secrets masked')
+    .action(async (file: string | undefined) => { process.exitCode = await (await import('./info.js')).validateConfig(file); });
+  config.command('schema')
+    .description('print the JSON Schema of mmgate.yaml (for editors)')
+    .action(async () => { process.exitCode = await (await import('./info.js')).printSchema(); });
+
+  program.command('lab')
+    .description('start the simulated world (Kubernetes API + Mattermost) on 127.0.0.1 until SIGINT/SIGTERM')
+    .option('--scenario <name|path>', 'a built-in scenario name or a scenario folder', 'healthy')
+    .option('--out <dir>', 'where kubeconfig, mmgate.yaml, secrets/ and lab.json go', './mmgate-lab')
+    .option('--list', 'list the built-in scenarios')
+    .action(async (opts) => { process.exitCode = await (await import('./lab.js')).labCommand(opts); });
+
+  program.command('demo')
+    .description('the embedded default: lab + preflight + upgrade + verify, reports written')
+    .option('--scenario <name|path>', 'scenario to start from', 'healthy')
+    .option('--report-dir <dir>', 'where report files go', './mmgate-report')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (opts) => { process.exitCode = await (await import('./demo.js')).demoCommand(opts); });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+/** Usage and config errors: one message, the fix, exit 2, never a stack trace. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version are not errors; commander already printed the message otherwise.
+    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`mmgate: ${err.message}\n${err.hint ? `  fix: ${err.hint}\n` : ''}`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`mmgate: internal error: ${message}\n  this is a bug in mmgate; rerun with MMGATE_DEBUG=1 for details\n`);
+  if (process.env['MMGATE_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  return 3;
+}

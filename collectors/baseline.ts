@@ -1,0 +1,34 @@
+/**
+ * The baseline a post-upgrade run compares against: the snapshot preflight saved
+ * (`<report-dir>/preflight.snapshot.json`), given to verify with `--baseline PATH`.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Collector } from '../core/collector.js';
+import { CollectFailure } from '../core/collector.js';
+import type { Snapshot } from '../core/types.js';
+
+declare module '../core/types.js' {
+  interface SnapshotData {
+    /** The preflight snapshot given with --baseline, or null when none was given. */
+    baseline: Snapshot | null;
+  }
+}
+
+export const baselineCollector: Collector<'baseline'> = {
+  key: 'baseline',
+  source: 'the --baseline snapshot file',
+  async collect(env) {
+    if (!env.baselinePath) return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(env.baselinePath, 'utf8'));
+    } catch (err) {
+      throw new CollectFailure('CONFIG', `cannot read --baseline ${env.baselinePath}: ${(err as Error).message.split('\n')[0]}; give the preflight.snapshot.json that preflight wrote`);
+    }
+    const s = parsed as Partial<Snapshot>;
+    if (!s.meta || !s.data || typeof s.data !== 'object') {
+      throw new CollectFailure('CONFIG', `--baseline ${env.baselinePath} is not an mmgate snapshot (no meta/data); give the preflight.snapshot.json that preflight wrote`);
+    }
+    return s as Snapshot;
+  },
+};

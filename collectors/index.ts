@@ -1,0 +1,15 @@
+/** Every built-in collector, by snapshot key. Light to import: clients load inside collect(). */
+import type { Collector } from '../core/collector.js';
+import { backupCollectors } from './backups/index.js';
+import { baselineCollector } from './baseline.js';
+import { driftCollectors } from './drift/index.js';
+import { kubeCollectors } from './kube/collectors.js';
+import { mattermostCollectors } from './mattermost/index.js';
+
+export const builtinCollectors: readonly Collector[] = [
+  baselineCollector,
+  ...backupCollectors,
+  ...driftCollectors,
+  ...kubeCollectors,
+  ...mattermostCollectors,
+] as readonly Collector[];

@@ -1,0 +1,154 @@
+/**
+ * Kubernetes collectors: one paginated LIST (or GET) per resource kind, shared by every check.
+ * All requests are reads (RBAC in docs/rbac.yaml).
+ */
+import { gunzipSync } from 'node:zlib';
+import type { Collector } from '../../core/collector.js';
+import { CollectFailure } from '../../core/collector.js';
+import type {
+  HelmRelease, KubeDeployment, KubeJob, KubeNode, KubeObject, KubePod, KubeReplicaSet, MattermostCR, NodeMetrics,
+} from '../../core/kube-types.js';
+import { kubeClient } from './client.js';
+
+declare module '../../core/types.js' {
+  interface SnapshotData {
+    /** Every node of the cluster. */
+    nodes: KubeNode[];
+    /** Every pod in the installation's namespace. */
+    pods: KubePod[];
+    /** Every non-terminated pod of the cluster (requests per node, pod health across namespaces). */
+    clusterPods: KubePod[];
+    deployments: KubeDeployment[];
+    replicaSets: KubeReplicaSet[];
+    jobs: KubeJob[];
+    /** The Mattermost custom resource, or null when it does not exist (a fact, not a failure to look). */
+    installation: MattermostCR | null;
+    /** The operator's Deployment, or null when it does not exist. */
+    operatorDeployment: KubeDeployment | null;
+    nodeMetrics: NodeMetrics;
+    /** Helm release revisions of kube.helm.release, newest first; null when no release is configured. */
+    helmReleases: HelmRelease[] | null;
+  }
+}
+
+const ns = (n: string) => `/api/v1/namespaces/${encodeURIComponent(n)}`;
+const appsNs = (n: string) => `/apis/apps/v1/namespaces/${encodeURIComponent(n)}`;
+
+export const nodesCollector: Collector<'nodes'> = {
+  key: 'nodes', source: 'Kubernetes API: list nodes', retries: 2,
+  async collect(env) { return (await kubeClient(env)).list<KubeNode>('/api/v1/nodes'); },
+};
+
+export const podsCollector: Collector<'pods'> = {
+  key: 'pods', source: 'Kubernetes API: list pods in the installation namespace', retries: 2,
+  async collect(env) { return (await kubeClient(env)).list<KubePod>(`${ns(env.scope.namespace)}/pods`); },
+};
+
+export const clusterPodsCollector: Collector<'clusterPods'> = {
+  key: 'clusterPods', source: 'Kubernetes API: list pods in all namespaces', retries: 2,
+  async collect(env) {
+    // Finished pods hold no resources and are not unhealthy: leave them out server-side.
+    return (await kubeClient(env)).list<KubePod>('/api/v1/pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
+  },
+};
+
+export const deploymentsCollector: Collector<'deployments'> = {
+  key: 'deployments', source: 'Kubernetes API: list deployments', retries: 2,
+  async collect(env) { return (await kubeClient(env)).list<KubeDeployment>(`${appsNs(env.scope.namespace)}/deployments`); },
+};
+
+export const replicaSetsCollector: Collector<'replicaSets'> = {
+  key: 'replicaSets', source: 'Kubernetes API: list replicasets', retries: 2,
+  async collect(env) { return (await kubeClient(env)).list<KubeReplicaSet>(`${appsNs(env.scope.namespace)}/replicasets`); },
+};
+
+export const jobsCollector: Collector<'jobs'> = {
+  key: 'jobs', source: 'Kubernetes API: list jobs', retries: 2,
+  async collect(env) { return (await kubeClient(env)).list<KubeJob>(`/apis/batch/v1/namespaces/${encodeURIComponent(env.scope.namespace)}/jobs`); },
+};
+
+export const installationCollector: Collector<'installation'> = {
+  key: 'installation', source: 'Kubernetes API: get the Mattermost custom resource', retries: 2,
+  async collect(env) {
+    const path = `/apis/installation.mattermost.com/v1beta1/namespaces/${encodeURIComponent(env.scope.namespace)}/mattermosts/${encodeURIComponent(env.scope.installation)}`;
+    return (await (await kubeClient(env)).get<MattermostCR>(path)) ?? null;
+  },
+};
+
+export const operatorDeploymentCollector: Collector<'operatorDeployment'> = {
+  key: 'operatorDeployment', source: 'Kubernetes API: get the operator deployment', retries: 2,
+  async collect(env) {
+    const o = env.config.kube.operator;
+    return (await (await kubeClient(env)).get<KubeDeployment>(`${appsNs(o.namespace)}/deployments/${encodeURIComponent(o.deployment)}`)) ?? null;
+  },
+};
+
+export const nodeMetricsCollector: Collector<'nodeMetrics'> = {
+  key: 'nodeMetrics', source: 'metrics.k8s.io: node usage', retries: 1,
+  async collect(env) {
+    const kube = await kubeClient(env);
+    try {
+      const items = await kube.list<{ metadata: { name: string }; usage: { cpu: string; memory: string } }>('/apis/metrics.k8s.io/v1beta1/nodes');
+      return { available: true, items: items.map((i) => ({ name: i.metadata.name, cpu: i.usage.cpu, memory: i.usage.memory })) };
+    } catch (err) {
+      // No metrics server is a legitimate state (the check then says it judged by requests only);
+      // an unreachable API server is not, and fails the collector.
+      if (err instanceof CollectFailure && (err.code === 'NOT_FOUND' || err.code === 'SERVER_ERROR' || err.code === 'FORBIDDEN')) {
+        return { available: false, reason: err.message };
+      }
+      throw err;
+    }
+  },
+};
+
+interface HelmSecret extends KubeObject { data?: { release?: string } }
+
+export const helmReleasesCollector: Collector<'helmReleases'> = {
+  key: 'helmReleases', source: 'Kubernetes API: Helm release secrets', retries: 2,
+  async collect(env) {
+    const helm = env.config.kube.helm;
+    if (!helm) return null;
+    const namespace = helm.namespace ?? env.scope.namespace;
+    const secrets = await (await kubeClient(env)).list<HelmSecret>(`${ns(namespace)}/secrets`, { labelSelector: `owner=helm,name=${helm.release}` });
+    return secrets.map((s) => decodeHelmRelease(s, namespace)).sort((a, b) => b.revision - a.revision);
+  },
+};
+
+/**
+ * Helm 3 stores a release as base64(gzip(JSON)) in the Secret's `release` key, which the API
+ * returns base64-encoded once more (helm storage/driver/secrets.go). Values are dropped here: they
+ * may hold secrets, and the drift collector reads them on its own terms.
+ */
+export function decodeHelmRelease(secret: HelmSecret, namespace: string): HelmRelease {
+  const labels = secret.metadata.labels ?? {};
+  const fallback: HelmRelease = {
+    name: labels['name'] ?? secret.metadata.name, namespace, revision: Number(labels['version'] ?? 0),
+    status: labels['status'] ?? 'unknown', chart: 'unknown', chartVersion: 'unknown',
+    ...(labels['modifiedAt'] ? { modifiedAt: new Date(Number(labels['modifiedAt']) * 1000).toISOString() } : {}),
+  };
+  const raw = secret.data?.release;
+  if (!raw) return fallback;
+  try {
+    let bytes: Buffer = Buffer.from(Buffer.from(raw, 'base64').toString('utf8'), 'base64');
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    const rel = JSON.parse(bytes.toString('utf8')) as { name?: string; version?: number; info?: { status?: string; last_deployed?: string }; chart?: { metadata?: { name?: string; version?: string; appVersion?: string } } };
+    return {
+      ...fallback,
+      name: rel.name ?? fallback.name,
+      revision: rel.version ?? fallback.revision,
+      status: rel.info?.status ?? fallback.status,
+      chart: rel.chart?.metadata?.name ?? 'unknown',
+      chartVersion: rel.chart?.metadata?.version ?? 'unknown',
+      ...(rel.chart?.metadata?.appVersion ? { appVersion: rel.chart.metadata.appVersion } : {}),
+      ...(rel.info?.last_deployed ? { modifiedAt: rel.info.last_deployed } : {}),
+    };
+  } catch {
+    // Labels still carry name, revision and status: enough for the check; the chart stays unknown.
+    return fallback;
+  }
+}
+
+export const kubeCollectors = [
+  nodesCollector, podsCollector, clusterPodsCollector, deploymentsCollector, replicaSetsCollector, jobsCollector,
+  installationCollector, operatorDeploymentCollector, nodeMetricsCollector, helmReleasesCollector,
+] as const;

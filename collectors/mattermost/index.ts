@@ -1,0 +1,9 @@
+/** The Mattermost collectors: per-pod pings, admin questions at the front door, the smoke journey, pod logs. */
+import { clusterStatusCollector, pluginStatusesCollector } from './admin.js';
+import { podLogsCollector } from './pod-logs.js';
+import { serverPingsCollector } from './server-pings.js';
+import { smokeJourneyCollector } from './smoke.js';
+
+export const mattermostCollectors = [
+  serverPingsCollector, clusterStatusCollector, pluginStatusesCollector, smokeJourneyCollector, podLogsCollector,
+] as const;

@@ -1,0 +1,87 @@
+/**
+ * The `mmgate.yaml` schema. Objects are strict: a misspelt key is an error that names it, never
+ * silently ignored (a gate that ignores `chekcs:` would gate nothing). Descriptions feed the
+ * generated JSON Schema (docs/mmgate.schema.json) and the config reference.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN } from '../duration.js';
+import { backupsSection, databaseSection, driftSection, sitesSection } from './site-sections.js';
+
+export const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30s, 15m, 24h or 7d');
+const version = z.string().regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a version such as 11.7.1');
+export const level = z.enum(['off', 'warn', 'error']);
+const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as https://chat.example.com');
+
+const smokeAccount = z.strictObject({
+  username: z.string().min(1).describe('The smoke user that logs in, posts and uploads.'),
+  password: z.string().min(1).optional().describe('Its password: use ${env:NAME} or ${file:PATH}.'),
+  token: z.string().min(1).optional().describe('Or a personal access token: use ${env:NAME} or ${file:PATH}.'),
+  team: z.string().min(1).describe('Team name (URL name) the journeys run in.'),
+  channel: z.string().min(1).default('town-square').describe('Channel name the smoke posts go to.'),
+}).refine((s) => s.password !== undefined || s.token !== undefined, { message: 'give password or token', path: ['password'] });
+
+export const configSchema = z.strictObject({
+  target: z.strictObject({
+    version: version.optional().describe('The Mattermost version the upgrade goes to.'),
+    image: z.string().min(1).optional().describe('Or the full image reference, tag or digest (repo@sha256:…).'),
+  }).optional().describe('Where the upgrade goes. Needed by upgrade-path and the post-upgrade version checks.'),
+  kube: z.strictObject({
+    kubeconfig: z.string().optional().describe('Path to a kubeconfig; default $KUBECONFIG, ~/.kube/config, then in-cluster.'),
+    context: z.string().optional().describe('kubeconfig context; default its current-context.'),
+    namespace: z.string().default('mattermost').describe('Namespace of the Mattermost installation.'),
+    installation: z.string().default('mattermost').describe('Name of the Mattermost custom resource (installation.mattermost.com/v1beta1).'),
+    allNamespaces: z.boolean().default(false).describe('pod-health looks at every namespace, not only the installation\'s.'),
+    operator: z.strictObject({
+      namespace: z.string().default('mattermost-operator'),
+      deployment: z.string().default('mattermost-operator'),
+    }).default({ namespace: 'mattermost-operator', deployment: 'mattermost-operator' }).describe('Where the Mattermost Operator runs.'),
+    helm: z.strictObject({
+      release: z.string().min(1).describe('Helm release name (when Mattermost or the operator is installed by Helm).'),
+      namespace: z.string().optional().describe('Namespace of the release secrets; default kube.namespace.'),
+    }).optional(),
+    requestTimeout: duration.default('15s').describe('Timeout of one Kubernetes API request.'),
+  }).default({ namespace: 'mattermost', installation: 'mattermost', allNamespaces: false, operator: { namespace: 'mattermost-operator', deployment: 'mattermost-operator' }, requestTimeout: '15s' }),
+  mattermost: z.strictObject({
+    url: httpUrl.optional().describe('Front door (Ingress/LB) URL; default the CR\'s status.endpoint.'),
+    admin: z.strictObject({ token: z.string().min(1).describe('Admin personal access token: ${env:NAME} or ${file:PATH}.') }).optional(),
+    smoke: smokeAccount.optional(),
+    incomingWebhook: z.strictObject({
+      id: z.string().min(1).describe('Id of an incoming webhook that posts into the smoke channel.'),
+    }).optional(),
+    podPort: z.number().int().positive().default(8065).describe('Mattermost API port inside the pod (pod proxy).'),
+    metricsPort: z.number().int().positive().default(8067),
+    requestTimeout: duration.default('15s'),
+    logWindow: duration.default('15m').describe('How far back verify reads the Mattermost pod logs (log-errors) when upgradeStartedAt is not given.'),
+    upgradeStartedAt: z.iso.datetime({ offset: true }).optional().describe('When the upgrade started (ISO 8601, e.g. 2026-11-20T11:45:00Z): verify reads pod logs from then on instead of logWindow.'),
+    webhookTimeout: duration.default('10s').describe('How long the incoming-webhook journey waits for its post to appear in the smoke channel.'),
+  }).optional(),
+  prometheus: z.strictObject({
+    url: httpUrl.describe('Prometheus HTTP API base URL.'),
+  }).optional(),
+  backups: backupsSection,
+  database: databaseSection,
+  sites: sitesSection,
+  drift: driftSection,
+  extends: z.enum(['recommended', 'strict']).default('recommended').describe('Policy preset: recommended (each check at its own level) or strict (every check blocks).'),
+  checks: z.record(z.string(), z.union([level, z.tuple([level]), z.tuple([level, z.record(z.string(), z.unknown())])]))
+    .default({}).describe('Per check: off | warn | error, or [level, {options}].'),
+  waivers: z.array(z.strictObject({
+    check: z.string().min(1),
+    reason: z.string().min(3).describe('Why, with a change or ticket reference.'),
+    expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').describe('Last day the waiver applies.'),
+  })).default([]).describe('A waived check that does not pass warns instead of blocking, until the waiver expires.'),
+  reports: z.strictObject({
+    dir: z.string().default('./mmgate-report'),
+    formats: z.array(z.enum(['console', 'json', 'junit', 'markdown', 'prometheus'])).default(['console', 'json', 'junit', 'markdown']),
+    pushgateway: httpUrl.optional().describe('Push the run\'s metrics to this Prometheus Pushgateway.'),
+  }).default({ dir: './mmgate-report', formats: ['console', 'json', 'junit', 'markdown'] }),
+  plugins: z.array(z.string().min(1)).default([]).describe('Modules (paths relative to this file) that export checks and collectors.'),
+  timeouts: z.strictObject({
+    collector: duration.default('60s').describe('Budget of one data source (with its retries).'),
+    check: duration.default('10s').describe('Budget of one check\'s evaluation.'),
+    overall: duration.default('15m').describe('Deadline of the whole run; past it the run stops, exit 3, partial report.'),
+  }).default({ collector: '60s', check: '10s', overall: '15m' }),
+});
+
+export type MmgateConfig = z.output<typeof configSchema>;
+export type MmgateConfigInput = z.input<typeof configSchema>;

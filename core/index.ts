@@ -1,0 +1,25 @@
+/**
+ * mmgate's public API, for plugin authors and programmatic use:
+ *   import { defineCheck, z } from 'mmgate';
+ * A plugin module lists checks (and collectors for new snapshot keys) and is named in mmgate.yaml
+ * under `plugins:`; its checks run exactly like the built-ins.
+ */
+export { z } from 'zod';
+export { defineCheck } from './check.js';
+export { CollectFailure } from './collector.js';
+export type { Collector, CollectEnv } from './collector.js';
+export { isCollectError, present } from './types.js';
+export type {
+  Check, CheckContext, CheckInput, CheckMeta, CheckResult, CollectError, Finding, Level, Measurements, Outcome, Phase,
+  ResultStatus, RunReport, Scope, Snapshot, SnapshotData, SnapshotKey, Target, Verdict,
+} from './types.js';
+export type * from './kube-types.js';
+export { runGate } from './runner.js';
+export type { RunOptions, RunOutput } from './runner.js';
+export { decide } from './policy.js';
+export { loadConfig, parseConfig } from './config/load.js';
+export type { MmgateConfig } from './config/schema.js';
+export { runCheck, TEST_NOW, TEST_SCOPE } from './testing.js';
+export { parseVersion, compareVersions, parseVersionId, parseImage, imageVersion } from './version.js';
+export { parseQuantity } from './quantity.js';
+export { parseDuration } from './duration.js';

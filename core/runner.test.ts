@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { defineCheck } from './check.js';
+import { CollectFailure, type Collector } from './collector.js';
+import { configSchema } from './config/schema.js';
+import { runGate, type RunOptions } from './runner.js';
+import { Redactor } from './secrets.js';
+import type { Check, Outcome } from './types.js';
+
+// Test-only snapshot keys, declared like a plugin would.
+declare module './types.js' {
+  interface SnapshotData { 'test.a': number; 'test.b': number }
+}
+
+const mkCheck = (id: string, evaluate: (n: number) => Outcome, opts: { requires?: ('test.a' | 'test.b')[]; recommended?: 'off' | 'warn' | 'error'; phase?: 'pre' | 'post' } = {}) =>
+  defineCheck({
+    meta: { id, phase: opts.phase ?? 'pre', title: `${id} ok`, failureTitle: `${id} bad`, description: 'test', requires: opts.requires ?? ['test.a'], recommended: opts.recommended ?? 'error' },
+    options: z.strictObject({ limit: z.number().default(10) }),
+    evaluate: (input) => evaluate((input as unknown as Record<string, number>)['test.a'] ?? (input as unknown as Record<string, number>)['test.b'] ?? 0),
+  }) as unknown as Check;
+
+const collector = (key: 'test.a' | 'test.b', collect: Collector['collect'], retries = 0): Collector => ({ key, source: `source ${key}`, retries, collect } as Collector);
+
+const fail: Outcome = { status: 'fail', findings: [{ message: 'bad', expected: '≤ 10', actual: '11' }] };
+
+function options(checks: Check[], collectors: Collector[], over: Partial<RunOptions> = {}): RunOptions {
+  return {
+    phase: 'pre', checks, collectors: new Map(collectors.map((c) => [c.key, c])), config: configSchema.parse({}), configDir: '.',
+    scope: { namespace: 'mattermost', installation: 'mm' }, target: { version: '11.7.1' },
+    policy: { preset: 'recommended', checks: {}, waivers: [], ignore: [], today: '2026-11-20' },
+    checkOptions: new Map(), timeouts: { collectorMs: 2_000, checkMs: 2_000, overallMs: 10_000 },
+    ...over,
+  };
+}
+
+describe('runner', () => {
+  it('promotes when every check passes, and collects each key once for many checks', async () => {
+    let calls = 0;
+    const c = collector('test.a', async () => { calls++; return 5; });
+    const { report, snapshot } = await runGate(options([mkCheck('one', () => ({ status: 'pass' })), mkCheck('two', () => ({ status: 'pass' }))], [c]));
+    assert.equal(report.verdict.exitCode, 0);
+    assert.equal(report.verdict.promote, true);
+    assert.equal(calls, 1);
+    assert.equal(snapshot.data['test.a'], 5);
+    assert.equal(report.schemaVersion, 1);
+  });
+
+  it('a failed collector makes every check that needs it an error that blocks, and says why', async () => {
+    const c = collector('test.a', async () => { throw new CollectFailure('UNREACHABLE', 'cannot reach https://api.example:6443'); });
+    const { report } = await runGate(options([mkCheck('needs-a', () => ({ status: 'pass' }))], [c]));
+    const r = report.results[0]!;
+    assert.equal(r.status, 'error');
+    assert.equal(r.blocking, true);
+    assert.match(r.error!.message, /cannot reach https:\/\/api\.example:6443/);
+    assert.equal(report.verdict.exitCode, 1);
+    assert.deepEqual(report.verdict.blocking, ['needs-a']);
+    assert.equal(report.collectors[0]!.ok, false);
+  });
+
+  it('a check that throws is an error, not a failure and never a pass', async () => {
+    const c = collector('test.a', async () => 1);
+    const { report } = await runGate(options([mkCheck('boom', () => { throw new Error('undefined is not a function'); })], [c]));
+    assert.equal(report.results[0]!.status, 'error');
+    assert.equal(report.results[0]!.error!.code, 'CHECK_THREW');
+    assert.equal(report.verdict.promote, false);
+  });
+
+  it('a malformed outcome is an error (not-applicable needs a reason)', async () => {
+    const c = collector('test.a', async () => 1);
+    const { report } = await runGate(options([mkCheck('na', () => ({ status: 'not-applicable', reason: '' }))], [c]));
+    assert.equal(report.results[0]!.status, 'error');
+    assert.equal(report.results[0]!.error!.code, 'BAD_OUTCOME');
+  });
+
+  it('zero evaluated checks block', async () => {
+    const { report } = await runGate(options([mkCheck('off-one', () => ({ status: 'pass' }), { recommended: 'off' })], []));
+    assert.equal(report.results[0]!.status, 'skipped');
+    assert.equal(report.verdict.exitCode, 1);
+    assert.match(report.verdict.headline, /no check was evaluated/);
+  });
+
+  it('only not-applicable results also block: nothing was shown to be safe', async () => {
+    const c = collector('test.a', async () => 1);
+    const { report } = await runGate(options([mkCheck('na', () => ({ status: 'not-applicable', reason: 'no blue/green configured' }))], [c]));
+    assert.equal(report.verdict.exitCode, 1);
+  });
+
+  it('a collector past its timeout becomes TIMEOUT and blocks', async () => {
+    const c = collector('test.a', () => new Promise(() => undefined));
+    const { report } = await runGate(options([mkCheck('slow', () => ({ status: 'pass' }))], [c], { timeouts: { collectorMs: 50, checkMs: 1_000, overallMs: 5_000 } }));
+    assert.equal(report.results[0]!.status, 'error');
+    assert.match(report.results[0]!.error!.message, /TIMEOUT|did not finish/);
+    assert.equal(report.collectors[0]!.error!.code, 'TIMEOUT');
+  });
+
+  it('the overall deadline stops the run: partial, exit 3', async () => {
+    const c = collector('test.a', () => new Promise(() => undefined));
+    const { report } = await runGate(options([mkCheck('slow', () => ({ status: 'pass' }))], [c], { timeouts: { collectorMs: 5_000, checkMs: 1_000, overallMs: 60 } }));
+    assert.equal(report.partial, true);
+    assert.equal(report.verdict.exitCode, 3);
+    assert.ok(report.notes.some((n) => /overall deadline/.test(n)));
+  });
+
+  it('an interrupt stops the run: partial, exit 3', async () => {
+    const ac = new AbortController();
+    const c = collector('test.a', () => new Promise(() => undefined));
+    setTimeout(() => ac.abort(new Error('interrupted by SIGINT')), 30);
+    const { report } = await runGate(options([mkCheck('slow', () => ({ status: 'pass' }))], [c], { signal: ac.signal }));
+    assert.equal(report.verdict.exitCode, 3);
+    assert.ok(report.notes.some((n) => /interrupted/.test(n)));
+  });
+
+  it('retries transient collector failures and marks the pass flaky', async () => {
+    let n = 0;
+    const c = collector('test.a', async () => { if (++n < 2) throw new CollectFailure('SERVER_ERROR', '503', true); return 1; }, 2);
+    const { report } = await runGate(options([mkCheck('retry', () => ({ status: 'pass' }))], [c]));
+    assert.equal(report.results[0]!.status, 'pass');
+    assert.equal(report.results[0]!.flaky, true);
+    assert.equal(report.collectors[0]!.attempts, 2);
+  });
+
+  it('does not retry a permanent failure', async () => {
+    let n = 0;
+    const c = collector('test.a', async () => { n++; throw new CollectFailure('FORBIDDEN', 'forbidden', false); }, 3);
+    await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c]));
+    assert.equal(n, 1);
+  });
+
+  it('a collector can use another one through need(), and a failed dependency fails it', async () => {
+    const a = collector('test.a', async () => { throw new CollectFailure('UNREACHABLE', 'a is down'); });
+    const b = collector('test.b', async (env) => (await env.need('test.a')) + 1);
+    const { report } = await runGate(options([mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [a, b]));
+    assert.equal(report.results[0]!.status, 'error');
+    assert.match(report.results[0]!.error!.message, /a is down/);
+  });
+
+  it('a missing collector for a required key is an error naming the key', async () => {
+    const { report } = await runGate(options([mkCheck('orphan', () => ({ status: 'pass' }), { requires: ['test.b'] })], []));
+    assert.equal(report.results[0]!.status, 'error');
+    assert.match(report.results[0]!.error!.message, /test\.b/);
+  });
+
+  it('secrets in collector errors are masked in the report', async () => {
+    const redactor = new Redactor();
+    redactor.add('s3cr3t-token-value');
+    const c = collector('test.a', async () => { throw new CollectFailure('UNAUTHORIZED', 'token s3cr3t-token-value refused'); });
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c], { redactor }));
+    assert.doesNotMatch(JSON.stringify(report), /s3cr3t-token-value/);
+  });
+});
+
+describe('policy', () => {
+  const c = collector('test.a', async () => 11);
+  const failing = () => mkCheck('limit', () => fail);
+
+  it('warn level reports the failure without blocking', async () => {
+    const { report } = await runGate(options([failing()], [c], { policy: { preset: 'recommended', checks: { limit: 'warn' }, waivers: [], ignore: [], today: '2026-11-20' } }));
+    assert.equal(report.results[0]!.status, 'fail');
+    assert.equal(report.results[0]!.blocking, false);
+    assert.equal(report.verdict.exitCode, 0);
+    assert.deepEqual(report.verdict.warnings, ['limit']);
+  });
+
+  it('an active waiver demotes to warn and is shown; an expired one no longer applies and says so', async () => {
+    const active = await runGate(options([failing()], [c], { policy: { preset: 'recommended', checks: {}, waivers: [{ check: 'limit', reason: 'CHG-1', expires: '2026-11-20' }], ignore: [], today: '2026-11-20' } }));
+    assert.equal(active.report.verdict.exitCode, 0);
+    assert.equal(active.report.results[0]!.waiver?.reason, 'CHG-1');
+    const expired = await runGate(options([failing()], [c], { policy: { preset: 'recommended', checks: {}, waivers: [{ check: 'limit', reason: 'CHG-1', expires: '2026-11-19' }], ignore: [], today: '2026-11-20' } }));
+    assert.equal(expired.report.verdict.exitCode, 1);
+    assert.ok(expired.report.notes.some((n) => /expired on 2026-11-19/.test(n)));
+  });
+
+  it('--ignore demotes and records it', async () => {
+    const { report } = await runGate(options([failing()], [c], { policy: { preset: 'recommended', checks: {}, waivers: [], ignore: ['limit'], today: '2026-11-20' } }));
+    assert.equal(report.verdict.exitCode, 0);
+    assert.ok(report.notes.some((n) => /--ignore/.test(n)));
+  });
+
+  it('strict raises warn-recommended checks to error; off stays off only when explicit', async () => {
+    const soft = () => mkCheck('soft', () => fail, { recommended: 'warn' });
+    const rec = await runGate(options([soft()], [c]));
+    assert.equal(rec.report.verdict.exitCode, 0);
+    const strict = await runGate(options([soft()], [c], { policy: { preset: 'strict', checks: {}, waivers: [], ignore: [], today: '2026-11-20' } }));
+    assert.equal(strict.report.verdict.exitCode, 1);
+    const off = await runGate(options([soft(), mkCheck('other', () => ({ status: 'pass' }))], [c], { policy: { preset: 'strict', checks: { soft: 'off' }, waivers: [], ignore: [], today: '2026-11-20' } }));
+    assert.equal(off.report.results.find((r) => r.id === 'soft')!.status, 'skipped');
+    assert.equal(off.report.verdict.exitCode, 0);
+  });
+
+  it('a warn outcome never blocks, even at level error', async () => {
+    const { report } = await runGate(options([mkCheck('w', () => ({ status: 'warn', findings: [{ message: 'update job disabled' }] }))], [c]));
+    assert.equal(report.verdict.exitCode, 0);
+    assert.equal(report.results[0]!.status, 'warn');
+  });
+
+  it('evaluate mode judges a saved snapshot without collecting; a key it lacks is an error', async () => {
+    const snapshot = { meta: { schemaVersion: 1 as const, phase: 'pre' as const, collectedAt: '2026-11-20T00:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': 11 } };
+    const { report } = await runGate(options([failing(), mkCheck('b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [], { snapshot }));
+    assert.equal(report.results.find((r) => r.id === 'limit')!.status, 'fail');
+    assert.equal(report.results.find((r) => r.id === 'b')!.status, 'error');
+  });
+});

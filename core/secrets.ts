@@ -1,0 +1,54 @@
+/**
+ * Secret values never leave mmgate in clear: every string that goes to a report, a log line, an
+ * error or a snapshot passes through a Redactor that knows the secret values the run has seen
+ * (config `${env:…}` / `${file:…}` values, tokens it obtained, values it read from Secrets).
+ */
+export const MASK = '***';
+
+/** Field names whose values are secret wherever they appear (config, env lists, Helm values). */
+export const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential|dsn|datasource|connection[-_]?string|auth|cookie|salt|license)/i;
+
+export class Redactor {
+  private readonly values = new Set<string>();
+
+  /** Registers a secret value. Very short values are ignored: masking "1" everywhere would ruin reports. */
+  add(value: string | undefined): void {
+    if (!value) return;
+    const v = value.trim();
+    if (v.length >= 4) this.values.add(v);
+    // A DSN's password also appears on its own in driver errors: register it too.
+    const m = /:\/\/[^:/@]+:([^@/]+)@/.exec(v);
+    if (m?.[1] && m[1].length >= 4) this.values.add(decodeURIComponent(m[1]));
+  }
+
+  get size(): number { return this.values.size; }
+
+  /** Replaces every known secret value in a string. Longest first, so a value containing another is masked whole. */
+  redact(text: string): string {
+    if (this.values.size === 0) return text;
+    let out = text;
+    for (const v of [...this.values].sort((a, b) => b.length - a.length)) {
+      if (out.includes(v)) out = out.split(v).join(MASK);
+    }
+    return out;
+  }
+
+  /**
+   * Deep copy with every string redacted. With `maskSecretNames`, values under keys named like
+   * secrets (SECRET_NAME) are masked whatever they are: used for config and drift, where a secret
+   * may be one mmgate was never told about.
+   */
+  redactDeep<T>(value: T, opts: { maskSecretNames?: boolean } = {}): T {
+    const walk = (v: unknown, key?: string): unknown => {
+      if (typeof v === 'string') return opts.maskSecretNames && key !== undefined && SECRET_NAME.test(key) && v !== '' ? MASK : this.redact(v);
+      if (Array.isArray(v)) return v.map((x) => walk(x));
+      if (v && typeof v === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
+        return out;
+      }
+      return v;
+    };
+    return walk(value) as T;
+  }
+}

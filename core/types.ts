@@ -1,0 +1,199 @@
+/**
+ * The central types of mmgate. Data flows one way:
+ * config + flags → plan → collectors → Snapshot → checks (pure) → CheckResult → policy → Verdict → reporters.
+ */
+import type { ZodType } from 'zod';
+
+/** The phase a check belongs to: `pre` runs in `mmgate preflight`, `post` in `mmgate verify`. */
+export type Phase = 'pre' | 'post';
+export const PHASE_COMMAND = { pre: 'preflight', post: 'verify' } as const satisfies Record<Phase, string>;
+
+/** Severity a policy gives a check (ESLint style). */
+export type Level = 'off' | 'warn' | 'error';
+
+/**
+ * Every key a collector can fill. Collectors add their keys by declaration merging:
+ * `declare module '../core/types.js' { interface SnapshotData { nodes: KubeNode[] } }`.
+ * That keeps one file per collector and lets user plugins add keys of their own.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SnapshotData {}
+export type SnapshotKey = keyof SnapshotData & string;
+
+/** What a collector stores in place of its data when it could not look. Checks that need it become `error`. */
+export interface CollectError {
+  readonly $collectError: true;
+  /** Snapshot key of the collector that failed. */
+  readonly key: string;
+  /** Machine-readable cause: TIMEOUT, UNREACHABLE, FORBIDDEN, NOT_FOUND, BAD_RESPONSE, CONFIG, FAILED. */
+  readonly code: string;
+  /** One sentence that names the endpoint or resource and what to do. */
+  readonly message: string;
+}
+
+export function isCollectError(v: unknown): v is CollectError {
+  return typeof v === 'object' && v !== null && (v as { $collectError?: unknown }).$collectError === true;
+}
+
+export interface SnapshotMeta {
+  readonly schemaVersion: 1;
+  readonly phase: Phase;
+  readonly collectedAt: string;
+  readonly harnessVersion: string;
+  readonly target: Target;
+  readonly scope: Scope;
+  /** How long each collector took, and retries it needed. */
+  readonly collectors: Record<string, { durationMs: number; attempts: number }>;
+}
+
+/** A saved collection: each key holds data or a CollectError. Serialisable as JSON. */
+export interface Snapshot {
+  readonly meta: SnapshotMeta;
+  readonly data: { [K in SnapshotKey]?: SnapshotData[K] | CollectError };
+}
+
+/** The version (or image) the upgrade goes to. */
+export interface Target {
+  readonly version?: string;
+  readonly image?: string;
+}
+
+/** Where the installation lives. */
+export interface Scope {
+  readonly context?: string;
+  readonly namespace: string;
+  readonly installation: string;
+}
+
+/** One thing found wrong (or worth saying), kubeadm style: what, where, expected vs actual, how to fix. */
+export interface Finding {
+  readonly message: string;
+  readonly subject?: { readonly kind: string; readonly namespace?: string; readonly name: string };
+  readonly expected?: string;
+  readonly actual?: string;
+  readonly remediation?: string;
+  /** Short excerpts (log lines, response bodies) that show the problem. */
+  readonly evidence?: readonly string[];
+}
+
+/** Measured figures a check reports, pass or not (latencies, counts, versions). */
+export type Measurements = Readonly<Record<string, number | string | boolean>>;
+
+/** What a check's evaluate() returns. `error` and `skipped` are never returned by a check: the runner adds them. */
+export type Outcome =
+  | { readonly status: 'pass'; readonly summary?: string; readonly measured?: Measurements; readonly findings?: readonly Finding[] }
+  | { readonly status: 'warn' | 'fail'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[] }
+  | { readonly status: 'not-applicable'; readonly reason: string; readonly measured?: Measurements };
+
+export type ResultStatus = Outcome['status'] | 'error' | 'skipped';
+
+/** Injected into every check so checks stay pure and deterministic in tests. */
+export interface CheckContext<O> {
+  readonly options: O;
+  readonly target: Target;
+  readonly scope: Scope;
+  /** The clock: checks never call Date.now(). */
+  readonly now: Date;
+}
+
+export interface CheckMeta<K extends SnapshotKey> {
+  /** kebab-case noun of what the check guards; also its file name and its key in config, JSON and JUnit. */
+  readonly id: string;
+  readonly phase: Phase;
+  /** Wording when it passes ("All nodes are Ready"). */
+  readonly title: string;
+  /** Wording when it does not ("Some nodes are not Ready"). */
+  readonly failureTitle: string;
+  /** Which upgrade failure it prevents, and why it matters. */
+  readonly description: string;
+  /** Snapshot keys the check cannot judge without: a missing or failed one makes the result `error`. */
+  readonly requires: readonly K[];
+  /** Snapshot keys it reads when present (a CollectError there is passed through for the check to judge). */
+  readonly optional?: readonly SnapshotKey[];
+  /** Level in the `recommended` preset. `strict` raises every check to `error`. */
+  readonly recommended: Level;
+}
+
+/** The slice of the snapshot a check sees: its required keys as data, its optional ones possibly missing. */
+export type CheckInput<K extends SnapshotKey> = { readonly [P in K]: SnapshotData[P] } & {
+  readonly [P in Exclude<SnapshotKey, K>]?: SnapshotData[P] | CollectError;
+};
+
+export interface Check<K extends SnapshotKey = SnapshotKey, O = unknown> {
+  readonly meta: CheckMeta<K>;
+  /** zod schema of the options; its defaults are the check's defaults. */
+  readonly options: ZodType<O>;
+  evaluate(input: CheckInput<K>, ctx: CheckContext<O>): Outcome;
+}
+
+/** A check's result after the runner and policy: what every reporter renders. */
+export interface CheckResult {
+  readonly id: string;
+  readonly phase: Phase;
+  /** title when it passed, failureTitle otherwise. */
+  readonly title: string;
+  readonly description: string;
+  readonly status: ResultStatus;
+  readonly level: Level;
+  /** True when this result alone keeps the verdict from promoting. */
+  readonly blocking: boolean;
+  readonly durationMs: number;
+  readonly summary?: string;
+  readonly findings: readonly Finding[];
+  readonly measured?: Measurements;
+  /** Why not-applicable or skipped. */
+  readonly reason?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly waiver?: { readonly reason: string; readonly expires: string };
+  /** A pass that needed collector retries. */
+  readonly flaky?: boolean;
+}
+
+export interface Verdict {
+  readonly promote: boolean;
+  /** 0 promote · 1 blocked · 3 harness failure or interrupted. (2 is usage/config, decided before a run.) */
+  readonly exitCode: 0 | 1 | 3;
+  readonly blocking: readonly string[];
+  readonly warnings: readonly string[];
+  readonly counts: Readonly<Record<ResultStatus, number>>;
+  /** One line a human reads first. */
+  readonly headline: string;
+}
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** The one document every reporter renders. Versioned: `schemaVersion` changes when a field changes meaning. */
+export interface RunReport {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'mmgate'; readonly version: string };
+  readonly phase: Phase;
+  readonly command: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly target: Target;
+  readonly scope: Scope;
+  readonly results: readonly CheckResult[];
+  readonly collectors: readonly CollectorRun[];
+  readonly verdict: Verdict;
+  /** True when the run was interrupted or hit its deadline: results are incomplete. */
+  readonly partial: boolean;
+  /** Things the reader should know that are not check results (expired waivers, ignored checks, reporter failures). */
+  readonly notes: readonly string[];
+}
+
+export interface CollectorRun {
+  readonly key: string;
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly attempts: number;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** Turns a CheckInput's optional key into data, or undefined when missing or failed. */
+export function present<T>(v: T | CollectError | undefined): T | undefined {
+  return v === undefined || isCollectError(v) ? undefined : v;
+}
+
+/** Helper type for check authors. */
+export type Evaluate<K extends SnapshotKey, O> = (input: CheckInput<K>, ctx: CheckContext<O>) => Outcome;

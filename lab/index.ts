@@ -1,0 +1,126 @@
+/**
+ * The lab: a scenario served on 127.0.0.1 — a Kubernetes API (https, bearer token, pod proxy and
+ * pod logs routed to the simulated Mattermost servers) and Mattermost's front door — plus the files
+ * a user or test needs to point mmgate at it: kubeconfig, mmgate.yaml, secrets/, lab.json.
+ * mmgate reaches the lab only through the doors a real cluster has (DESIGN §6).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { UsageError } from '../core/errors.js';
+import { startKubeApi } from './kube/server.js';
+import type { FaultRule } from './kube/types.js';
+import { startFrontDoor } from './mattermost/front-door.js';
+import type { MattermostSpec } from './mattermost/spec.js';
+import { MattermostWorld } from './mattermost/world.js';
+import { simulateUpgrade, type PodServers, type UpgradeSpec } from './operator.js';
+import { applyMergePatch, buildScenario, theInstallation, type BuiltScenario } from './scenario.js';
+
+export interface LabPaths { dir: string; kubeconfig: string; config: string; labJson: string; secrets: string }
+
+export interface Lab {
+  readonly scenario: BuiltScenario;
+  readonly kubeUrl: string;
+  readonly mattermostUrl: string;
+  readonly paths: LabPaths;
+  readonly world: MattermostWorld;
+  readonly namespace: string;
+  readonly installation: string;
+  /** Secret values the lab generated (tests assert they never show up in outputs). */
+  readonly secrets: { kubeToken: string; adminToken: string; smokePassword: string };
+  /** Plays the operator's upgrade on the live lab (mmgate demo). */
+  upgrade(spec: UpgradeSpec, opts?: { stepMs?: number; onStep?: (s: string) => void }): Promise<void>;
+  setKubeFaults(faults: FaultRule[]): void;
+  close(): Promise<void>;
+}
+
+const SMOKE_USER = 'mmgate-smoke';
+const secret = () => randomBytes(18).toString('base64url');
+
+export async function startLab(scenarioArg: string, outDir: string): Promise<Lab> {
+  const scenario = await buildScenario(scenarioArg);
+  const { namespace, name: installation } = theInstallation(scenario.store, scenario.dir);
+  const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret() };
+  const spec = withLabIdentities(scenario.mattermost, secrets, scenario.dir);
+  const world = new MattermostWorld(spec);
+
+  const kube = await startKubeApi({
+    store: scenario.store,
+    tls: true,
+    token: secrets.kubeToken,
+    ...(scenario.lab.aggregatedDiscovery !== undefined ? { aggregatedDiscovery: scenario.lab.aggregatedDiscovery } : {}),
+    ...(scenario.lab.metricsServer !== undefined ? { metricsServer: scenario.lab.metricsServer } : {}),
+    ...(scenario.lab.kubernetesMinor ? { serverVersion: { major: '1', minor: scenario.lab.kubernetesMinor, gitVersion: `v1.${scenario.lab.kubernetesMinor}.4` } } : {}),
+    ...(scenario.lab.faults ? { faults: scenario.lab.faults as unknown as FaultRule[] } : {}),
+    podProxy: (r) => world.handlePod(r.pod, r.port, r),
+    podLogs: (q) => world.podLogs(q.pod, { ...(q.tailLines !== undefined ? { tailLines: q.tailLines } : {}), ...(q.sinceSeconds !== undefined ? { sinceSeconds: q.sinceSeconds } : {}), ...(q.timestamps !== undefined ? { timestamps: q.timestamps } : {}) }),
+  });
+  let front: Awaited<ReturnType<typeof startFrontDoor>>;
+  try {
+    front = await startFrontDoor(world);
+  } catch (err) {
+    await kube.close();
+    throw err;
+  }
+
+  const dir = resolve(outDir);
+  const paths: LabPaths = { dir, kubeconfig: join(dir, 'kubeconfig'), config: join(dir, 'mmgate.yaml'), labJson: join(dir, 'lab.json'), secrets: join(dir, 'secrets') };
+  await mkdir(paths.secrets, { recursive: true, mode: 0o700 });
+  await writeFile(join(paths.secrets, 'admin-token'), `${secrets.adminToken}\n`, { mode: 0o600 });
+  await writeFile(join(paths.secrets, 'smoke-password'), `${secrets.smokePassword}\n`, { mode: 0o600 });
+  await writeFile(paths.kubeconfig, kubeconfigYaml(kube.url, kube.caPem ?? '', secrets.kubeToken), { mode: 0o600 });
+  const hook = spec.incomingWebhooks?.[0]?.id;
+  const smokeTeam = spec.teams[0];
+  const generated = {
+    target: scenario.target,
+    kube: { kubeconfig: './kubeconfig', context: 'mmgate-lab', namespace, installation },
+    mattermost: {
+      url: front.url,
+      admin: { token: '${file:secrets/admin-token}' },
+      smoke: { username: SMOKE_USER, password: '${file:secrets/smoke-password}', team: smokeTeam?.name ?? 'ops', channel: smokeTeam?.channels[0]?.name ?? 'town-square' },
+      ...(hook ? { incomingWebhook: { id: hook } } : {}),
+    },
+  };
+  const config = applyMergePatch(generated, scenario.config);
+  await writeFile(paths.config, `# Written by mmgate lab for scenario "${scenario.name}". Secrets are files under secrets/.\n${stringify(config)}`);
+  await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, mattermost: front.url, namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
+
+  const servers: PodServers = liveServers(world, spec);
+  return {
+    scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
+    upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }),
+    setKubeFaults: (f) => kube.setFaults(f),
+    close: async () => { await Promise.allSettled([front.close(), kube.close()]); },
+  };
+}
+
+/** The lab's admin gets a fresh token and the smoke user a fresh password each start: never fixed values. */
+function withLabIdentities(spec: MattermostSpec, s: { adminToken: string; smokePassword: string }, dir: string): MattermostSpec {
+  const admin = spec.users.find((u) => (u.roles ?? '').includes('system_admin'));
+  if (!admin) throw new UsageError(`scenario ${dir}: mattermost.yaml needs a user with roles "system_user system_admin"`, 'add an admin user');
+  if (!spec.users.some((u) => u.username === SMOKE_USER)) throw new UsageError(`scenario ${dir}: mattermost.yaml needs the smoke user "${SMOKE_USER}"`, 'add it to users');
+  return {
+    ...spec,
+    users: spec.users.map((u) => u === admin ? { ...u, tokens: [s.adminToken] } : u.username === SMOKE_USER ? { ...u, password: s.smokePassword } : u),
+  };
+}
+
+/** The operator simulation's view of the live servers; it remembers each pod's spec to copy it to its successor. */
+function liveServers(world: MattermostWorld, spec: MattermostSpec): PodServers {
+  const specs = new Map(Object.entries(spec.pods));
+  return {
+    get: (pod) => specs.get(pod),
+    add: (pod, s) => { specs.set(pod, s); world.addPod(pod, s); },
+    remove: (pod) => { specs.delete(pod); world.removePod(pod); },
+  };
+}
+
+function kubeconfigYaml(server: string, caPem: string, token: string): string {
+  return stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'mmgate-lab', preferences: {},
+    clusters: [{ name: 'mmgate-lab', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    users: [{ name: 'mmgate-lab', user: { token } }],
+    contexts: [{ name: 'mmgate-lab', context: { cluster: 'mmgate-lab', user: 'mmgate-lab', namespace: 'mattermost' } }],
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * List semantics of the API server: selectors, key order, `limit` chunks with an opaque
+ * `continue` token, `remainingItemCount` (only for unfiltered lists, as etcd3's store does),
+ * and the list envelope whose built-in items carry no kind/apiVersion.
+ */
+import type { ResourceType } from './resources.js';
+import { apiVersionOf } from './resources.js';
+import { checkFieldLabels, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
+import type { ObjectStore } from './store.js';
+import { etcdKey } from './store.js';
+import type { ListMeta } from './tables.js';
+import type { KubeObject } from './types.js';
+
+export interface ListResult {
+  items: KubeObject[];
+  meta: ListMeta;
+}
+
+interface ContinueToken {
+  v: string;
+  rv: number;
+  start: string;
+}
+
+
+/** Same shape as the real token (base64url JSON of version, resourceVersion and start key), so clients treat it as opaque. */
+function encodeContinue(rv: number, lastKey: string): string {
+  const token: ContinueToken = { v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` };
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodeContinue(raw: string): ContinueToken {
+  try {
+    const t = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ContinueToken;
+    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string') throw new Error('bad shape');
+    return t;
+  } catch {
+    throw new SelectorError('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}
+
+/** Lists one resource. Throws SelectorError (→ 400) for bad selectors, limits or continue tokens. */
+export function listObjects(store: ObjectStore, resource: ResourceType, namespace: string | undefined, query: URLSearchParams): ListResult {
+  const labels = parseLabelSelector(query.get('labelSelector'));
+  const fields = parseFieldSelector(query.get('fieldSelector'));
+  checkFieldLabels(fields, resource);
+  const limitRaw = query.get('limit');
+  const limit = limitRaw ? Number(limitRaw) : 0;
+  if (!Number.isInteger(limit) || limit < 0) throw new SelectorError(`invalid limit: ${limitRaw}`);
+  const cont = query.get('continue') ? decodeContinue(query.get('continue')!) : undefined;
+
+  let items = store
+    .list(apiVersionOf(resource), resource.kind, namespace)
+    .filter((o) => matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields));
+  if (cont) items = items.filter((o) => `${etcdKey(o)}\u0000` > cont.start);
+
+  const rv = cont?.rv ?? Number(store.resourceVersion);
+  const meta: ListMeta = { resourceVersion: String(rv) };
+  if (limit > 0 && items.length > limit) {
+    const remaining = items.length - limit;
+    items = items.slice(0, limit);
+    meta.continue = encodeContinue(rv, etcdKey(items.at(-1)!));
+    if (labels.length === 0 && fields.length === 0) meta.remainingItemCount = remaining;
+  }
+  return { items, meta };
+}
+
+/** The JSON list body: `PodList` with items stripped of kind/apiVersion, CR lists keeping them. */
+export function listBody(resource: ResourceType, result: ListResult): Record<string, unknown> {
+  const items = resource.custom
+    ? result.items
+    : result.items.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest);
+  return { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), metadata: result.meta, items };
+}

@@ -1,0 +1,184 @@
+/**
+ * The Mattermost Operator's upgrade, simulated (mattermost-facts §3.4): a version change on the
+ * Mattermost CR runs the `mattermost-update-check` job, then rolls the Deployment's pods one at a
+ * time (maxSurge 1, maxUnavailable 0) with a readiness delay, while `status.state` moves
+ * reconciling → ready → stable. The same code builds upgraded scenarios instantly (delay 0) and
+ * plays the live upgrade of `mmgate demo`.
+ */
+import { createHash } from 'node:crypto';
+import type { ObjectStore } from './kube/store.js';
+import type { KubeObject } from './kube/types.js';
+import type { PodServerSpec } from './mattermost/spec.js';
+
+/** The Mattermost servers behind the pods: a scenario's spec while building, the live world in a demo. */
+export interface PodServers {
+  get(pod: string): PodServerSpec | undefined;
+  add(pod: string, spec: PodServerSpec): void;
+  remove(pod: string): void;
+}
+
+export interface UpgradeSpec {
+  /** The version the CR is changed to. */
+  version: string;
+  /** Roll only this many pods, then stop (a rollout stuck half way: mixed versions). */
+  stopAfterPods?: number;
+  /** The update job fails: the operator never touches the Deployment (old pods keep serving). */
+  updateJobFails?: boolean;
+  /** New pods never become ready (a crashing new version). */
+  newPodsCrash?: boolean;
+}
+
+export interface UpgradeOptions {
+  namespace: string;
+  installation: string;
+  /** Wait between steps, so a watcher sees the rollout (0 = instant, for building scenarios). */
+  stepMs?: number;
+  now?: () => Date;
+  /** Called after every step with a short description (the demo prints these). */
+  onStep?: (what: string) => void;
+}
+
+const APPS = 'apps/v1';
+const CR_API = 'installation.mattermost.com/v1beta1';
+
+const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+const short = (text: string, n: number) => createHash('sha256').update(text).digest('hex').replace(/[^a-z0-9]/g, '').slice(0, n);
+const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
+
+export async function simulateUpgrade(store: ObjectStore, servers: PodServers, up: UpgradeSpec, opts: UpgradeOptions): Promise<void> {
+  const now = opts.now ?? (() => new Date());
+  const step = (what: string) => opts.onStep?.(what);
+  const { namespace, installation } = opts;
+  const cr = store.get(CR_API, 'Mattermost', namespace, installation) as Obj | undefined;
+  if (!cr) throw new Error(`lab: no Mattermost ${namespace}/${installation} to upgrade`);
+  const deployment = store.get(APPS, 'Deployment', namespace, installation) as Obj | undefined;
+  if (!deployment) throw new Error(`lab: no Deployment ${namespace}/${installation} to roll`);
+  const baseImage = String(cr.spec?.['image'] ?? 'mattermost/mattermost-enterprise-edition');
+  const image = `${baseImage}:${up.version}`;
+
+  // 1. The user changes the CR; the operator notices and starts reconciling.
+  const generation = (cr.metadata.generation ?? 1) + 1;
+  cr.spec = { ...cr.spec, version: up.version };
+  cr.metadata.generation = generation;
+  cr.status = { ...cr.status, state: 'reconciling' };
+  store.put(cr);
+  step(`Mattermost ${installation}: spec.version → ${up.version}, state reconciling`);
+  await sleep(opts.stepMs ?? 0);
+
+  // 2. The update job runs `mattermost db migrate` with the new image before any pod changes.
+  const job: Obj = {
+    apiVersion: 'batch/v1', kind: 'Job',
+    metadata: { name: 'mattermost-update-check', namespace, labels: { app: 'mattermost-update-check' }, creationTimestamp: rfc3339(now()) },
+    spec: { backoffLimit: 10, template: { metadata: { labels: { app: 'mattermost-update-check' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'mattermost', image, args: ['db', 'migrate'] }] } } },
+    status: { active: 1, startTime: rfc3339(now()) },
+  };
+  store.put(job);
+  step('Job mattermost-update-check: running db migrate');
+  await sleep(opts.stepMs ?? 0);
+  if (up.updateJobFails) {
+    store.put({ ...job, status: { failed: 1, startTime: job.status?.['startTime'], conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] } });
+    store.put({ ...cr, status: { ...cr.status, state: 'reconciling', error: 'update image job failed' } });
+    step('Job mattermost-update-check: failed; old pods keep serving');
+    return;
+  }
+  store.delete('batch/v1', 'Job', namespace, 'mattermost-update-check');
+  step('Job mattermost-update-check: succeeded');
+
+  // 3. The Deployment gets the new image; a new ReplicaSet rolls pods one at a time (surge 1, unavailable 0).
+  const oldPods = store.list('v1', 'Pod', namespace).filter((p) => p.metadata.labels?.['app'] === 'mattermost'
+    && p.metadata.labels?.['installation.mattermost.com/installation'] === installation) as Obj[];
+  const template = structuredClone((deployment.spec?.['template'] ?? {}) as { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { name: string; image: string }[] } });
+  for (const c of template.spec?.containers ?? []) if (c.name === 'mattermost') c.image = image;
+  const hash = short(image, 10);
+  const rsName = `${installation}-${hash}`;
+  const labels = { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash };
+  template.metadata = { ...template.metadata, labels };
+  const replicas = Number(deployment.spec?.['replicas'] ?? oldPods.length);
+  const depGeneration = (deployment.metadata.generation ?? 1) + 1;
+  const rs: Obj = {
+    apiVersion: APPS, kind: 'ReplicaSet',
+    metadata: { name: rsName, namespace, labels, ownerReferences: [{ apiVersion: APPS, kind: 'Deployment', name: installation, uid: deployment.metadata.uid, controller: true }], annotations: { 'deployment.kubernetes.io/revision': String(depGeneration) } },
+    spec: { replicas: 0, selector: deployment.spec?.['selector'], template },
+    status: { replicas: 0, readyReplicas: 0, availableReplicas: 0 },
+  };
+  const rsUid = store.put(rs).metadata.uid;
+  const oldRsNames = new Set(oldPods.map((p) => (p.metadata.ownerReferences as { name: string }[] | undefined)?.[0]?.name).filter((n): n is string => Boolean(n)));
+  const nodes = store.list('v1', 'Node').map((n) => n.metadata.name);
+  const limit = Math.min(up.stopAfterPods ?? oldPods.length, oldPods.length);
+  let updated = 0;
+  for (const [i, old] of oldPods.entries()) {
+    if (i >= limit) break;
+    const name = `${rsName}-${short(`${rsName}/${i}`, 5)}`;
+    const started = rfc3339(now());
+    const oldSpec = old.spec as { containers?: { name: string; image: string; resources?: unknown }[] } | undefined;
+    const newPod: Obj = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name, namespace, labels, ownerReferences: [{ apiVersion: APPS, kind: 'ReplicaSet', name: rsName, uid: rsUid, controller: true }] },
+      spec: { ...old.spec, nodeName: nodes.length ? nodes[i % nodes.length] : undefined, containers: (oldSpec?.containers ?? []).map((c) => (c.name === 'mattermost' ? { ...c, image } : c)) },
+      status: podStatus(old, image, started, up.newPodsCrash ? 'crash' : 'ready'),
+    };
+    store.put({ ...newPod, status: podStatus(old, image, started, 'pending') });
+    step(`Pod ${name}: created (surge), waiting for readiness`);
+    await sleep(opts.stepMs ?? 0);
+    store.put(newPod);
+    const serverSpec = servers.get(old.metadata.name);
+    servers.add(name, { ...(serverSpec ?? { version: up.version }), version: up.version, buildNumber: up.version, ...(up.newPodsCrash ? { ready: false } : {}) });
+    if (up.newPodsCrash) {
+      // maxUnavailable 0: an old pod is only removed once a new one is ready, so the rollout stops here.
+      step(`Pod ${name}: CrashLoopBackOff; rollout stalls, old pods keep serving`);
+      break;
+    }
+    store.delete('v1', 'Pod', namespace, old.metadata.name);
+    servers.remove(old.metadata.name);
+    updated++;
+    step(`Pod ${old.metadata.name}: terminated (${updated}/${replicas} updated)`);
+    store.put({ ...rs, metadata: { ...rs.metadata, uid: rsUid }, spec: { ...rs.spec, replicas: updated }, status: { replicas: updated, readyReplicas: updated, availableReplicas: updated } });
+    for (const oldRs of oldRsNames) {
+      const o = store.get(APPS, 'ReplicaSet', namespace, oldRs) as Obj | undefined;
+      if (o) store.put({ ...o, spec: { ...o.spec, replicas: replicas - updated }, status: { ...o.status, replicas: replicas - updated, readyReplicas: replicas - updated, availableReplicas: replicas - updated } });
+    }
+    const complete = updated === replicas;
+    store.put({
+      ...deployment,
+      metadata: { ...deployment.metadata, generation: depGeneration },
+      spec: { ...deployment.spec, template },
+      status: {
+        observedGeneration: depGeneration, replicas, updatedReplicas: updated, readyReplicas: replicas, availableReplicas: replicas,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+          { type: 'Progressing', status: 'True', reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated' },
+        ],
+      },
+    });
+    const crNow = store.get(CR_API, 'Mattermost', namespace, installation) as Obj;
+    store.put({ ...crNow, status: { ...crNow.status, state: complete ? 'stable' : 'ready', version: up.version, image: baseImage, replicas, updatedReplicas: updated, ...(complete ? { observedGeneration: generation } : {}) } });
+    await sleep(opts.stepMs ?? 0);
+  }
+  if (updated === replicas) step(`Mattermost ${installation}: stable on ${up.version}`);
+}
+
+function podStatus(old: Obj, image: string, started: string, phase: 'pending' | 'ready' | 'crash'): Record<string, unknown> {
+  const base = (old.status ?? {}) as { podIP?: string; hostIP?: string };
+  const ready = phase === 'ready';
+  const state = phase === 'pending' ? { waiting: { reason: 'ContainerCreating' } }
+    : phase === 'crash' ? { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=mattermost' } }
+      : { running: { startedAt: started } };
+  return {
+    phase: phase === 'pending' ? 'Pending' : 'Running',
+    podIP: base.podIP ? base.podIP.replace(/\d+$/, (d) => String((Number(d) + 100) % 250)) : '10.244.0.100',
+    startTime: started,
+    conditions: [
+      { type: 'PodScheduled', status: 'True' },
+      { type: 'Initialized', status: 'True' },
+      { type: 'ContainersReady', status: ready ? 'True' : 'False' },
+      { type: 'Ready', status: ready ? 'True' : 'False' },
+    ],
+    containerStatuses: [{
+      name: 'mattermost', image, imageID: `docker.io/${image.split(':')[0]}@sha256:${createHash('sha256').update(image).digest('hex')}`,
+      ready, started: ready, restartCount: phase === 'crash' ? 4 : 0, state,
+      ...(phase === 'crash' ? { lastState: { terminated: { reason: 'Error', exitCode: 1, finishedAt: started } } } : {}),
+    }],
+  };
+}

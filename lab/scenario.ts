@@ -1,0 +1,211 @@
+/**
+ * Lab scenarios: a folder that describes a simulated installation (format in
+ * fixtures/scenarios/README.md). A scenario may extend another and change it in layers: its
+ * manifests, a simulated operator upgrade, JSON merge patches, Mattermost server overrides.
+ * Building a scenario is deterministic, so its expect.yaml can be asserted in tests.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UsageError } from '../core/errors.js';
+import { helmReleaseSecret } from './kube/helm.js';
+import { ObjectStore } from './kube/store.js';
+import type { FaultRule, KubeObject } from './kube/types.js';
+import { simulateUpgrade, type PodServers } from './operator.js';
+import { parseMattermostSpec, type MattermostSpec, type PodServerSpec } from './mattermost/spec.js';
+
+/** fixtures/scenarios of this package (dist/lab/scenario.js → ../../fixtures/scenarios). */
+export const BUILTIN_SCENARIOS = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/scenarios');
+
+const mergePatch = z.record(z.string(), z.unknown());
+const selector = z.strictObject({ apiVersion: z.string().optional(), kind: z.string(), namespace: z.string().optional(), name: z.string() });
+
+export const scenarioFileSchema = z.strictObject({
+  description: z.string().min(1),
+  extends: z.string().optional().describe('A built-in scenario name, or a path relative to this folder.'),
+  target: z.strictObject({ version: z.string(), image: z.string().optional() }).optional(),
+  upgrade: z.strictObject({
+    version: z.string(),
+    stopAfterPods: z.number().int().nonnegative().optional(),
+    updateJobFails: z.boolean().optional(),
+    newPodsCrash: z.boolean().optional(),
+  }).optional().describe('Run the simulated operator upgrade when the scenario is built.'),
+  patches: z.array(selector.extend({ merge: mergePatch.optional(), delete: z.literal(true).optional() })).default([]),
+  mattermost: z.strictObject({
+    pods: z.record(z.string(), mergePatch).optional().describe('Merge patches per pod name; "*" applies to every pod.'),
+    behaviour: mergePatch.optional(),
+  }).optional(),
+  lab: z.strictObject({
+    aggregatedDiscovery: z.boolean().optional(),
+    metricsServer: z.boolean().optional(),
+    kubernetesMinor: z.string().regex(/^\d+$/).optional(),
+    faults: z.array(z.record(z.string(), z.unknown())).optional(),
+  }).optional(),
+  config: mergePatch.optional().describe('Merged into the mmgate.yaml the lab writes (check options, waivers…).'),
+});
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+
+export const expectSchema = z.strictObject({
+  preflight: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
+  verify: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
+});
+export type ScenarioExpect = z.output<typeof expectSchema>;
+
+/** One folder of the extends chain, root first. */
+interface Layer { dir: string; file: ScenarioFile; objects: KubeObject[]; mattermost?: unknown }
+
+export interface BuiltScenario {
+  readonly name: string;
+  readonly dir: string;
+  readonly description: string;
+  readonly store: ObjectStore;
+  readonly mattermost: MattermostSpec;
+  readonly target: { version: string; image?: string };
+  readonly lab: NonNullable<ScenarioFile['lab']>;
+  readonly config: Record<string, unknown>;
+  readonly expect: ScenarioExpect;
+}
+
+export function listScenarios(root = BUILTIN_SCENARIOS): { name: string; description: string }[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root).filter((n) => existsSync(join(root, n, 'scenario.yaml'))).sort()
+    .map((name) => ({ name, description: readScenarioFile(join(root, name)).description }));
+}
+
+/** Resolves a scenario argument: a path to a folder, or a built-in name. */
+export function resolveScenario(nameOrPath: string, base = process.cwd()): string {
+  const asPath = isAbsolute(nameOrPath) ? nameOrPath : resolve(base, nameOrPath);
+  if ((nameOrPath.includes('/') || nameOrPath.startsWith('.')) && existsSync(join(asPath, 'scenario.yaml'))) return asPath;
+  const builtin = join(BUILTIN_SCENARIOS, nameOrPath);
+  if (existsSync(join(builtin, 'scenario.yaml'))) return builtin;
+  if (existsSync(join(asPath, 'scenario.yaml'))) return asPath;
+  const names = listScenarios().map((s) => s.name);
+  throw new UsageError(`no scenario "${nameOrPath}"`, `give a folder with a scenario.yaml, or one of: ${names.join(', ')}`);
+}
+
+export async function buildScenario(nameOrPath: string, opts: { now?: () => Date } = {}): Promise<BuiltScenario> {
+  const dir = resolveScenario(nameOrPath);
+  const chain = loadChain(dir, new Set());
+  const store = new ObjectStore();
+  let spec: MattermostSpec | undefined;
+  let target: BuiltScenario['target'] | undefined;
+  let lab: BuiltScenario['lab'] = {};
+  let config: Record<string, unknown> = {};
+  for (const layer of chain) {
+    for (const o of layer.objects) store.put(o);
+    if (layer.mattermost !== undefined) spec = parseMattermostSpec(layer.mattermost);
+    if (!spec) throw new UsageError(`scenario ${layer.dir}: no mattermost.yaml in it or in what it extends`, 'add a mattermost.yaml (format in fixtures/scenarios/README.md)');
+    if (layer.file.upgrade) {
+      const servers = specServers(spec);
+      const cr = theInstallation(store, layer.dir);
+      await simulateUpgrade(store, servers, layer.file.upgrade, { namespace: cr.namespace, installation: cr.name, ...(opts.now ? { now: opts.now } : {}) });
+    }
+    for (const p of layer.file.patches) applyPatch(store, p, layer.dir);
+    if (layer.file.mattermost) spec = patchMattermost(spec, layer.file.mattermost, layer.dir);
+    if (layer.file.target) target = layer.file.target;
+    if (layer.file.lab) lab = { ...lab, ...layer.file.lab };
+    if (layer.file.config) config = applyMergePatch(config, layer.file.config) as Record<string, unknown>;
+  }
+  const last = chain[chain.length - 1]!;
+  if (!target) throw new UsageError(`scenario ${dir}: no target version`, 'add target: { version: x.y.z } to scenario.yaml');
+  return {
+    name: dir.startsWith(BUILTIN_SCENARIOS) ? dir.slice(BUILTIN_SCENARIOS.length + 1) : dir,
+    dir, description: last.file.description, store, mattermost: parseMattermostSpec(spec), target, lab, config,
+    expect: readExpect(dir),
+  };
+}
+
+function readScenarioFile(dir: string): ScenarioFile {
+  const path = join(dir, 'scenario.yaml');
+  const parsed = scenarioFileSchema.safeParse(parseYaml(readFileSync(path, 'utf8')) ?? {});
+  if (!parsed.success) throw new UsageError(`${path}: ${z.prettifyError(parsed.error)}`, 'see fixtures/scenarios/README.md for the format');
+  return parsed.data;
+}
+
+function readExpect(dir: string): ScenarioExpect {
+  const path = join(dir, 'expect.yaml');
+  if (!existsSync(path)) return {};
+  const parsed = expectSchema.safeParse(parseYaml(readFileSync(path, 'utf8')) ?? {});
+  if (!parsed.success) throw new UsageError(`${path}: ${z.prettifyError(parsed.error)}`, 'expect.yaml holds preflight:/verify: { verdict, blocking }');
+  return parsed.data;
+}
+
+function loadChain(dir: string, seen: Set<string>): Layer[] {
+  if (seen.has(dir)) throw new UsageError(`scenario ${dir} extends itself (through ${[...seen].join(' → ')})`, 'break the extends cycle');
+  seen.add(dir);
+  const file = readScenarioFile(dir);
+  const parent = file.extends ? loadChain(resolveScenario(file.extends, dir), seen) : [];
+  const manifests = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n) && !['scenario.yaml', 'expect.yaml', 'mattermost.yaml'].includes(n)).sort();
+  const objects = manifests.flatMap((n) => readManifests(join(dir, n)));
+  const mmPath = join(dir, 'mattermost.yaml');
+  const mattermost = existsSync(mmPath) ? parseYaml(readFileSync(mmPath, 'utf8')) : undefined;
+  return [...parent, { dir, file, objects, ...(mattermost !== undefined ? { mattermost } : {}) }];
+}
+
+/** Multi-document YAML manifests. `kind: HelmRelease` (apiVersion lab.mmgate.io/v1) expands to Helm's storage Secret. */
+function readManifests(path: string): KubeObject[] {
+  if (!statSync(path).isFile()) return [];
+  const out: KubeObject[] = [];
+  for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
+    if (doc.errors.length) throw new UsageError(`${path}: ${doc.errors[0]!.message}`, 'fix the YAML');
+    const o = doc.toJS() as KubeObject | null;
+    if (!o) continue;
+    if (!o.apiVersion || !o.kind || !o.metadata?.name) throw new UsageError(`${path}: a manifest needs apiVersion, kind and metadata.name`, 'fix the manifest');
+    if (o.apiVersion === 'lab.mmgate.io/v1' && o.kind === 'HelmRelease') {
+      const r = o as unknown as { metadata: { name: string; namespace?: string }; spec: Parameters<typeof helmReleaseSecret>[0] };
+      out.push(helmReleaseSecret({ ...r.spec, name: r.metadata.name, namespace: r.metadata.namespace ?? 'default' }));
+    } else out.push(o);
+  }
+  return out;
+}
+
+/** The scenario's one Mattermost installation (a lab scenario simulates one). */
+export function theInstallation(store: ObjectStore, dir: string): { namespace: string; name: string } {
+  const crs = store.list('installation.mattermost.com/v1beta1', 'Mattermost');
+  if (crs.length !== 1) throw new UsageError(`scenario ${dir}: needs exactly one Mattermost CR, found ${crs.length}`, 'define one in cluster.yaml');
+  return { namespace: crs[0]!.metadata.namespace ?? 'default', name: crs[0]!.metadata.name };
+}
+
+function applyPatch(store: ObjectStore, p: ScenarioFile['patches'][number], dir: string): void {
+  const candidates = p.apiVersion ? [p.apiVersion] : ['v1', 'apps/v1', 'batch/v1', 'installation.mattermost.com/v1beta1', 'snapshot.storage.k8s.io/v1', 'metrics.k8s.io/v1beta1'];
+  const hit = candidates.map((api) => store.get(api, p.kind, p.namespace, p.name)).find(Boolean);
+  if (!hit) throw new UsageError(`scenario ${dir}: patch target ${p.kind} ${p.namespace ?? ''}/${p.name} does not exist`, 'check the name (pods created by an upgrade have generated names: list them with kubectl get pods)');
+  if (p.delete) { store.delete(hit.apiVersion, hit.kind, hit.metadata.namespace ?? '', hit.metadata.name); return; }
+  store.put(applyMergePatch(hit, p.merge ?? {}) as KubeObject);
+}
+
+function patchMattermost(spec: MattermostSpec, patch: NonNullable<ScenarioFile['mattermost']>, dir: string): MattermostSpec {
+  const pods = { ...spec.pods };
+  for (const [name, m] of Object.entries(patch.pods ?? {})) {
+    const names = name === '*' ? Object.keys(pods) : [name];
+    for (const n of names) {
+      if (!pods[n]) throw new UsageError(`scenario ${dir}: mattermost.pods.${n}: no such pod (pods: ${Object.keys(pods).join(', ')})`, 'use a pod name of the scenario, or "*"');
+      pods[n] = applyMergePatch(pods[n], m) as PodServerSpec;
+    }
+  }
+  return { ...spec, pods, ...(patch.behaviour ? { behaviour: applyMergePatch(spec.behaviour ?? {}, patch.behaviour) as MattermostSpec['behaviour'] } : {}) };
+}
+
+/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = applyMergePatch(out[k], v);
+  }
+  return out;
+}
+
+/** PodServers over a scenario spec being built. */
+function specServers(spec: MattermostSpec): PodServers {
+  return {
+    get: (pod) => spec.pods[pod],
+    add: (pod, s) => { spec.pods[pod] = s; },
+    remove: (pod) => { delete spec.pods[pod]; },
+  };
+}
+
+export type { FaultRule };

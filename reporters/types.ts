@@ -1,0 +1,39 @@
+/**
+ * The reporter contract (Playwright/Vitest shape): optional live hooks while the run goes, and one
+ * `onRunEnd` that renders the finished RunReport. Reporters never compute the verdict: they render
+ * the one the policy put in the report.
+ */
+import type { CheckResult, CollectorRun, RunReport } from '../core/types.js';
+
+export type ReportFormat = 'console' | 'json' | 'junit' | 'markdown' | 'prometheus';
+
+export interface Reporter {
+  readonly name: string;
+  /** Live progress (console only). Must never throw: it runs inside the runner's loop. */
+  onCollectorEnd?(run: CollectorRun): void;
+  onCheckEnd?(r: CheckResult): void;
+  /** Writes files / prints the summary; returns the files written. */
+  onRunEnd(report: RunReport, ctx: ReportContext): Promise<string[]>;
+}
+
+export interface ReportContext {
+  /** Directory report files go to (created when missing). */
+  dir: string;
+  /** Prefix of file names, = the phase command: preflight | verify. */
+  name: string;
+  stdout: NodeJS.WritableStream;
+  isTTY: boolean;
+  /** Decided by the CLI (NO_COLOR / FORCE_COLOR / --no-color); reporters only obey it. */
+  color: boolean;
+  /** Read for GITHUB_STEP_SUMMARY only. */
+  env: NodeJS.ProcessEnv;
+  /** Base URL of a Prometheus Pushgateway the prometheus reporter pushes to. */
+  pushgateway?: string;
+}
+
+/** What the console reporter needs before onRunEnd, for live progress. */
+export interface LiveOptions {
+  stdout: NodeJS.WritableStream;
+  isTTY: boolean;
+  color: boolean;
+}

@@ -1,0 +1,124 @@
+/**
+ * A throwaway PostgreSQL cluster for tests: initdb into a temp dir, start on a free 127.0.0.1
+ * port (its unix socket in the same dir), stop and remove it after. PostgreSQL refuses to run
+ * as root, so as root the dir is given to the `postgres` user and initdb/pg_ctl run through
+ * `runuser -u postgres --`. One cluster per test file; databases per case.
+ */
+import { execFile } from 'node:child_process';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+
+export const SEED_SQL = fileURLToPath(new URL('../../test/fixtures/mattermost-schema.sql', import.meta.url));
+/** Rows test/fixtures/mattermost-schema.sql inserts. */
+export const SEED_COUNTS = { users: 240, teams: 6, channels: 48, posts: 720 } as const;
+export const SEED_MIGRATIONS = 121;
+
+export interface PgServer {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly dir: string;
+  /** postgres://user:password@127.0.0.1:port/db */
+  dsn(database?: string): string;
+  /** Runs SQL with psql; rows as tab-separated fields. */
+  psql(sql: string, database?: string): Promise<string[][]>;
+  /** Creates a database, seeded with the Mattermost-like schema unless `empty`. */
+  createDatabase(name: string, opts?: { empty?: boolean }): Promise<void>;
+  databases(): Promise<string[]>;
+  /** pg_dump of a database into a file (-Fc custom by default, p plain). */
+  dump(database: string, file: string, format?: 'c' | 'p' | 't'): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function exec(bin: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { env: env ?? process.env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${bin} ${args.filter((a) => !a.includes('password')).join(' ')} failed: ${stderr || err.message}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** initdb and pg_ctl as the postgres user when we are root. */
+function server(bin: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return asRoot ? exec('runuser', ['-u', 'postgres', '--', bin, ...args]) : exec(bin, args);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPostgres(): Promise<PgServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'mmgate-pg-'));
+  const user = 'mmgate_test';
+  const password = `pw-${randomBytes(12).toString('hex')}`;
+  const pwfile = join(dir, 'pwfile');
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (asRoot) {
+    const uid = Number((await exec('id', ['-u', 'postgres'])).stdout.trim());
+    const gid = Number((await exec('id', ['-g', 'postgres'])).stdout.trim());
+    await chown(dir, uid, gid);
+    await chown(pwfile, uid, gid);
+  }
+  await chmod(dir, 0o700);
+  const data = join(dir, 'data');
+  await server('initdb', ['-D', data, '-A', 'scram-sha-256', '--pwfile', pwfile, '-U', user, '--no-sync', '-E', 'UTF8', '--locale=C', '--no-instructions']);
+  let port = 0;
+  for (let attempt = 0; ; attempt++) {
+    port = await freePort();
+    try {
+      await server('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+      break;
+    } catch (err) {
+      if (attempt >= 2) { await rm(dir, { recursive: true, force: true }); throw err; }
+    }
+  }
+  const env = (database: string): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PG')) e[k] = v;
+    return { ...e, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: user, PGPASSWORD: password, PGDATABASE: database };
+  };
+  const psql = async (sql: string, database = 'postgres') => {
+    const { stdout } = await exec('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-A', '-t', '-F', '\t', '-c', sql], env(database));
+    return stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+  };
+  let stopped = false;
+  return {
+    host: '127.0.0.1', port, user, password, dir,
+    dsn: (database = 'postgres') => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}?sslmode=disable`,
+    psql,
+    async createDatabase(name, opts = {}) {
+      await psql(`CREATE DATABASE "${name}"`);
+      if (!opts.empty) await exec('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', SEED_SQL], env(name));
+    },
+    async databases() {
+      return (await psql('SELECT datname FROM pg_database ORDER BY datname')).map((r) => r[0] ?? '');
+    },
+    async dump(database, file, format = 'c') {
+      await exec('pg_dump', [`-F${format}`, '-f', file], env(database));
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try { await server('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Every lab scenario with an expect.yaml is served by the real lab and judged by the real gate
+ * (config from the file the lab writes, collectors over the network, policy): the verdict and the
+ * exact set of blocking checks must be what expect.yaml says.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { prepareRun } from '../cli/gate.js';
+import { parseDuration } from '../core/duration.js';
+import { runGate } from '../core/runner.js';
+import type { Phase, RunReport } from '../core/types.js';
+import { startLab } from '../lab/index.js';
+import { BUILTIN_SCENARIOS, listScenarios, buildScenario } from '../lab/scenario.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mmgate-scenarios-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+export async function judge(configPath: string, phase: Phase, baselinePath?: string): Promise<RunReport> {
+  const p = await prepareRun({ config: configPath });
+  const { report } = await runGate({
+    phase, checks: p.registry.checks, collectors: p.registry.collectors, config: p.config, configDir: p.loaded.dir,
+    scope: p.scope, target: p.target, checkOptions: p.checkOptions, redactor: p.loaded.redactor,
+    policy: { preset: p.config.extends, checks: p.config.checks, waivers: p.config.waivers, ignore: [], today: new Date().toISOString().slice(0, 10) },
+    ...(baselinePath ? { baselinePath } : {}),
+    timeouts: { collectorMs: parseDuration(p.config.timeouts.collector), checkMs: parseDuration(p.config.timeouts.check), overallMs: parseDuration(p.config.timeouts.overall) },
+  });
+  return report;
+}
+
+const explain = (r: RunReport) => r.results.filter((x) => x.status !== 'pass' && x.status !== 'skipped' && x.status !== 'not-applicable')
+  .map((x) => `${x.id}=${x.status}${x.blocking ? '(blocking)' : ''}: ${x.error?.message ?? x.findings.map((f) => f.message).join(' | ')}`).join('\n');
+
+describe('lab scenarios meet their expect.yaml', () => {
+  const scenarios = listScenarios();
+  it('has scenarios', () => assert.ok(scenarios.length >= 2, `no scenarios under ${BUILTIN_SCENARIOS}`));
+  for (const { name } of scenarios) {
+    it(name, async () => {
+      const built = await buildScenario(name);
+      const phases = Object.entries(built.expect) as [string, { verdict: string; blocking: string[] }][];
+      if (phases.length === 0) return; // a base scenario others extend; nothing to assert on its own
+      const lab = await startLab(name, join(tmp, name));
+      try {
+        for (const [phase, expected] of phases) {
+          const report = await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post');
+          assert.equal(report.verdict.promote ? 'promote' : 'blocked', expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${explain(report)}`);
+          assert.deepEqual([...report.verdict.blocking].sort(), [...expected.blocking].sort(), `${name} ${phase} blocking set\n${explain(report)}`);
+          const smoke = lab.world.smokeLeftovers();
+          assert.deepEqual(smoke, { posts: 0, files: 0 }, `${name} ${phase}: smoke data left behind`);
+        }
+      } finally {
+        await lab.close();
+      }
+    });
+  }
+});
