@@ -3,7 +3,20 @@
  * sorted, complete (every checks/<phase>/<id>.ts is here), and that each id is its file name.
  */
 import type { Check } from '../core/types.js';
+import clusterCoherence from './post/cluster-coherence.js';
 import dataIntegrity from './post/data-integrity.js';
+import fileRoundtrip from './post/file-roundtrip.js';
+import imageVersion from './post/image-version.js';
+import incomingWebhook from './post/incoming-webhook.js';
+import logErrors from './post/log-errors.js';
+import login from './post/login.js';
+import navigation from './post/navigation.js';
+import pluginHealth from './post/plugin-health.js';
+import podRestarts from './post/pod-restarts.js';
+import postRoundtrip from './post/post-roundtrip.js';
+import rolloutState from './post/rollout-state.js';
+import serverHealth from './post/server-health.js';
+import serverVersion from './post/server-version.js';
 import backupIntegrity from './pre/backup-integrity.js';
 import backupRecency from './pre/backup-recency.js';
 import configDrift from './pre/config-drift.js';
@@ -21,16 +34,29 @@ import upgradePath from './pre/upgrade-path.js';
 export const builtinChecks: readonly Check[] = [
   backupIntegrity,
   backupRecency,
+  clusterCoherence,
   configDrift,
   dataIntegrity,
+  fileRoundtrip,
   helmRelease,
+  imageVersion,
+  incomingWebhook,
   installationState,
+  logErrors,
+  login,
+  navigation,
   nodeReadiness,
   operatorHealth,
+  pluginHealth,
   podHealth,
+  podRestarts,
+  postRoundtrip,
   replicaCount,
   replicationHealth,
   rolloutHeadroom,
+  rolloutState,
+  serverHealth,
+  serverVersion,
   singleWriter,
   upgradePath,
 ] as unknown as readonly Check[];

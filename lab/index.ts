@@ -5,8 +5,9 @@
  * mmgate reaches the lab only through the doors a real cluster has (DESIGN §6).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.js';
 import { startKubeApi } from './kube/server.js';
@@ -82,7 +83,8 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
       ...(hook ? { incomingWebhook: { id: hook } } : {}),
     },
   };
-  const config = applyMergePatch(generated, scenario.config);
+  const backupConfig = await writeBackups(join(dir, 'backups'), scenario.backups);
+  const config = applyMergePatch(applyMergePatch(generated, backupConfig), scenario.config);
   await writeFile(paths.config, `# Written by mmgate lab for scenario "${scenario.name}". Secrets are files under secrets/.\n${stringify(config)}`);
   await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, mattermost: front.url, namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
 
@@ -114,6 +116,46 @@ function liveServers(world: MattermostWorld, spec: MattermostSpec): PodServers {
     add: (pod, s) => { specs.set(pod, s); world.addPod(pod, s); },
     remove: (pod) => { specs.delete(pod); world.removePod(pod); },
   };
+}
+
+/** A real pg_dump -Fc of a seeded Mattermost-like database (fixtures/backups, made with test/postgres.ts). */
+const FIXTURE_DUMP = fileURLToPath(new URL('../../fixtures/backups/mattermost.dump', import.meta.url));
+const AGE_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const ageMs = (age: string) => Number(age.slice(0, -1)) * AGE_MS[age.slice(-1) as keyof typeof AGE_MS];
+
+/**
+ * Writes the scenario's backups as a backup job would have: the previous and the newest pg_dump
+ * (with the newest one damaged when the scenario says so), and a file-store backup folder, each
+ * with the mtime its age gives. Returns the config that points mmgate at them.
+ */
+async function writeBackups(dir: string, b: BuiltScenario['backups']): Promise<Record<string, unknown>> {
+  const config: Record<string, unknown> = {};
+  const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  if (b.database) {
+    const db = join(dir, 'db');
+    await mkdir(db, { recursive: true });
+    const dump = await readFile(FIXTURE_DUMP);
+    const newest = new Date(Date.now() - ageMs(b.database.age));
+    const previous = new Date(newest.getTime() - 86_400_000);
+    const damaged = b.database.damage === 'empty' ? Buffer.alloc(0)
+      : b.database.damage === 'truncated' ? dump.subarray(0, Math.floor(dump.length / 2))
+        : b.database.damage === 'corrupt' ? randomBytes(dump.length) : dump;
+    for (const [when, bytes] of [[previous, dump], [newest, damaged]] as const) {
+      const file = join(db, `mattermost-${stamp(when)}.dump`);
+      await writeFile(file, bytes);
+      await utimes(file, when, when);
+    }
+    config['database'] = { path: './backups/db' };
+  }
+  if (b.filestore) {
+    const when = new Date(Date.now() - ageMs(b.filestore.age));
+    const folder = join(dir, 'filestore', `files-${stamp(when)}`);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'MANIFEST'), 'data/ users/ teams/\n');
+    await utimes(folder, when, when);
+    config['filestore'] = { path: './backups/filestore' };
+  }
+  return Object.keys(config).length ? { backups: config } : {};
 }
 
 function kubeconfigYaml(server: string, caPem: string, token: string): string {

@@ -122,9 +122,11 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
     store.put({ ...newPod, status: podStatus(old, image, started, 'pending') });
     step(`Pod ${name}: created (surge), waiting for readiness`);
     await sleep(opts.stepMs ?? 0);
-    store.put(newPod);
+    const stored = store.put(newPod);
     const serverSpec = servers.get(old.metadata.name);
-    servers.add(name, { ...(serverSpec ?? { version: up.version }), version: up.version, buildNumber: up.version, ...(up.newPodsCrash ? { ready: false } : {}) });
+    // The new pod's server keeps the old one's plugins and config, but has its own name and address.
+    const ip = (stored.status as { podIP?: string } | undefined)?.podIP;
+    servers.add(name, { ...(serverSpec ?? { version: up.version }), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}) });
     if (up.newPodsCrash) {
       // maxUnavailable 0: an old pod is only removed once a new one is ready, so the rollout stops here.
       step(`Pod ${name}: CrashLoopBackOff; rollout stalls, old pods keep serving`);

@@ -43,6 +43,13 @@ export const scenarioFileSchema = z.strictObject({
     kubernetesMinor: z.string().regex(/^\d+$/).optional(),
     faults: z.array(z.record(z.string(), z.unknown())).optional(),
   }).optional(),
+  backups: z.strictObject({
+    database: z.strictObject({
+      age: z.string().regex(/^\d+[smhd]$/).describe('Age of the newest pg_dump file (its mtime), e.g. 2h.'),
+      damage: z.enum(['empty', 'truncated', 'corrupt']).optional().describe('What is wrong with the newest dump.'),
+    }).optional(),
+    filestore: z.strictObject({ age: z.string().regex(/^\d+[smhd]$/) }).optional(),
+  }).optional().describe('Backup files the lab writes under <out>/backups/ and configures (a real pg_dump -Fc of a seeded database).'),
   config: mergePatch.optional().describe('Merged into the mmgate.yaml the lab writes (check options, waivers…).'),
 });
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
@@ -64,6 +71,7 @@ export interface BuiltScenario {
   readonly mattermost: MattermostSpec;
   readonly target: { version: string; image?: string };
   readonly lab: NonNullable<ScenarioFile['lab']>;
+  readonly backups: NonNullable<ScenarioFile['backups']>;
   readonly config: Record<string, unknown>;
   readonly expect: ScenarioExpect;
 }
@@ -92,6 +100,7 @@ export async function buildScenario(nameOrPath: string, opts: { now?: () => Date
   let spec: MattermostSpec | undefined;
   let target: BuiltScenario['target'] | undefined;
   let lab: BuiltScenario['lab'] = {};
+  let backups: BuiltScenario['backups'] = {};
   let config: Record<string, unknown> = {};
   for (const layer of chain) {
     for (const o of layer.objects) store.put(o);
@@ -106,13 +115,14 @@ export async function buildScenario(nameOrPath: string, opts: { now?: () => Date
     if (layer.file.mattermost) spec = patchMattermost(spec, layer.file.mattermost, layer.dir);
     if (layer.file.target) target = layer.file.target;
     if (layer.file.lab) lab = { ...lab, ...layer.file.lab };
+    if (layer.file.backups) backups = { ...backups, ...layer.file.backups };
     if (layer.file.config) config = applyMergePatch(config, layer.file.config) as Record<string, unknown>;
   }
   const last = chain[chain.length - 1]!;
   if (!target) throw new UsageError(`scenario ${dir}: no target version`, 'add target: { version: x.y.z } to scenario.yaml');
   return {
     name: dir.startsWith(BUILTIN_SCENARIOS) ? dir.slice(BUILTIN_SCENARIOS.length + 1) : dir,
-    dir, description: last.file.description, store, mattermost: parseMattermostSpec(spec), target, lab, config,
+    dir, description: last.file.description, store, mattermost: parseMattermostSpec(spec), target, lab, backups, config,
     expect: readExpect(dir),
   };
 }

@@ -49,7 +49,7 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  */
 export function parsePrometheusText(text: string): Sample[] {
   const samples: Sample[] = [];
-  const typed = new Set<string>();
+  const typed = new Map<string, string>();
   const seen = new Set<string>();
   text.split('\n').forEach((line, i) => {
     const fail = (why: string): never => { throw new Error(`line ${i + 1}: ${why}: ${line}`); };
@@ -60,7 +60,7 @@ export function parsePrometheusText(text: string): Sample[] {
       if (!METRIC.test(m[2] ?? '')) fail('bad metric name');
       if (m[1] === 'TYPE') {
         if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(m[3] ?? '')) fail('bad type');
-        typed.add(m[2] ?? '');
+        typed.set(m[2] ?? '', m[3] ?? '');
       }
       return;
     }
@@ -107,7 +107,10 @@ export function parsePrometheusText(text: string): Sample[] {
     const raw = vm?.[1] ?? '';
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : raw === 'NaN' ? NaN : Number(raw);
     if (Number.isNaN(value) && raw !== 'NaN') fail('value is not a float');
-    if (!typed.has(name)) fail('sample without a TYPE line');
+    // Histograms and summaries expose their family's TYPE on _sum/_count/_bucket series.
+    const family = /^(.*)_(sum|count|bucket)$/.exec(name)?.[1];
+    const known = typed.has(name) || (family !== undefined && ['summary', 'histogram'].includes(typed.get(family) ?? ''));
+    if (!known) fail('sample without a TYPE line');
     const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
     if (seen.has(key)) fail('duplicate series');
     seen.add(key);

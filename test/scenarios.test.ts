@@ -4,30 +4,29 @@
  * exact set of blocking checks must be what expect.yaml says.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { prepareRun } from '../cli/gate.js';
 import { parseDuration } from '../core/duration.js';
 import { runGate } from '../core/runner.js';
-import type { Phase, RunReport } from '../core/types.js';
+import type { Phase, RunReport, Snapshot } from '../core/types.js';
 import { startLab } from '../lab/index.js';
 import { BUILTIN_SCENARIOS, listScenarios, buildScenario } from '../lab/scenario.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mmgate-scenarios-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-export async function judge(configPath: string, phase: Phase, baselinePath?: string): Promise<RunReport> {
+export async function judge(configPath: string, phase: Phase, baselinePath?: string): Promise<{ report: RunReport; snapshot: Snapshot }> {
   const p = await prepareRun({ config: configPath });
-  const { report } = await runGate({
+  return runGate({
     phase, checks: p.registry.checks, collectors: p.registry.collectors, config: p.config, configDir: p.loaded.dir,
     scope: p.scope, target: p.target, checkOptions: p.checkOptions, redactor: p.loaded.redactor,
     policy: { preset: p.config.extends, checks: p.config.checks, waivers: p.config.waivers, ignore: [], today: new Date().toISOString().slice(0, 10) },
     ...(baselinePath ? { baselinePath } : {}),
     timeouts: { collectorMs: parseDuration(p.config.timeouts.collector), checkMs: parseDuration(p.config.timeouts.check), overallMs: parseDuration(p.config.timeouts.overall) },
   });
-  return report;
 }
 
 const explain = (r: RunReport) => r.results.filter((x) => x.status !== 'pass' && x.status !== 'skipped' && x.status !== 'not-applicable')
@@ -43,8 +42,11 @@ describe('lab scenarios meet their expect.yaml', () => {
       if (phases.length === 0) return; // a base scenario others extend; nothing to assert on its own
       const lab = await startLab(name, join(tmp, name));
       try {
+        // verify compares with a preflight baseline, as the runbook (and mmgate demo) does.
+        const baseline = join(tmp, `${name}.preflight.snapshot.json`);
+        writeFileSync(baseline, JSON.stringify((await judge(lab.paths.config, 'pre')).snapshot));
         for (const [phase, expected] of phases) {
-          const report = await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post');
+          const { report } = await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
           assert.equal(report.verdict.promote ? 'promote' : 'blocked', expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${explain(report)}`);
           assert.deepEqual([...report.verdict.blocking].sort(), [...expected.blocking].sort(), `${name} ${phase} blocking set\n${explain(report)}`);
           const smoke = lab.world.smokeLeftovers();

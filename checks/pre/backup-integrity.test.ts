@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DatabaseBackups, DumpFile, RestoreTest } from '../../core/backup-types.js';
+import { runCheck } from '../../core/testing.js';
+import check from './backup-integrity.js';
+
+const TABLES = ['channels', 'db_migrations', 'fileinfo', 'posts', 'teams', 'users'];
+const dump = (over: Partial<DumpFile> = {}): DumpFile => ({
+  name: 'mm-2.dump', path: '/backups/mm-2.dump', sizeBytes: 1000, modifiedAt: '2026-11-20T10:00:00Z', format: 'custom',
+  listing: { ok: true, tocEntries: 20, tables: TABLES, tablesWithData: TABLES }, wholeRead: { ok: true }, ...over,
+});
+const db = (latest: DumpFile | null, previous: Partial<DumpFile> | null = { sizeBytes: 1050 }): DatabaseBackups => ({
+  location: '/backups', isDirectory: true, pattern: '*.dump', candidates: 2, maxAge: '24h', sizeTolerance: 0.5, latest,
+  previous: previous ? { name: 'mm-1.dump', path: '/backups/mm-1.dump', sizeBytes: 1050, modifiedAt: '2026-11-19T10:00:00Z', format: 'custom', ...previous } : null,
+});
+const counts = { users: 240, teams: 6, channels: 48, posts: 720 };
+const restore = (over: Partial<RestoreTest> = {}): RestoreTest => ({
+  server: 'restore@127.0.0.1:5432', dump: 'mm-2.dump', database: 'mmgate_restore_20261120115900_abcdef', tolerance: 0.05,
+  restored: true, durationMs: 1200, counts, migrations: { table: 'db_migrations', rows: 121 }, live: { counts }, dropped: true, leftovers: [], ...over,
+});
+
+describe('backup-integrity', () => {
+  const failing: { name: string; data: Record<string, unknown>; message: RegExp; expected: RegExp; actual: RegExp }[] = [
+    { name: 'no database dump configured', data: { databaseBackups: null, restoreTest: null }, message: /No database dump is configured/, expected: /backups\.database\.path/, actual: /not configured/ },
+    { name: 'no dump file', data: { databaseBackups: db(null), restoreTest: null }, message: /no database dump to verify/, expected: /pg_dump/, actual: /no file matches/ },
+    { name: 'empty dump', data: { databaseBackups: db(dump({ sizeBytes: 0, listing: { ok: false, error: 'input file is too short', tocEntries: 0, tables: [], tablesWithData: [] } })), restoreTest: null }, message: /is empty/, expected: /non-empty/, actual: /0 bytes/ },
+    { name: 'much smaller than the previous dump', data: { databaseBackups: db(dump({ sizeBytes: 400 }), { sizeBytes: 1000 }), restoreTest: null }, message: /60\.0% smaller than the previous one/, expected: /within 50\.0% of 1000 bytes/, actual: /400 bytes/ },
+    { name: 'corrupt (pg_restore cannot list)', data: { databaseBackups: db(dump({ format: 'unknown', listing: { ok: false, error: 'pg_restore: error: input file does not appear to be a valid archive', tocEntries: 0, tables: [], tablesWithData: [] } })), restoreTest: null }, message: /pg_restore cannot read/, expected: /readable/, actual: /valid archive/ },
+    { name: 'truncated (cannot be read to the end)', data: { databaseBackups: db(dump({ wholeRead: { ok: false, error: 'pg_restore: error: could not read from input file: end of file' } })), restoreTest: null }, message: /cannot be read to its end: it is truncated or corrupt/, expected: /every block readable/, actual: /end of file/ },
+    { name: 'schema-only dump', data: { databaseBackups: db(dump({ listing: { ok: true, tocEntries: 10, tables: TABLES, tablesWithData: [] } })), restoreTest: null }, message: /lacks the rows of users, teams, channels, posts/, expected: /table data/, actual: /missing: users/ },
+    { name: 'no migrations table', data: { databaseBackups: db(dump({ listing: { ok: true, tocEntries: 10, tables: ['users', 'teams', 'channels', 'posts'], tablesWithData: ['users', 'teams', 'channels', 'posts'] } })), restoreTest: null }, message: /no migrations table/, expected: /db_migrations/, actual: /none/ },
+    { name: 'restore failed', data: { databaseBackups: db(dump()), restoreTest: restore({ restored: false, error: 'pg_restore failed: could not read from input file', counts: null, migrations: null }) }, message: /does not restore/, expected: /pg_restore into a scratch database/, actual: /pg_restore failed/ },
+    { name: 'scratch database left behind', data: { databaseBackups: db(dump()), restoreTest: restore({ dropped: false, dropError: 'permission denied' }) }, message: /was left behind/, expected: /dropped/, actual: /permission denied/ },
+    { name: 'leftovers of earlier runs', data: { databaseBackups: db(dump()), restoreTest: restore({ leftovers: ['mmgate_restore_20200101000000_abcdef'] }) }, message: /still on restore@/, expected: /none/, actual: /mmgate_restore_20200101000000_abcdef/ },
+    { name: 'restored counts far from live', data: { databaseBackups: db(dump()), restoreTest: restore({ counts: { ...counts, posts: 500 } }) }, message: /has 500 posts, the live database 720/, expected: /within 5\.0% of 720/, actual: /^500$/ },
+    { name: 'restored database without users', data: { databaseBackups: db(dump()), restoreTest: restore({ counts: { ...counts, users: 0 }, live: null }) }, message: /no users/, expected: /users > 0/, actual: /^0$/ },
+    { name: 'restored database without a table', data: { databaseBackups: db(dump()), restoreTest: restore({ counts: { ...counts, teams: null }, live: null }) }, message: /has no teams table/, expected: /tables users/, actual: /missing: teams/ },
+    { name: 'live counts unreadable', data: { databaseBackups: db(dump()), restoreTest: restore({ live: { error: 'connection refused' } }) }, message: /could not be compared/, expected: /readable/, actual: /connection refused/ },
+  ];
+  for (const c of failing) {
+    it(`fails: ${c.name}`, async () => {
+      const r = await runCheck(check, { data: c.data });
+      assert.equal(r.status, 'fail', JSON.stringify(r));
+      const f = r.findings.find((x) => c.message.test(x.message));
+      assert.ok(f, `no finding matches ${c.message}: ${r.findings.map((x) => x.message).join(' | ')}`);
+      assert.ok(f.subject?.name);
+      assert.match(f.expected ?? '', c.expected);
+      assert.match(f.actual ?? '', c.actual);
+      assert.ok(f.remediation);
+    });
+  }
+
+  it('passes on an intact dump that restores with counts close to live, and records the live counts', async () => {
+    const r = await runCheck(check, {
+      data: {
+        databaseBackups: db(dump()), restoreTest: restore({ live: { counts: { ...counts, posts: 740 } } }),
+        dataCounts: { source: 'sql', where: 'mm@db:5432/mattermost', collectedAt: '2026-11-20T12:00:00Z', counts: { ...counts, posts: 740 }, tolerance: 0.01 },
+      },
+    });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['restore.users'], 240);
+    assert.equal(r.measured?.['live.posts'], 740);
+    assert.equal(r.measured?.['data.source'], 'sql');
+    assert.equal(r.measured?.['data.posts'], 740);
+  });
+
+  it('passes without a restore test on an intact dump; a plain dump is judged by its CREATE TABLEs', async () => {
+    assert.equal((await runCheck(check, { data: { databaseBackups: db(dump(), null), restoreTest: null } })).status, 'pass');
+    const plain = dump({ format: 'plain', listing: { ok: true, tocEntries: 12, tables: TABLES, tablesWithData: [] } });
+    assert.equal((await runCheck(check, { data: { databaseBackups: db(plain, null), restoreTest: null } })).status, 'pass');
+  });
+
+  it('a failed dataCounts (optional) does not change the verdict', async () => {
+    const r = await runCheck(check, { data: { databaseBackups: db(dump()), restoreTest: null, dataCounts: { $collectError: true, key: 'dataCounts', code: 'NOT_CONFIGURED', message: 'no source' } } });
+    assert.equal(r.status, 'pass');
+  });
+
+  it('is error when the restore test could not run at all, or data is missing', async () => {
+    const r = await runCheck(check, { data: { databaseBackups: db(dump()), restoreTest: { $collectError: true, key: 'restoreTest', code: 'UNREACHABLE', message: 'PostgreSQL restore@db:5432: connection refused' } } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /connection refused/);
+    assert.equal((await runCheck(check, { data: { restoreTest: null } })).status, 'error');
+  });
+});

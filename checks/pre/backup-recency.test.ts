@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DatabaseBackups, FilestoreBackups, VolumeSnapshots } from '../../core/backup-types.js';
+import { runCheck, TEST_NOW } from '../../core/testing.js';
+import check from './backup-recency.js';
+
+const ago = (h: number) => new Date(TEST_NOW.getTime() - h * 3_600_000).toISOString();
+
+const db = (hours: number | null): DatabaseBackups => ({
+  location: '/backups/mm', isDirectory: true, pattern: '*.dump', candidates: hours === null ? 0 : 2, maxAge: '24h', sizeTolerance: 0.5,
+  latest: hours === null ? null : { name: 'mm-2.dump', path: '/backups/mm/mm-2.dump', sizeBytes: 1000, modifiedAt: ago(hours), format: 'custom' },
+  previous: null,
+});
+const snaps = (items: VolumeSnapshots['items'], apiAvailable = true): VolumeSnapshots => ({ namespace: 'mattermost', volumes: ['db-data'], maxAge: '24h', apiAvailable, items });
+const files = (hours: number | null): FilestoreBackups => ({
+  path: '/backups/files', maxAge: '24h', exists: true, entries: hours === null ? 0 : 1,
+  newest: hours === null ? null : { name: '2026-11-20', modifiedAt: ago(hours), isDirectory: true, sizeBytes: 10, sizeComplete: true },
+});
+const none = { databaseBackups: null, volumeSnapshots: null, filestoreBackups: null };
+
+describe('backup-recency', () => {
+  const failing: { name: string; data: Record<string, unknown>; message: RegExp; subject: string; expected: RegExp; actual: RegExp }[] = [
+    { name: 'nothing configured', data: none, message: /No backup is configured/, subject: 'backups', expected: /backups\.database/, actual: /none configured/ },
+    { name: 'stale dump', data: { ...none, databaseBackups: db(30) }, message: /mm-2\.dump is 1d6h old, older than 24h/, subject: '/backups/mm/mm-2.dump', expected: /younger than 24h/, actual: /1d6h/ },
+    { name: 'no dump', data: { ...none, databaseBackups: db(null) }, message: /No database dump in \/backups\/mm matches \*\.dump/, subject: '/backups/mm', expected: /pg_dump file/, actual: /none/ },
+    {
+      name: 'snapshot not ready', data: { ...none, volumeSnapshots: snaps([{ name: 'db-snap-1', namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: false, takenAt: ago(1), error: 'Failed to create snapshot: quota exceeded' }]) },
+      message: /No VolumeSnapshot of db-data is ready to use/, subject: 'db-data', expected: /ready VolumeSnapshot/, actual: /quota exceeded/,
+    },
+    { name: 'no snapshot of the volume', data: { ...none, volumeSnapshots: snaps([{ name: 'other', namespace: 'mattermost', sourcePVC: 'files', readyToUse: true, takenAt: ago(1) }]) }, message: /db-data has no VolumeSnapshot/, subject: 'db-data', expected: /ready/, actual: /none/ },
+    { name: 'old snapshot', data: { ...none, volumeSnapshots: snaps([{ name: 'db-snap-old', namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: true, takenAt: ago(48) }]) }, message: /db-snap-old\) is 2d0h old/, subject: 'db-data', expected: /younger than 24h/, actual: /2d0h/ },
+    { name: 'no snapshot API', data: { ...none, volumeSnapshots: snaps([], false) }, message: /serves no VolumeSnapshots/, subject: 'mattermost', expected: /db-data/, actual: /API not available/ },
+    { name: 'stale file store', data: { ...none, filestoreBackups: files(25) }, message: /file-store backup 2026-11-20 is 1d1h old/, subject: '/backups/files', expected: /24h/, actual: /1d1h/ },
+    { name: 'empty file store', data: { ...none, filestoreBackups: files(null) }, message: /is empty/, subject: '/backups/files', expected: /backup/, actual: /none/ },
+  ];
+  for (const c of failing) {
+    it(`fails: ${c.name}`, async () => {
+      const r = await runCheck(check, { data: c.data });
+      assert.equal(r.status, 'fail');
+      assert.equal(r.blocking, true);
+      const f = r.findings[0];
+      assert.ok(f);
+      assert.match(f.message, c.message);
+      assert.equal(f.subject?.name, c.subject);
+      assert.match(f.expected ?? '', c.expected);
+      assert.match(f.actual ?? '', c.actual);
+      assert.match(f.remediation ?? '', /forward-only/);
+    });
+  }
+
+  it('passes with fresh backups of every configured kind; an older unready snapshot does not matter', async () => {
+    const r = await runCheck(check, {
+      data: {
+        databaseBackups: db(3),
+        volumeSnapshots: snaps([
+          { name: 'db-snap-new', namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: true, takenAt: ago(2) },
+          { name: 'db-snap-broken', namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: false, takenAt: ago(1), error: 'boom' },
+        ]),
+        filestoreBackups: files(5),
+      },
+    });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['database.ageSeconds'], 3 * 3600);
+    assert.equal(r.measured?.['snapshot.db-data.ageSeconds'], 2 * 3600);
+  });
+
+  it('a snapshot being deleted is not a backup', async () => {
+    const r = await runCheck(check, { data: { ...none, volumeSnapshots: snaps([{ name: 's', namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: true, takenAt: ago(1), deleting: true }]) } });
+    assert.equal(r.status, 'fail');
+  });
+
+  it('is error when a collector could not look, and when data is missing', async () => {
+    const failed = await runCheck(check, { data: { ...none, databaseBackups: { $collectError: true, key: 'databaseBackups', code: 'FORBIDDEN', message: 'cannot read /backups' } } });
+    assert.equal(failed.status, 'error');
+    assert.match(failed.error?.message ?? '', /cannot read \/backups/);
+    const missing = await runCheck(check, { data: { databaseBackups: db(1) } });
+    assert.equal(missing.status, 'error');
+  });
+});

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ReplicationStatus, Standby } from '../../core/drift-types.js';
+import { runCheck } from '../../core/testing.js';
+import check from './replication-health.js';
+
+const standby = (over: Partial<Standby> = {}): Standby => ({ name: 'us-east-standby', clientAddr: '10.1.0.7', state: 'streaming', syncState: 'async', replayLagSeconds: 0.4, replayLagBytes: 1024, ...over });
+const sql = (standbys: Standby[], over: Partial<ReplicationStatus['primaries'][number]> = {}): ReplicationStatus => ({
+  siteCount: 2, maxLag: '30s', source: 'sql', primaries: [{ site: 'eu', server: 'monitor@db-eu:5432/postgres', inRecovery: false, standbys, ...over }],
+});
+
+describe('replication-health', () => {
+  const failing: { name: string; data: ReplicationStatus; message: RegExp; subject: RegExp; expected: RegExp; actual: RegExp }[] = [
+    { name: 'no standby streaming (standalone primary)', data: sql([]), message: /^No standby is streaming$/, subject: /sites/, expected: /at least 1 streaming/, actual: /^0$/ },
+    { name: 'lag above maxLag', data: sql([standby({ replayLagSeconds: 95 })]), message: /lags 1m35s, more than 30s/, subject: /us-east-standby/, expected: /below 30s/, actual: /1m35s, 1024 bytes behind/ },
+    { name: 'standby catching up', data: sql([standby({ state: 'catchup' })]), message: /is catchup, not streaming/, subject: /us-east-standby/, expected: /streaming/, actual: /catchup/ },
+    { name: 'state hidden without pg_monitor', data: sql([standby({ state: '' })]), message: /cannot see the state/, subject: /us-east-standby/, expected: /streaming/, actual: /pg_monitor/ },
+    { name: 'primary unreachable', data: sql([], { error: 'connection refused' }), message: /Cannot read replication on site eu/, subject: /eu: monitor@db-eu/, expected: /readable/, actual: /connection refused/ },
+    { name: 'DSN points at a standby', data: sql([], { inRecovery: true }), message: /points at a standby/, subject: /eu/, expected: /primary/, actual: /in recovery/ },
+    { name: 'nothing configured', data: { siteCount: 2, maxLag: '30s', source: 'none', primaries: [] }, message: /Nothing tells how replication/, subject: /sites/, expected: /replicationDsn/, actual: /neither/ },
+    { name: 'prometheus lag', data: { siteCount: 2, maxLag: '30s', source: 'prometheus', primaries: [], prometheus: { query: 'pg_replication_lag_seconds', series: [{ labels: { instance: 'db-us:9187' }, lagSeconds: 120 }] } }, message: /instance=db-us:9187 lags 2m00s/, subject: /db-us/, expected: /below 30s/, actual: /2m00s/ },
+    { name: 'prometheus: no series', data: { siteCount: 2, maxLag: '30s', source: 'prometheus', primaries: [], prometheus: { query: 'q', series: [] } }, message: /No standby is streaming/, subject: /sites/, expected: /streaming/, actual: /^0$/ },
+  ];
+  for (const c of failing) {
+    it(`fails: ${c.name}`, async () => {
+      const r = await runCheck(check, { data: { replicationStatus: c.data } });
+      assert.equal(r.status, 'fail');
+      const f = r.findings.find((x) => c.message.test(x.message));
+      assert.ok(f, r.findings.map((x) => x.message).join(' | '));
+      assert.match(f.subject?.name ?? '', c.subject);
+      assert.match(f.expected ?? '', c.expected);
+      assert.match(f.actual ?? '', c.actual);
+      assert.ok(f.remediation);
+    });
+  }
+
+  it('passes with a streaming standby under maxLag; no replay_lag while streaming means caught up', async () => {
+    const r = await runCheck(check, { data: { replicationStatus: sql([standby(), standby({ name: 'dr', replayLagSeconds: null })]) } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['streaming'], 2);
+    assert.equal(r.measured?.['worstLagSeconds'], 0.4);
+  });
+
+  it('is not applicable with fewer than two sites', async () => {
+    const r = await runCheck(check, { data: { replicationStatus: { siteCount: 1, maxLag: '30s', source: 'none', primaries: [] } } });
+    assert.equal(r.status, 'not-applicable');
+    assert.match(r.reason ?? '', /1 site\(s\)/);
+  });
+
+  it('is error when replication could not be collected', async () => {
+    const r = await runCheck(check, { data: { replicationStatus: { $collectError: true, key: 'replicationStatus', code: 'UNREACHABLE', message: 'cannot query Prometheus' } } });
+    assert.equal(r.status, 'error');
+  });
+});
