@@ -16,9 +16,7 @@ describe('core/diff', () => {
     });
     assert.deepEqual(Object.fromEntries(flat), {
       'spec.replicas': 2,
-      'spec.mattermostEnv[MM_A].name': 'MM_A',
       'spec.mattermostEnv[MM_A].value': '1',
-      'spec.mattermostEnv[MM_B].name': 'MM_B',
       'spec.mattermostEnv[MM_B].valueFrom.secretKeyRef.name': 's',
       'spec.mattermostEnv[MM_B].valueFrom.secretKeyRef.key': 'k',
       'spec.args[0]': 'db',
@@ -31,6 +29,7 @@ describe('core/diff', () => {
 
   it('lists with duplicate or missing names fall back to indexes', () => {
     assert.deepEqual([...flatten({ l: [{ name: 'a' }, { name: 'a' }] }).keys()], ['l[0].name', 'l[1].name']);
+    assert.deepEqual(Object.fromEntries(flatten({ l: [{ name: 'only' }] })), { 'l[only]': {} });
     assert.deepEqual([...flatten({ l: [{ name: 'a' }, { x: 1 }] }).keys()], ['l[0].name', 'l[1].x']);
   });
 
@@ -38,7 +37,6 @@ describe('core/diff', () => {
     const left = { spec: { replicas: 2, env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], gone: true } };
     const right = { spec: { replicas: 3, env: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }, { name: 'C', value: '3' }] } };
     assert.deepEqual(diff(left, right), [
-      { path: 'spec.env[C].name', kind: 'added', right: 'C' },
       { path: 'spec.env[C].value', kind: 'added', right: '3' },
       { path: 'spec.gone', kind: 'removed', left: true },
       { path: 'spec.replicas', kind: 'changed', left: 2, right: 3 },

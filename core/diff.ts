@@ -4,7 +4,8 @@
  * Paths: object keys join with dots (`spec.ingress.host`); keys that are not plain identifiers
  * are bracketed (`data[config.json]`, `annotations[nginx.ingress.kubernetes.io/proxy-body-size]`);
  * lists whose items all carry a distinct `name` are keyed by it, as Kubernetes merges env lists
- * (`spec.mattermostEnv[MM_SERVICESETTINGS_SITEURL].value`); other lists by index (`args[0]`).
+ * (`spec.mattermostEnv[MM_SERVICESETTINGS_SITEURL].value`, the name itself is not a leaf); other lists
+ * by index (`args[0]`).
  *
  * Patterns (drift.allow, ignore): the same syntax, where a `*` segment matches one segment, `**`
  * any number, and a pattern also matches everything under it (`spec.ingress` allows
@@ -94,7 +95,12 @@ export function flatten(value: unknown, prefix: readonly string[] = []): Map<str
     if (Array.isArray(v)) {
       if (v.length === 0) { out.set(formatPath(segs), []); return; }
       const names = namedKeys(v);
-      v.forEach((item, i) => walk(item, [...segs, names ? `[${names[i]}]` : `[${i}]`]));
+      v.forEach((item, i) => {
+        if (!names) { walk(item, [...segs, `[${i}]`]); return; }
+        // The name is the item's key: its own leaf would only repeat it.
+        const { name: _name, ...rest } = item as Record<string, unknown>;
+        walk(rest, [...segs, `[${names[i]}]`]);
+      });
     } else if (isObject(v)) {
       const keys = Object.keys(v);
       if (keys.length === 0) { out.set(formatPath(segs), {}); return; }

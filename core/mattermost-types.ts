@@ -87,6 +87,8 @@ export interface PluginStatusEntry {
 export interface PluginStatuses {
   readonly url: string;
   readonly statuses: readonly PluginStatusEntry[];
+  /** The server answered 501: plugins are disabled (PluginSettings.Enable=false). */
+  readonly pluginsDisabled?: boolean;
 }
 
 /** Plugin states (model/plugin_status.go). */

@@ -118,6 +118,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
         } else {
           const limit = deadline(opts.timeouts.collectorMs, runSignal, `${collector.source}`);
           const controller = new AbortController();
+          setMaxListeners(0, controller.signal);
           limit.promise.catch((e: unknown) => controller.abort(e));
           const env: CollectEnv = {
             config: opts.config, configDir: opts.configDir, phase: opts.phase, scope: opts.scope, target: opts.target,

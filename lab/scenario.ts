@@ -191,8 +191,9 @@ function patchMattermost(spec: MattermostSpec, patch: NonNullable<ScenarioFile['
   for (const [name, m] of Object.entries(patch.pods ?? {})) {
     const names = name === '*' ? Object.keys(pods) : [name];
     for (const n of names) {
-      if (!pods[n]) throw new UsageError(`scenario ${dir}: mattermost.pods.${n}: no such pod (pods: ${Object.keys(pods).join(', ')})`, 'use a pod name of the scenario, or "*"');
-      pods[n] = applyMergePatch(pods[n], m) as PodServerSpec;
+      // A patch with a version may add a server (a pod the scenario adds in its cluster.yaml).
+      if (!pods[n] && typeof m['version'] !== 'string') throw new UsageError(`scenario ${dir}: mattermost.pods.${n}: no such pod (pods: ${Object.keys(pods).join(', ')})`, 'use a pod name of the scenario or "*", or give a version to add a server');
+      pods[n] = applyMergePatch(pods[n] ?? {}, m) as PodServerSpec;
     }
   }
   return { ...spec, pods, ...(patch.behaviour ? { behaviour: applyMergePatch(spec.behaviour ?? {}, patch.behaviour) as MattermostSpec['behaviour'] } : {}) };

@@ -62,7 +62,7 @@ describe('renderPrometheus', () => {
 
   for (const [label, report] of [['blocked', blockedPreflight()], ['odd characters', nastyReport()], ['no checks', buildReport({ results: [], collectors: [] })]] as const) {
     it(`promtool accepts the ${label} exposition`, async (t) => {
-      const promtool = requireTool(t, '/usr/bin/promtool', 'prometheus');
+      const promtool = requireTool(t, '/usr/bin/promtool', 'Debian package prometheus');
       if (!promtool) return;
       const r = run(promtool, ['check', 'metrics'], await renderPrometheus(report));
       assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -116,7 +116,7 @@ describe('PrometheusReporter with a real Pushgateway', () => {
   });
 
   it('writes <name>.prom and pushes it, grouped by job, phase, namespace and installation', async (t) => {
-    if (!requireTool(t, BIN, 'prometheus-pushgateway')) return;
+    if (!requireTool(t, BIN, 'Debian package prometheus-pushgateway')) return;
     const dir = await tempDir();
     const files = await new PrometheusReporter().onRunEnd(blockedPreflight(), ctx(dir, url));
     assert.deepEqual(files, [join(dir, 'preflight.prom')]);
@@ -133,7 +133,7 @@ describe('PrometheusReporter with a real Pushgateway', () => {
   });
 
   it('a second push replaces the group: a check gone from the run does not linger', async (t) => {
-    if (!requireTool(t, BIN, 'prometheus-pushgateway')) return;
+    if (!requireTool(t, BIN, 'Debian package prometheus-pushgateway')) return;
     const fewer = buildReport({ results: preflightResults().filter((r) => r.id !== 'replica-count') });
     await pushMetrics(fewer, url);
     const s = await metrics();
@@ -143,7 +143,7 @@ describe('PrometheusReporter with a real Pushgateway', () => {
   });
 
   it('another phase is another group', async (t) => {
-    if (!requireTool(t, BIN, 'prometheus-pushgateway')) return;
+    if (!requireTool(t, BIN, 'Debian package prometheus-pushgateway')) return;
     await pushMetrics(promotedVerify(), url);
     const s = await metrics();
     assert.equal(sampleValue(s, 'mmgate_verdict_promote', { job: 'mmgate', phase: 'verify', installation: 'mm' }), 1);

@@ -11,14 +11,24 @@ import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 
 /**
- * The path of an external tool, or undefined after marking the test skipped. In CI a missing tool
- * fails instead: a validation that silently stops running is no validation.
+ * The path of an external tool or reference file, or undefined after marking the test skipped.
+ * In CI a missing one fails instead: a validation that silently stops running is no validation.
  */
-export function requireTool(t: TestContext, path: string, pkg: string): string | undefined {
+export function requireTool(t: TestContext, path: string, source: string): string | undefined {
   if (existsSync(path)) return path;
-  if (process.env['CI']) throw new Error(`${path} is missing: install the Debian package ${pkg} (CI must run this validation)`);
-  t.skip(`${path} not installed (Debian package ${pkg}): validation skipped`);
+  if (process.env['CI']) throw new Error(`${path} is missing (${source}): CI must run this validation`);
+  t.skip(`${path} not found (${source}): validation skipped`);
   return undefined;
+}
+
+export const JUNIT_XSD = '/work/shared/reference/junit/junit-10.xsd';
+
+/** xmllint and the XSD, or undefined (skipped) when either is missing. */
+export function junitValidator(t: TestContext): ((file: string) => { status: number | null; stderr: string }) | undefined {
+  const xmllint = requireTool(t, '/usr/bin/xmllint', 'Debian package libxml2-utils');
+  const xsd = xmllint && requireTool(t, JUNIT_XSD, 'the shared reference folder ../shared/reference');
+  if (!xmllint || !xsd) return undefined;
+  return (file) => run(xmllint, ['--noout', '--schema', xsd, file]);
 }
 
 export function run(cmd: string, args: readonly string[], input?: string): { status: number | null; stdout: string; stderr: string } {

@@ -8,26 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { prepareRun } from '../cli/gate.js';
-import { parseDuration } from '../core/duration.js';
-import { runGate } from '../core/runner.js';
-import type { Phase, RunReport, Snapshot } from '../core/types.js';
+import type { RunReport } from '../core/types.js';
 import { startLab } from '../lab/index.js';
 import { BUILTIN_SCENARIOS, listScenarios, buildScenario } from '../lab/scenario.js';
+import { judge } from './judge.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mmgate-scenarios-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-export async function judge(configPath: string, phase: Phase, baselinePath?: string): Promise<{ report: RunReport; snapshot: Snapshot }> {
-  const p = await prepareRun({ config: configPath });
-  return runGate({
-    phase, checks: p.registry.checks, collectors: p.registry.collectors, config: p.config, configDir: p.loaded.dir,
-    scope: p.scope, target: p.target, checkOptions: p.checkOptions, redactor: p.loaded.redactor,
-    policy: { preset: p.config.extends, checks: p.config.checks, waivers: p.config.waivers, ignore: [], today: new Date().toISOString().slice(0, 10) },
-    ...(baselinePath ? { baselinePath } : {}),
-    timeouts: { collectorMs: parseDuration(p.config.timeouts.collector), checkMs: parseDuration(p.config.timeouts.check), overallMs: parseDuration(p.config.timeouts.overall) },
-  });
-}
 
 const explain = (r: RunReport) => r.results.filter((x) => x.status !== 'pass' && x.status !== 'skipped' && x.status !== 'not-applicable')
   .map((x) => `${x.id}=${x.status}${x.blocking ? '(blocking)' : ''}: ${x.error?.message ?? x.findings.map((f) => f.message).join(' | ')}`).join('\n');

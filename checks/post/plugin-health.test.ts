@@ -67,6 +67,16 @@ describe('plugin-health', () => {
     assert.match(r.findings[0]?.remediation ?? '', /enable/);
   });
 
+  it('is not applicable when plugins are disabled and none is expected; fails when one is', async () => {
+    const data = { pluginStatuses: { url: 'x', statuses: [], pluginsDisabled: true } };
+    const na = await runCheck(check, { data });
+    assert.equal(na.status, 'not-applicable');
+    assert.match(na.reason ?? '', /PluginSettings\.Enable/);
+    const r = await runCheck(check, { data, options: { expect: [{ id: CALLS }] } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /plugins are disabled/);
+  });
+
   it('errors without plugin statuses', async () => {
     const r = await runCheck(check, { data: { pluginStatuses: collectError('pluginStatuses', 'no admin token to ask /api/v4/plugins/statuses: set mattermost.admin.token') } });
     assert.equal(r.status, 'error');

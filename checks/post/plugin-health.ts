@@ -38,6 +38,17 @@ export const pluginHealthCheck = defineCheck({
     const statuses = input.pluginStatuses.statuses;
     const cluster = present(input.clusterStatus);
     const subject = installationRef(ctx.scope);
+    if (input.pluginStatuses.pluginsDisabled) {
+      if (ctx.options.expect.length === 0) return { status: 'not-applicable', reason: 'plugins are disabled on the server (PluginSettings.Enable is false) and none is expected' };
+      return outcomeOf({
+        fails: [{
+          message: `plugins are disabled on the server, so ${ctx.options.expect.map((e) => e.id).join(', ')} cannot run`, subject,
+          expected: 'plugins enabled, and the expected ones running', actual: 'PluginSettings.Enable is false (plugins/statuses answered 501)',
+          remediation: 'set PluginSettings.Enable (MM_PLUGINSETTINGS_ENABLE=true) — did the upgrade change the configuration?',
+        }],
+        measured: { plugins: 0, nodes: 0 },
+      });
+    }
     // Nodes: those the plugin statuses name, plus those the cluster lists (a node missing from the statuses has no
     // plugins at all) — the latter only when the two lists are seen to use the same node ids.
     const sameIds = cluster?.nodes.some((n) => statuses.some((s) => s.cluster_id === n.id)) ?? false;

@@ -21,7 +21,7 @@ const none = { databaseBackups: null, volumeSnapshots: null, filestoreBackups: n
 describe('backup-recency', () => {
   const failing: { name: string; data: Record<string, unknown>; message: RegExp; subject: string; expected: RegExp; actual: RegExp }[] = [
     { name: 'nothing configured', data: none, message: /No backup is configured/, subject: 'backups', expected: /backups\.database/, actual: /none configured/ },
-    { name: 'stale dump', data: { ...none, databaseBackups: db(30) }, message: /mm-2\.dump is 1d6h old, older than 24h/, subject: '/backups/mm/mm-2.dump', expected: /younger than 24h/, actual: /1d6h/ },
+    { name: 'stale dump', data: { ...none, databaseBackups: db(30) }, message: /mm-2\.dump is 30h00m old, older than 24h/, subject: '/backups/mm/mm-2.dump', expected: /younger than 24h/, actual: /30h00m/ },
     { name: 'no dump', data: { ...none, databaseBackups: db(null) }, message: /No database dump in \/backups\/mm matches \*\.dump/, subject: '/backups/mm', expected: /pg_dump file/, actual: /none/ },
     {
       name: 'snapshot not ready', data: { ...none, volumeSnapshots: snaps([{ name: 'db-snap-1', namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: false, takenAt: ago(1), error: 'Failed to create snapshot: quota exceeded' }]) },
@@ -30,7 +30,7 @@ describe('backup-recency', () => {
     { name: 'no snapshot of the volume', data: { ...none, volumeSnapshots: snaps([{ name: 'other', namespace: 'mattermost', sourcePVC: 'files', readyToUse: true, takenAt: ago(1) }]) }, message: /db-data has no VolumeSnapshot/, subject: 'db-data', expected: /ready/, actual: /none/ },
     { name: 'old snapshot', data: { ...none, volumeSnapshots: snaps([{ name: 'db-snap-old', namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: true, takenAt: ago(48) }]) }, message: /db-snap-old\) is 2d0h old/, subject: 'db-data', expected: /younger than 24h/, actual: /2d0h/ },
     { name: 'no snapshot API', data: { ...none, volumeSnapshots: snaps([], false) }, message: /serves no VolumeSnapshots/, subject: 'mattermost', expected: /db-data/, actual: /API not available/ },
-    { name: 'stale file store', data: { ...none, filestoreBackups: files(25) }, message: /file-store backup 2026-11-20 is 1d1h old/, subject: '/backups/files', expected: /24h/, actual: /1d1h/ },
+    { name: 'stale file store', data: { ...none, filestoreBackups: files(25) }, message: /file-store backup 2026-11-20 is 25h00m old/, subject: '/backups/files', expected: /24h/, actual: /25h00m/ },
     { name: 'empty file store', data: { ...none, filestoreBackups: files(null) }, message: /is empty/, subject: '/backups/files', expected: /backup/, actual: /none/ },
   ];
   for (const c of failing) {

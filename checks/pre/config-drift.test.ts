@@ -94,7 +94,7 @@ describe('config-drift', () => {
     const r = await runCheck(check, { data: { clusterConfigs: cc([site('eu'), site('us', {}, many)]) }, options: { maxFindings: 3 } });
     assert.equal(r.status, 'fail');
     assert.equal(r.findings.length, 4);
-    assert.match(r.findings[3]?.message ?? '', /8 in all/);
+    assert.match(r.findings[3]?.message ?? '', /\(8 in all\)/);
   });
 
   it('is error when a site could not be read', async () => {

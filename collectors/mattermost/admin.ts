@@ -26,6 +26,7 @@ export const clusterStatusCollector: Collector<'clusterStatus'> = {
   retries: 2,
   async collect(env) {
     const { data, url, headers } = await adminGet<unknown>(env, '/api/v4/cluster/status');
+    if (data === undefined) throw new CollectFailure('BAD_RESPONSE', `${url}/api/v4/cluster/status gave no answer`);
     // A server without HA answers [] (or, on some versions, null).
     if (data !== null && !Array.isArray(data)) throw new CollectFailure('BAD_RESPONSE', `${url}/api/v4/cluster/status did not answer a list`);
     const nodes: ClusterNode[] = (data ?? []).map((n: Record<string, unknown>) => ({
@@ -43,7 +44,9 @@ export const pluginStatusesCollector: Collector<'pluginStatuses'> = {
   source: 'Mattermost API at the front door: plugins/statuses (admin token)',
   retries: 2,
   async collect(env) {
-    const { data, url } = await adminGet<unknown>(env, '/api/v4/plugins/statuses');
+    const { data, url, status } = await adminGet<unknown>(env, '/api/v4/plugins/statuses', { factStatuses: [501] });
+    // 501: PluginSettings.Enable is false — no plugin runs (app.plugin.disabled.app_error).
+    if (status === 501) return { url, statuses: [], pluginsDisabled: true };
     if (data !== null && !Array.isArray(data)) throw new CollectFailure('BAD_RESPONSE', `${url}/api/v4/plugins/statuses did not answer a list`);
     const statuses: PluginStatusEntry[] = (data ?? []).map((s: Record<string, unknown>) => ({
       plugin_id: str(s['plugin_id']), cluster_id: str(s['cluster_id']),

@@ -122,9 +122,10 @@ export function header(headers: Headers | Record<string, string | string[] | und
 
 /**
  * GET a cluster-wide admin endpoint at the front door with the admin token. No token configured is
- * NOT_CONFIGURED; 401/403 name the token's problem; 5xx and 429 are transient.
+ * NOT_CONFIGURED; 401/403 name the token's problem; 5xx and 429 are transient; a status listed in
+ * `factStatuses` is returned (without data) for the caller to record as a fact.
  */
-export async function adminGet<T>(env: CollectEnv, path: string): Promise<{ data: T; url: string; headers: Headers }> {
+export async function adminGet<T>(env: CollectEnv, path: string, opts: { factStatuses?: readonly number[] } = {}): Promise<{ data: T | undefined; status: number; url: string; headers: Headers }> {
   const token = env.config.mattermost?.admin?.token;
   if (!token) {
     throw new CollectFailure('NOT_CONFIGURED', `no admin token to ask ${path}: set mattermost.admin.token (a system admin's personal access token, as \${env:NAME} or \${file:PATH})`);
@@ -143,6 +144,8 @@ export async function adminGet<T>(env: CollectEnv, path: string): Promise<{ data
     throw new CollectFailure(e.code, e.message, e.code !== 'ABORTED');
   }
   const body = await res.text();
+  // Some answers are facts about the server, not failures to look (plugins disabled: 501).
+  if (opts.factStatuses?.includes(res.status)) return { data: undefined, status: res.status, url: base, headers: res.headers };
   if (res.status === 401) throw new CollectFailure('UNAUTHORIZED', `${where} refused the admin token (401): mattermost.admin.token is wrong, revoked, or personal access tokens are disabled`);
   if (res.status === 403) throw new CollectFailure('FORBIDDEN', `${where} answered 403: mattermost.admin.token must belong to a system admin${appError(body).message ? ` — ${appError(body).message}` : ''}`);
   if (res.status === 404) throw new CollectFailure('NOT_FOUND', `${where} answered 404: is ${base} the Mattermost front door?`);
@@ -151,7 +154,7 @@ export async function adminGet<T>(env: CollectEnv, path: string): Promise<{ data
     throw new CollectFailure(transient ? 'SERVER_ERROR' : 'BAD_RESPONSE', `${where} answered ${res.status}${appError(body).message ? `: ${appError(body).message}` : ''}`, transient);
   }
   try {
-    return { data: JSON.parse(body) as T, url: base, headers: res.headers };
+    return { data: JSON.parse(body) as T, status: res.status, url: base, headers: res.headers };
   } catch {
     throw new CollectFailure('BAD_RESPONSE', `${where} answered with a body that is not JSON (${excerpt(body, 80)}): a proxy or login page in the way?`, true);
   }

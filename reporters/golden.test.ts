@@ -1,0 +1,53 @@
+/**
+ * Golden files: what users see for the blocked preflight, in every format, kept in
+ * fixtures/reports/. A change to a renderer shows up here as a diff to review; rewrite them with
+ * `UPDATE_GOLDEN=1 node --test dist/reporters/golden.test.js` and read the diff before keeping it.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { renderConsoleSummary } from './console.js';
+import { FIXTURE_HOSTNAME, blockedPreflight } from './fixtures.js';
+import { renderJson } from './json.js';
+import { runReportSchema } from './json-schema.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { junitValidator } from './test-helpers.js';
+
+// dist/reporters/ → the repository root: goldens live with the sources, not in dist.
+const DIR = fileURLToPath(new URL('../../fixtures/reports/', import.meta.url));
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+const outputs: Record<string, () => string> = {
+  'preflight-blocked.json': () => renderJson(blockedPreflight()),
+  'preflight-blocked.junit.xml': () => renderJunit(blockedPreflight(), { hostname: FIXTURE_HOSTNAME }),
+  'preflight-blocked.md': () => renderMarkdown(blockedPreflight()),
+  'preflight-blocked.console.txt': () => renderConsoleSummary(blockedPreflight(), { color: false }),
+};
+
+describe('golden reports (fixtures/reports)', () => {
+  for (const [name, render] of Object.entries(outputs)) {
+    it(`${name} matches`, async () => {
+      const actual = render();
+      if (update) {
+        await mkdir(DIR, { recursive: true });
+        await writeFile(DIR + name, actual);
+      }
+      const golden = await readFile(DIR + name, 'utf8').catch(() => assert.fail(`${DIR + name} is missing: run with UPDATE_GOLDEN=1 to create it`));
+      assert.equal(actual, golden, `${name} changed: review, then rerun with UPDATE_GOLDEN=1`);
+    });
+  }
+
+  it('the JSON golden is a valid RunReport (the contract consumers rely on)', async () => {
+    const parsed = runReportSchema.safeParse(JSON.parse(await readFile(`${DIR}preflight-blocked.json`, 'utf8')));
+    assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
+  });
+
+  it('the JUnit golden validates against junit-10.xsd', async (t) => {
+    const validate = junitValidator(t);
+    if (!validate) return;
+    const r = validate(`${DIR}preflight-blocked.junit.xml`);
+    assert.equal(r.status, 0, r.stderr);
+  });
+});

@@ -1,0 +1,17 @@
+/** Runs the real gate in-process on a config file: what `mmgate preflight|verify -c FILE` does, minus the reporters. */
+import { prepareRun } from '../cli/gate.js';
+import { parseDuration } from '../core/duration.js';
+import { runGate } from '../core/runner.js';
+import type { Phase, RunReport, Snapshot } from '../core/types.js';
+
+export async function judge(configPath: string, phase: Phase, baselinePath?: string): Promise<{ report: RunReport; snapshot: Snapshot }> {
+  const p = await prepareRun({ config: configPath });
+  return runGate({
+    phase, checks: p.registry.checks, collectors: p.registry.collectors, config: p.config, configDir: p.loaded.dir,
+    scope: p.scope, target: p.target, checkOptions: p.checkOptions, redactor: p.loaded.redactor,
+    policy: { preset: p.config.extends, checks: p.config.checks, waivers: p.config.waivers, ignore: [], today: new Date().toISOString().slice(0, 10) },
+    ...(baselinePath ? { baselinePath } : {}),
+    timeouts: { collectorMs: parseDuration(p.config.timeouts.collector), checkMs: parseDuration(p.config.timeouts.check), overallMs: parseDuration(p.config.timeouts.overall) },
+  });
+}
+
