@@ -5,13 +5,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../core/config/load.js';
 import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
-import type { MmgateConfig } from '../core/config/schema.js';
+import { configSchema, type MmgateConfig } from '../core/config/schema.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
 import { PHASE_COMMAND, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
-import { createReporters, writeReports } from '../reporters/index.js';
+import { createReporters, liveHooks, writeReports } from '../reporters/index.js';
 
 export interface GateFlags {
   config?: string;
@@ -28,6 +28,7 @@ export interface GateFlags {
   strict?: boolean;
   saveSnapshot?: string;
   baseline?: string;
+  since?: string;
   color?: boolean;
 }
 
@@ -52,6 +53,10 @@ export async function prepareRun(flags: GateFlags): Promise<PreparedRun> {
   if (flags.targetVersion) {
     if (!/^v?\d+\.\d+\.\d+/.test(flags.targetVersion)) throw new UsageError(`--target-version ${flags.targetVersion}: not a version`, 'write it like 11.7.1');
     config.target = { ...config.target, version: flags.targetVersion.replace(/^v/, '') };
+  }
+  if (flags.since) {
+    if (Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since ${flags.since}: not a time`, 'give an ISO time such as 2026-11-23T21:00:00Z');
+    config.mattermost = { ...(config.mattermost ?? configSchema.shape.mattermost.unwrap().parse({})), upgradeStartedAt: new Date(flags.since).toISOString() };
   }
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
@@ -96,7 +101,8 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   const { config, loaded } = p;
   const name = PHASE_COMMAND[phase];
   const color = flags.color !== false && !process.env['NO_COLOR'] && (Boolean(process.stdout.isTTY) || Boolean(process.env['FORCE_COLOR']));
-  const reporters = createReporters(config.reports.formats);
+  const reporters = createReporters(config.reports.formats, { stdout: process.stdout, color });
+  const hooks = liveHooks(reporters);
   const { signal, dispose } = interruptSignal();
   let out: RunOutput;
   try {
@@ -117,8 +123,8 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
       redactor: loaded.redactor,
       signal,
       timeouts: { collectorMs: parseDuration(config.timeouts.collector), checkMs: parseDuration(config.timeouts.check), overallMs: parseDuration(config.timeouts.overall) },
-      onCollectorEnd: (r) => reporters.forEach((x) => x.onCollectorEnd?.(r)),
-      onCheckEnd: (r) => reporters.forEach((x) => x.onCheckEnd?.(r)),
+      onCollectorEnd: hooks.onCollectorEnd,
+      onCheckEnd: hooks.onCheckEnd,
     });
   } finally {
     dispose();

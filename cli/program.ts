@@ -40,6 +40,7 @@ export function buildProgram(): Command {
 
   gateOptions(program.command('verify').description('post-upgrade checks and smoke journeys'))
     .option('--baseline <file>', 'the preflight snapshot to compare with (restarts, row counts)')
+    .option('--since <time>', 'when the upgrade began (ISO time): logs are read from then (mattermost.upgradeStartedAt)')
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('post', opts); });
 
   program.command('evaluate <snapshot>')

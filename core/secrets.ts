@@ -44,7 +44,8 @@ export class Redactor {
       if (Array.isArray(v)) return v.map((x) => walk(x));
       if (v && typeof v === 'object') {
         const out: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
+        // Keys are redacted too: a secret can end up as a key (a map of tokens, a measured name).
+        for (const [k, x] of Object.entries(v)) out[this.redact(k)] = walk(x, k);
         return out;
       }
       return v;

@@ -127,6 +127,17 @@ export async function buildScenario(nameOrPath: string, opts: { now?: () => Date
   };
 }
 
+/**
+ * The scenario as it was before its simulated upgrade (the parent of the last layer that
+ * upgrades), or undefined when nothing in its chain upgrades. verify's baseline is the preflight
+ * of that state, as on a real upgrade night.
+ */
+export function preUpgradeScenario(nameOrPath: string): string | undefined {
+  const chain = loadChain(resolveScenario(nameOrPath), new Set());
+  const i = chain.map((l) => Boolean(l.file.upgrade)).lastIndexOf(true);
+  return i > 0 ? chain[i - 1]!.dir : undefined;
+}
+
 function readScenarioFile(dir: string): ScenarioFile {
   const path = join(dir, 'scenario.yaml');
   const parsed = scenarioFileSchema.safeParse(parseYaml(readFileSync(path, 'utf8')) ?? {});

@@ -98,7 +98,7 @@ describe('renderConsoleSummary', () => {
 describe('live progress', () => {
   it('prints one plain line per finished collector and check', () => {
     const out = new Capture();
-    const reporter = new ConsoleReporter({ stdout: out, isTTY: false, color: false });
+    const reporter = new ConsoleReporter({ stdout: out, color: false });
     const [ok, , , retried, , failed] = preflightCollectors();
     if (!ok || !retried || !failed) assert.fail('fixture changed');
     reporter.onCollectorEnd(ok);
@@ -125,7 +125,7 @@ describe('live progress', () => {
 
   it('a broken stream never breaks the run', () => {
     const broken = { write: () => { throw new Error('EPIPE'); } } as unknown as NodeJS.WritableStream;
-    const reporter = new ConsoleReporter({ stdout: broken, isTTY: true, color: true });
+    const reporter = new ConsoleReporter({ stdout: broken, color: true });
     const r = preflightResults()[0];
     if (!r) assert.fail('fixture changed');
     assert.doesNotThrow(() => reporter.onCheckEnd(r));

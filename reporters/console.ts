@@ -170,8 +170,7 @@ export class ConsoleReporter implements Reporter {
 
   /** Live options are given at creation: progress lines are printed before onRunEnd's context exists. */
   constructor(live?: Partial<LiveOptions>) {
-    const stdout = live?.stdout ?? process.stdout;
-    this.live = { stdout, isTTY: live?.isTTY ?? Boolean((stdout as { isTTY?: boolean }).isTTY), color: live?.color ?? false };
+    this.live = { stdout: live?.stdout ?? process.stdout, color: live?.color ?? false };
   }
 
   onCollectorEnd(run: CollectorRun): void {

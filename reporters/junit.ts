@@ -15,7 +15,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { CheckResult, RunReport } from '../core/types.js';
 import { formatDuration } from '../core/duration.js';
-import { blockingReason, countsText, findingLines, measuredText, phaseName, scopeLine } from './text.js';
+import { blockingReason, countsText, findingLines, measuredText, phaseName, plural, scopeLine } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 import { writeReportFile } from './write.js';
 import { serialize, type XmlNode } from './xml.js';
@@ -101,7 +101,7 @@ function suiteOut(report: RunReport): string {
   const failed = report.collectors.filter((c) => !c.ok);
   if (failed.length) {
     lines.push('collectors that failed:');
-    for (const c of failed) lines.push(`  ${c.key}: ${c.error ? `${c.error.code}: ${c.error.message}` : 'failed'} (${c.attempts} attempt${c.attempts === 1 ? '' : 's'})`);
+    for (const c of failed) lines.push(`  ${c.key}: ${c.error ? `${c.error.code}: ${c.error.message}` : 'failed'} (${plural(c.attempts, 'attempt')})`);
   }
   if (report.notes.length) lines.push('notes:', ...report.notes.map((n) => `  - ${n}`));
   return lines.join('\n');

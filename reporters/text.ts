@@ -51,9 +51,6 @@ export function blockingReason(r: CheckResult): { why: string; fix?: string } {
   return f.remediation ? { why, fix: f.remediation } : { why };
 }
 
-/** Folds a multi-line text onto one line, for places that cannot hold a newline. */
-export const oneLine = (s: string): string => s.replace(/\s*\r?\n\s*/g, ' ⏎ ').trim();
-
 /** ANSI escape sequences that collector errors or pod logs may carry: meaningless outside a terminal. */
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;

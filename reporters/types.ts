@@ -22,6 +22,7 @@ export interface ReportContext {
   /** Prefix of file names, = the phase command: preflight | verify. */
   name: string;
   stdout: NodeJS.WritableStream;
+  /** Whether stdout is a terminal (the built-in reporters print lines either way). */
   isTTY: boolean;
   /** Decided by the CLI (NO_COLOR / FORCE_COLOR / --no-color); reporters only obey it. */
   color: boolean;
@@ -31,9 +32,11 @@ export interface ReportContext {
   pushgateway?: string;
 }
 
-/** What the console reporter needs before onRunEnd, for live progress. */
+/**
+ * What the console reporter needs before onRunEnd, for live progress. Progress is one line per
+ * event on a TTY too (in-place updates garble as soon as anything else writes), so no isTTY here.
+ */
 export interface LiveOptions {
   stdout: NodeJS.WritableStream;
-  isTTY: boolean;
   color: boolean;
 }

@@ -18,6 +18,7 @@ import type { Collector } from '../core/collector.js';
 import { parseConfig } from '../core/config/load.js';
 import { runGate } from '../core/runner.js';
 import { Redactor } from '../core/secrets.js';
+import type { ClusterConfigs } from '../core/drift-types.js';
 import type { Check } from '../core/types.js';
 import { startFakeCluster, writeKubeconfig, type FakeCluster, type FakeObject } from './fake-kube.js';
 
@@ -151,7 +152,7 @@ describe('drift and single-writer end to end, secrets never shown', () => {
     const writer = report.results.find((r) => r.id === 'single-writer');
     assert.equal(writer?.status, 'pass', JSON.stringify(writer));
     // Helm values come from the newest revision (3), not revision 2.
-    const cc = snapshot.data.clusterConfigs as { sites: { helm?: { revision: number } }[] };
+    const cc = snapshot.data.clusterConfigs as ClusterConfigs;
     assert.equal(cc.sites[0]?.helm?.revision, 3);
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunReport } from '../core/types.js';
 import { startLab } from '../lab/index.js';
-import { BUILTIN_SCENARIOS, listScenarios, buildScenario } from '../lab/scenario.js';
+import { BUILTIN_SCENARIOS, buildScenario, listScenarios, preUpgradeScenario } from '../lab/scenario.js';
 import { judge } from './judge.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mmgate-scenarios-'));
@@ -27,11 +27,18 @@ describe('lab scenarios meet their expect.yaml', () => {
       const built = await buildScenario(name);
       const phases = Object.entries(built.expect) as [string, { verdict: string; blocking: string[] }][];
       if (phases.length === 0) return; // a base scenario others extend; nothing to assert on its own
+      // verify compares with the preflight taken before the upgrade, as on a real upgrade night.
+      const baseline = join(tmp, `${name}.preflight.snapshot.json`);
+      if (built.expect.verify) {
+        const before = await startLab(preUpgradeScenario(name) ?? name, join(tmp, `${name}-before`));
+        try {
+          writeFileSync(baseline, JSON.stringify((await judge(before.paths.config, 'pre')).snapshot));
+        } finally {
+          await before.close();
+        }
+      }
       const lab = await startLab(name, join(tmp, name));
       try {
-        // verify compares with a preflight baseline, as the runbook (and mmgate demo) does.
-        const baseline = join(tmp, `${name}.preflight.snapshot.json`);
-        writeFileSync(baseline, JSON.stringify((await judge(lab.paths.config, 'pre')).snapshot));
         for (const [phase, expected] of phases) {
           const { report } = await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
           assert.equal(report.verdict.promote ? 'promote' : 'blocked', expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${explain(report)}`);

@@ -1,0 +1,174 @@
+/**
+ * What the browser journeys need besides the page: their inputs (environment variables, so
+ * `npx playwright test` works by hand as well as under the collector), a record of what they
+ * created, and the cleanup that deletes it through Mattermost's API with the browser's own session
+ * cookie (the way the web app itself calls the API: `X-Requested-With: XMLHttpRequest`, plus the
+ * `MMCSRF` cookie's value as `X-CSRF-Token` when the server set one).
+ */
+import { randomBytes } from 'node:crypto';
+import type { APIResponse, BrowserContext, Response } from '@playwright/test';
+import { BROWSER_ENV, BROWSER_MARKER_PREFIX } from '../core/browser-types.js';
+
+export interface SmokeInputs {
+  readonly baseUrl: string;
+  readonly user: string;
+  readonly password: string;
+  readonly team: string;
+  readonly channel: string;
+  /** Shared by every attempt of one run: cleanup sweeps `mmgate-browser <runId> …`. */
+  readonly runId: string;
+}
+
+/** Reads the inputs; a missing one is an error naming the variable (never a value). */
+export function smokeInputs(env: NodeJS.ProcessEnv = process.env): SmokeInputs {
+  const need = (name: string): string => {
+    const v = env[name];
+    if (!v) throw new Error(`${name} is not set: the browser journeys need ${Object.values(BROWSER_ENV).slice(0, 5).join(', ')} (mmgate verify sets them from mattermost.url and mattermost.smoke)`);
+    return v;
+  };
+  return {
+    baseUrl: need(BROWSER_ENV.baseUrl).replace(/\/+$/, ''),
+    user: need(BROWSER_ENV.user),
+    password: need(BROWSER_ENV.password),
+    team: need(BROWSER_ENV.team),
+    channel: need(BROWSER_ENV.channel),
+    runId: env[BROWSER_ENV.runId] || randomBytes(4).toString('hex'),
+  };
+}
+
+/** The ids of what the journeys created, taken from the API answers the page received. */
+export class Created {
+  readonly posts = new Map<string, { fileIds: string[] }>();
+  readonly files = new Set<string>();
+  private readonly pending: Promise<void>[] = [];
+
+  /** Listens to the page's API answers: every post and file the web app created is recorded, even when a later assertion fails. */
+  watch(context: BrowserContext): void {
+    context.on('response', (res) => { this.pending.push(this.record(res).catch(() => undefined)); });
+  }
+
+  private async record(res: Response): Promise<void> {
+    if (res.request().method() !== 'POST' || res.status() !== 201) return;
+    const path = new URL(res.url()).pathname;
+    if (path.endsWith('/api/v4/posts')) {
+      const p = (await res.json()) as { id?: unknown; file_ids?: unknown };
+      if (typeof p.id === 'string') this.posts.set(p.id, { fileIds: Array.isArray(p.file_ids) ? p.file_ids.filter((x): x is string => typeof x === 'string') : [] });
+    } else if (path.endsWith('/api/v4/files')) {
+      const r = (await res.json()) as { file_infos?: { id?: unknown }[] };
+      for (const f of r.file_infos ?? []) if (typeof f.id === 'string') this.files.add(f.id);
+    }
+  }
+
+  settled(): Promise<unknown> {
+    return Promise.allSettled(this.pending);
+  }
+}
+
+export interface CleanupRecord {
+  readonly runId: string;
+  readonly session: boolean;
+  readonly postsDeleted: string[];
+  readonly filesDeleted: string[];
+  readonly leftovers: { kind: 'post' | 'file'; id: string; error?: string }[];
+  readonly errors: string[];
+}
+
+const MMAUTHTOKEN = 'MMAUTHTOKEN';
+
+/**
+ * Deletes every post this run wrote in the smoke channel — the ones the page saw created, and any
+ * other carrying the run's marker (an answer the page lost) — then the uploads no deleted post
+ * took with it (attached to a cleanup post first: files have no delete API of their own), checks
+ * nothing with the marker is left, and logs the session out. Never throws: it reports.
+ */
+export async function cleanUp(context: BrowserContext, input: SmokeInputs, created: Created, marker: string, timeoutMs: number): Promise<CleanupRecord> {
+  await created.settled();
+  const rec: CleanupRecord = { runId: input.runId, session: false, postsDeleted: [], filesDeleted: [], leftovers: [], errors: [] };
+  const cookies = await context.cookies(input.baseUrl);
+  const session = cookies.some((c) => c.name === MMAUTHTOKEN && c.value !== '');
+  if (!session) {
+    // Without a session nothing can have been written; anything recorded anyway cannot be deleted from here.
+    for (const id of created.posts.keys()) rec.leftovers.push({ kind: 'post', id, error: 'no session to delete it with' });
+    for (const id of created.files) rec.leftovers.push({ kind: 'file', id, error: 'no session to delete it with' });
+    return rec;
+  }
+  (rec as { session: boolean }).session = true;
+  const csrf = cookies.find((c) => c.name === 'MMCSRF')?.value;
+  const api = (method: string, path: string, data?: unknown): Promise<APIResponse> => context.request.fetch(`${input.baseUrl}${path}`, {
+    method,
+    headers: { 'X-Requested-With': 'XMLHttpRequest', ...(csrf ? { 'X-CSRF-Token': csrf } : {}), ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    ...(data !== undefined ? { data: JSON.stringify(data) } : {}),
+    failOnStatusCode: false,
+    timeout: timeoutMs,
+  });
+  const fail = (what: string, res: APIResponse | Error): string => (res instanceof Error ? `${what}: ${res.message.split('\n')[0]}` : `${what}: HTTP ${res.status()}`);
+  const runPrefix = `${BROWSER_MARKER_PREFIX} ${input.runId} `;
+
+  let channelId: string | undefined;
+  try {
+    const res = await api('GET', `/api/v4/teams/name/${encodeURIComponent(input.team)}/channels/name/${encodeURIComponent(input.channel)}`);
+    if (res.ok()) channelId = ((await res.json()) as { id?: string }).id;
+    else rec.errors.push(fail(`look up ${input.team}/${input.channel}`, res));
+  } catch (err) {
+    rec.errors.push(fail(`look up ${input.team}/${input.channel}`, err as Error));
+  }
+  /** This run's posts still in the channel (all attempts share the run id). */
+  const sweep = async (): Promise<Map<string, string[]> | undefined> => {
+    if (!channelId) return undefined;
+    try {
+      const res = await api('GET', `/api/v4/channels/${encodeURIComponent(channelId)}/posts?page=0&per_page=200`);
+      if (!res.ok()) { rec.errors.push(fail('list the channel\'s posts', res)); return undefined; }
+      const list = (await res.json()) as { posts?: Record<string, { id: string; message?: string; delete_at?: number; file_ids?: string[] }> };
+      const mine = new Map<string, string[]>();
+      for (const p of Object.values(list.posts ?? {})) if (!p.delete_at && p.message?.startsWith(runPrefix)) mine.set(p.id, p.file_ids ?? []);
+      return mine;
+    } catch (err) {
+      rec.errors.push(fail('list the channel\'s posts', err as Error));
+      return undefined;
+    }
+  };
+
+  const toDelete = new Map<string, string[]>();
+  for (const [id, p] of created.posts) toDelete.set(id, p.fileIds);
+  for (const [id, files] of (await sweep()) ?? []) toDelete.set(id, files);
+  const filesGone = new Set<string>();
+  const deletePost = async (id: string): Promise<boolean> => {
+    try {
+      const res = await api('DELETE', `/api/v4/posts/${encodeURIComponent(id)}`);
+      // 404: already gone (deleted by an earlier attempt's cleanup).
+      if (res.ok() || res.status() === 404) return true;
+      rec.leftovers.push({ kind: 'post', id, error: fail('delete', res) });
+    } catch (err) {
+      rec.leftovers.push({ kind: 'post', id, error: fail('delete', err as Error) });
+    }
+    return false;
+  };
+  for (const [id, files] of toDelete) {
+    if (await deletePost(id)) {
+      rec.postsDeleted.push(id);
+      for (const f of files) filesGone.add(f);
+    }
+  }
+  // An upload that never made it into a post: attach it to a post of its own, then delete that post.
+  for (const f of created.files) {
+    if (filesGone.has(f)) continue;
+    if (!channelId) { rec.leftovers.push({ kind: 'file', id: f, error: 'the smoke channel could not be looked up to attach it to a cleanup post' }); continue; }
+    try {
+      const res = await api('POST', '/api/v4/posts', { channel_id: channelId, message: `${marker} cleanup`, file_ids: [f] });
+      if (!res.ok()) { rec.leftovers.push({ kind: 'file', id: f, error: fail('attach to a cleanup post', res) }); continue; }
+      const p = (await res.json()) as { id: string };
+      if (await deletePost(p.id)) { rec.postsDeleted.push(p.id); filesGone.add(f); }
+    } catch (err) {
+      rec.leftovers.push({ kind: 'file', id: f, error: fail('attach to a cleanup post', err as Error) });
+    }
+  }
+  for (const f of filesGone) if (created.files.has(f) || [...toDelete.values()].some((fs) => fs.includes(f))) rec.filesDeleted.push(f);
+  // Whatever still carries the run's marker was not cleaned up.
+  for (const id of (await sweep())?.keys() ?? []) if (!rec.leftovers.some((l) => l.id === id)) rec.leftovers.push({ kind: 'post', id, error: 'still in the channel after cleanup' });
+  try {
+    await api('POST', '/api/v4/users/logout');
+  } catch {
+    // The session expires on its own.
+  }
+  return rec;
+}
