@@ -13,6 +13,12 @@ import { runGate, type RunOutput } from '../core/runner.js';
 import { PHASE_COMMAND, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
 import { createReporters, liveHooks, writeReports } from '../reporters/index.js';
 
+/**
+ * Collector failures that mean mmgate was pointed at the wrong place or lacks a setting (exit 2).
+ * An unreachable Mattermost is not among them: after an upgrade that is the verdict (exit 1).
+ */
+const SETUP_CODES: ReadonlySet<string> = new Set(['CONFIG', 'NOT_CONFIGURED', 'KUBE_UNREACHABLE', 'UNAUTHORIZED']);
+
 export interface GateFlags {
   config?: string;
   kubeconfig?: string;
@@ -148,7 +154,16 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   }
   for (const f of failures) process.stderr.write(`mmgate: report "${f.reporter}" failed: ${loaded.redactor.redact(f.message)}\n`);
   // A gate must not lose its JUnit file silently: a failed reporter makes the run a harness failure.
-  return failures.length > 0 ? 3 : out.report.verdict.exitCode;
+  if (failures.length > 0) return 3;
+  // A Kubernetes API that cannot be reached, refused credentials or a missing setting are the
+  // operator's to fix, not a verdict on the upgrade: one message per cause naming the endpoint or
+  // key, exit 2. The reports above still say blocked, with every check that could not look.
+  const setup = [...new Set(out.report.collectors.filter((c) => !c.ok && SETUP_CODES.has(c.error?.code ?? '')).map((c) => c.error!.message))];
+  if (setup.length > 0 && !out.report.partial) {
+    for (const m of setup) process.stderr.write(`mmgate: ${m}\n`);
+    return 2;
+  }
+  return out.report.verdict.exitCode;
 }
 
 async function assertReadable(path: string, flag: string): Promise<void> {

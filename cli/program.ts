@@ -33,7 +33,10 @@ export function buildProgram(): Command {
     .description('The go/no-go gate for upgrading Mattermost on Kubernetes.\n\nExit codes: 0 promote · 1 blocked · 2 usage or config error · 3 harness failure or interrupted')
     .version(HARNESS_VERSION)
     .showHelpAfterError('(run mmgate --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Throw instead of exiting, in every subcommand too (commander copies this setting to
+    // commands added after it): main() maps the error to exit 2.
+    .exitOverride();
 
   gateOptions(program.command('preflight').description('pre-upgrade checks against the live cluster and server'))
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('pre', opts); });
@@ -93,7 +96,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -153,10 +153,10 @@ function networkFailure(server: string, e: Error): CollectFailure {
   const code = (e as NodeJS.ErrnoException).code;
   if (e.name === 'AbortError') return new CollectFailure('TIMEOUT', `request to the Kubernetes API at ${server} was stopped (deadline or interrupt)`);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
-    return new CollectFailure('UNREACHABLE', `cannot reach the Kubernetes API at ${server} (${code}): check --context/--kubeconfig and that the cluster is up`);
+    return new CollectFailure('KUBE_UNREACHABLE', `cannot reach the Kubernetes API at ${server} (${code}): check --context/--kubeconfig and that the cluster is up`);
   }
   if (code?.startsWith('ERR_TLS') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
-    return new CollectFailure('UNREACHABLE', `TLS to ${server} failed (${code}): the kubeconfig's certificate-authority does not match the server`);
+    return new CollectFailure('KUBE_UNREACHABLE', `TLS to the Kubernetes API at ${server} failed (${code}): the kubeconfig's certificate-authority does not match the server`);
   }
   // Resets and other socket errors are worth one more try.
   return new CollectFailure('UNREACHABLE', `request to the Kubernetes API at ${server} failed: ${code ?? e.message}`, true);

@@ -20,6 +20,13 @@ const smokeAccount = z.strictObject({
   channel: z.string().min(1).default('town-square').describe('Channel name the smoke posts go to.'),
 }).refine((s) => s.password !== undefined || s.token !== undefined, { message: 'give password or token', path: ['password'] });
 
+const browserSection = z.strictObject({
+  enabled: z.boolean().default(false).describe('Run the browser journeys in verify: the smoke user logs in through the web app, opens the smoke channel, posts and uploads (Playwright + Chromium; needs mattermost.smoke with a password).'),
+  executablePath: z.string().min(1).optional().describe('Chromium or Chrome to drive; default /usr/bin/chromium when it exists, else Playwright\'s own download.'),
+  timeout: duration.default('30s').describe('Budget of each journey (login, channel, post, upload). The whole run also counts against timeouts.collector: raise it for slow servers.'),
+  retries: z.number().int().min(0).max(3).default(1).describe('Reruns of the journeys after a failure; a journey that passes only on a retry is reported as flaky (a warning).'),
+}).optional().describe('Browser smoke journeys through Mattermost\'s web app.');
+
 export const configSchema = z.strictObject({
   target: z.strictObject({
     version: version.optional().describe('The Mattermost version the upgrade goes to.'),
@@ -54,6 +61,7 @@ export const configSchema = z.strictObject({
     logWindow: duration.default('15m').describe('How far back verify reads the Mattermost pod logs (log-errors) when upgradeStartedAt is not given.'),
     upgradeStartedAt: z.iso.datetime({ offset: true }).optional().describe('When the upgrade started (ISO 8601, e.g. 2026-11-20T11:45:00Z): verify reads pod logs from then on instead of logWindow.'),
     webhookTimeout: duration.default('10s').describe('How long the incoming-webhook journey waits for its post to appear in the smoke channel.'),
+    browser: browserSection,
   }).optional(),
   prometheus: z.strictObject({
     url: httpUrl.describe('Prometheus HTTP API base URL.'),

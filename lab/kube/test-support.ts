@@ -30,7 +30,9 @@ export function call(api: Pick<KubeApi, 'url' | 'caPem'>, path: string, opts: Ca
   const url = new URL(path, api.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, ...(api.caPem ? { ca: api.caPem } : {}), agent: false }, (res) => {
+    // Node sends a DELETE body neither chunked nor with a length unless told: say the length.
+    const headers = { ...opts.headers, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) };
+    const req = send(url, { method: opts.method ?? 'GET', headers, ...(api.caPem ? { ca: api.caPem } : {}), agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
