@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JS scripts run on Node (TypeScript files get their globals from @types/node).
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' } },
+  },
+  {
     // Checks are pure: no I/O, no environment, no clients. Enforced here, not by review.
     files: ['checks/**/*.ts'],
     ignores: ['checks/**/*.test.ts'],

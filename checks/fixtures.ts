@@ -7,8 +7,7 @@ import type {
   Condition, ContainerStateInfo, HelmRelease, KubeDeployment, KubeJob, KubeNode, KubePod, MattermostCR, ResourceList,
 } from '../core/kube-types.js';
 import { INSTALLATION_LABEL } from '../core/installation.js';
-import { TEST_NOW, TEST_SCOPE, type CheckCase } from '../core/testing.js';
-import type { Check, CheckResult, CollectError } from '../core/types.js';
+import type { CheckResult, CollectError } from '../core/types.js';
 
 export const NAMESPACE = 'mattermost';
 export const INSTALLATION = 'mm';

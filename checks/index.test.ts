@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { PHASES } from '../core/types.js';
 import { builtinChecks } from './index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,7 +23,7 @@ describe('check registry conventions', () => {
   });
 
   it('lists every check file, and each id is its file name and phase folder', () => {
-    for (const phase of ['pre', 'post'] as const) {
+    for (const phase of PHASES) {
       const registered = builtinChecks.filter((c) => c.meta.phase === phase).map((c) => c.meta.id).sort();
       assert.deepEqual(registered, sourceIds(phase).sort(), `checks/${phase}/ and checks/index.ts disagree`);
     }

@@ -3,6 +3,9 @@
  * sorted, complete (every checks/<phase>/<id>.ts is here), and that each id is its file name.
  */
 import type { Check } from '../core/types.js';
+import rolloutAvailability from './during/rollout-availability.js';
+import rolloutCompletion from './during/rollout-completion.js';
+import browserJourney from './post/browser-journey.js';
 import clusterCoherence from './post/cluster-coherence.js';
 import dataIntegrity from './post/data-integrity.js';
 import fileRoundtrip from './post/file-roundtrip.js';
@@ -34,6 +37,7 @@ import upgradePath from './pre/upgrade-path.js';
 export const builtinChecks: readonly Check[] = [
   backupIntegrity,
   backupRecency,
+  browserJourney,
   clusterCoherence,
   configDrift,
   dataIntegrity,
@@ -53,6 +57,8 @@ export const builtinChecks: readonly Check[] = [
   postRoundtrip,
   replicaCount,
   replicationHealth,
+  rolloutAvailability,
+  rolloutCompletion,
   rolloutHeadroom,
   rolloutState,
   serverHealth,

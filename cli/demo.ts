@@ -22,8 +22,15 @@ export async function demoCommand(opts: { scenario: string; reportDir: string; c
       say(`preflight did not promote (exit ${pre}): the upgrade is not started. Reports: ${reportDir}`);
       return pre;
     }
-    say(`upgrade: the operator rolls ${lab.installation} to ${lab.scenario.target.version} (maxSurge 1, maxUnavailable 0)`);
-    await lab.upgrade({ version: lab.scenario.target.version }, { stepMs: 150, onStep: (s) => process.stdout.write(`   ${s}\n`) });
+    say(`upgrade + watch: the operator rolls ${lab.installation} to ${lab.scenario.target.version} (maxSurge 1, maxUnavailable 0) while mmgate watch probes the front door`);
+    // watch starts first and follows the whole rollout, as it would on the night.
+    const watching = runPhaseCommand('during', common);
+    await lab.upgrade({ version: lab.scenario.target.version }, { stepMs: 400, onStep: (s) => process.stdout.write(`   operator: ${s}\n`) });
+    const during = await watching;
+    if (during !== 0) {
+      say(`watch did not promote (exit ${during}): roll back. Reports: ${reportDir}`);
+      return during;
+    }
     say('verify: is every pod on the new version, and does Mattermost work?');
     const post = await runPhaseCommand('post', { ...common, baseline: join(reportDir, 'preflight.snapshot.json') });
     say(`${post === 0 ? 'done: promote' : `verify did not promote (exit ${post})`}. Reports: ${reportDir}`);

@@ -10,7 +10,7 @@ import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
-import { PHASE_COMMAND, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
 import { createReporters, liveHooks, writeReports } from '../reporters/index.js';
 
 /**
@@ -128,7 +128,12 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
       ...(flags.baseline ? { baselinePath: resolve(flags.baseline) } : {}),
       redactor: loaded.redactor,
       signal,
-      timeouts: { collectorMs: parseDuration(config.timeouts.collector), checkMs: parseDuration(config.timeouts.check), overallMs: parseDuration(config.timeouts.overall) },
+      timeouts: {
+        collectorMs: parseDuration(config.timeouts.collector),
+        checkMs: parseDuration(config.timeouts.check),
+        // watch waits for the rollout: its deadline is watch.timeout (plus a minute to wind up), not timeouts.overall.
+        overallMs: phase === 'during' ? Math.max(parseDuration(config.timeouts.overall), parseDuration(config.watch.timeout) + 60_000) : parseDuration(config.timeouts.overall),
+      },
       onCollectorEnd: hooks.onCollectorEnd,
       onCheckEnd: hooks.onCheckEnd,
     });
@@ -182,7 +187,7 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
     throw new UsageError(`${path}: cannot read a snapshot (${(err as Error).message.split('\n')[0]})`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
   }
   const s = parsed as Partial<Snapshot>;
-  if (!s.meta || (s.meta.phase !== 'pre' && s.meta.phase !== 'post') || !s.data) {
+  if (!s.meta || !(PHASES as readonly string[]).includes(s.meta.phase) || !s.data) {
     throw new UsageError(`${path}: not an mmgate snapshot (no meta.phase or data)`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
   }
   return s as Snapshot;

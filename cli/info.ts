@@ -6,6 +6,7 @@ import { findConfig, loadConfig, suggest } from '../core/config/load.js';
 import { resolveCheckOptions } from '../core/config/rules.js';
 import { UsageError } from '../core/errors.js';
 import { loadRegistry } from '../core/registry.js';
+import { PHASE_COMMAND, PHASES } from '../core/types.js';
 
 export async function listChecks(opts: { config?: string; phase?: 'pre' | 'post'; json?: boolean }): Promise<number> {
   const loaded = loadConfig(opts.config);
@@ -16,10 +17,11 @@ export async function listChecks(opts: { config?: string; phase?: 'pre' | 'post'
     return 0;
   }
   const width = Math.max(...checks.map((c) => c.meta.id.length), 2);
-  for (const phase of ['pre', 'post'] as const) {
+  const heading = { pre: 'preflight (pre-upgrade)', during: 'watch (during the rollout)', post: 'verify (post-upgrade)' } as const;
+  for (const phase of PHASES) {
     const rows = checks.filter((c) => c.meta.phase === phase);
     if (!rows.length) continue;
-    process.stdout.write(`${phase === 'pre' ? 'preflight (pre-upgrade)' : 'verify (post-upgrade)'}\n`);
+    process.stdout.write(`${heading[phase]}\n`);
     for (const c of rows) {
       const origin = registry.origin.get(c.meta.id);
       process.stdout.write(`  ${c.meta.id.padEnd(width)}  ${c.meta.recommended.padEnd(5)}  ${c.meta.title}${origin !== 'built-in' ? `  [${origin}]` : ''}\n`);
@@ -39,7 +41,7 @@ export async function explainCheck(id: string, opts: { config?: string }): Promi
   const m = check.meta;
   const options = z.toJSONSchema(check.options, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { description?: string; default?: unknown; type?: unknown }> };
   const lines = [
-    `${m.id}  (${m.phase === 'pre' ? 'preflight' : 'verify'}, recommended: ${m.recommended})`,
+    `${m.id}  (${PHASE_COMMAND[m.phase]}, recommended: ${m.recommended})`,
     '',
     `  passes as:  ${m.title}`,
     `  fails as:   ${m.failureTitle}`,

@@ -41,6 +41,9 @@ export function buildProgram(): Command {
   gateOptions(program.command('preflight').description('pre-upgrade checks against the live cluster and server'))
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('pre', opts); });
 
+  gateOptions(program.command('watch').description('during the rollout: front-door availability and rollout progress until done or watch.timeout'))
+    .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('during', opts); });
+
   gateOptions(program.command('verify').description('post-upgrade checks and smoke journeys'))
     .option('--baseline <file>', 'the preflight snapshot to compare with (restarts, row counts)')
     .option('--since <time>', 'when the upgrade began (ISO time): logs are read from then (mattermost.upgradeStartedAt)')
@@ -61,7 +64,7 @@ export function buildProgram(): Command {
   program.command('checks')
     .description('list the checks (built-in and from plugins)')
     .option('-c, --config <file>', 'config file (its plugins are listed too)')
-    .addOption(new Option('--phase <phase>', 'only this phase').choices(['pre', 'post']))
+    .addOption(new Option('--phase <phase>', 'only this phase').choices(['pre', 'during', 'post']))
     .option('--json', 'machine-readable output')
     .action(async (opts) => { process.exitCode = await (await import('./info.js')).listChecks(opts); });
 
@@ -86,7 +89,7 @@ export function buildProgram(): Command {
     .action(async (opts) => { process.exitCode = await (await import('./lab.js')).labCommand(opts); });
 
   program.command('demo')
-    .description('the embedded default: lab + preflight + upgrade + verify, reports written')
+    .description('the embedded default: lab + preflight + upgrade with watch + verify, reports written')
     .option('--scenario <name|path>', 'scenario to start from', 'healthy')
     .option('--report-dir <dir>', 'where report files go', './mmgate-report')
     .option('--no-color', 'no ANSI colours')

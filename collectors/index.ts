@@ -5,6 +5,8 @@ import { baselineCollector } from './baseline.js';
 import { driftCollectors } from './drift/index.js';
 import { kubeCollectors } from './kube/collectors.js';
 import { mattermostCollectors } from './mattermost/index.js';
+import { browserJourneyCollector } from './smoke/browser.js';
+import { rolloutWatchCollector } from './watch/rollout.js';
 
 export const builtinCollectors: readonly Collector[] = [
   baselineCollector,
@@ -12,4 +14,6 @@ export const builtinCollectors: readonly Collector[] = [
   ...driftCollectors,
   ...kubeCollectors,
   ...mattermostCollectors,
+  browserJourneyCollector,
+  rolloutWatchCollector,
 ] as readonly Collector[];

@@ -12,6 +12,8 @@ export interface Collector<K extends SnapshotKey = SnapshotKey> {
   readonly source: string;
   /** Extra attempts on a transient error (network reset, 5xx, 429). Default 0. */
   readonly retries?: number;
+  /** Its own time budget when the default (timeouts.collector) does not fit, e.g. a watch that polls for minutes. */
+  budgetMs?(config: MmgateConfig): number;
   collect(env: CollectEnv): Promise<SnapshotData[K]>;
 }
 

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Collector } from './collector.js';
 import { ConfigError, errorMessage, type ConfigIssue } from './errors.js';
-import type { Check } from './types.js';
+import { PHASES, type Check } from './types.js';
 
 export interface Registry {
   readonly checks: readonly Check[];
@@ -69,7 +69,7 @@ function checkShapeProblem(c: Check): string | undefined {
   if (!m || typeof c.evaluate !== 'function') return 'a check must be made with defineCheck({ meta, options?, evaluate })';
   if (typeof m.id !== 'string' || !ID.test(m.id)) return `check id ${JSON.stringify(m.id)} must be kebab-case`;
   for (const f of ['title', 'failureTitle', 'description'] as const) if (typeof m[f] !== 'string' || !m[f]) return `check "${m.id}" has no ${f}`;
-  if (m.phase !== 'pre' && m.phase !== 'post') return `check "${m.id}" needs phase "pre" or "post"`;
+  if (!(PHASES as readonly string[]).includes(m.phase)) return `check "${m.id}" needs phase ${PHASES.map((p) => `"${p}"`).join(', ')}`;
   if (!Array.isArray(m.requires)) return `check "${m.id}" needs requires: [...]`;
   return undefined;
 }

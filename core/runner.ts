@@ -116,7 +116,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
         if (!collector) {
           value = collectError(key, 'NO_COLLECTOR', `no collector provides "${key}": is the plugin that defines it listed under plugins:?`);
         } else {
-          const limit = deadline(opts.timeouts.collectorMs, runSignal, `${collector.source}`);
+          const limit = deadline(collector.budgetMs?.(opts.config) ?? opts.timeouts.collectorMs, runSignal, `${collector.source}`);
           const controller = new AbortController();
           setMaxListeners(0, controller.signal);
           limit.promise.catch((e: unknown) => controller.abort(e));

@@ -4,9 +4,13 @@
  */
 import type { ZodType } from 'zod';
 
-/** The phase a check belongs to: `pre` runs in `mmgate preflight`, `post` in `mmgate verify`. */
-export type Phase = 'pre' | 'post';
-export const PHASE_COMMAND = { pre: 'preflight', post: 'verify' } as const satisfies Record<Phase, string>;
+/**
+ * The phase a check belongs to: `pre` runs in `mmgate preflight`, `during` in `mmgate watch`
+ * (while the operator rolls the pods), `post` in `mmgate verify`.
+ */
+export type Phase = 'pre' | 'during' | 'post';
+export const PHASES = ['pre', 'during', 'post'] as const satisfies readonly Phase[];
+export const PHASE_COMMAND = { pre: 'preflight', during: 'watch', post: 'verify' } as const satisfies Record<Phase, string>;
 
 /** Severity a policy gives a check (ESLint style). */
 export type Level = 'off' | 'warn' | 'error';

@@ -84,6 +84,8 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
       smoke: { username: SMOKE_USER, password: '${file:secrets/smoke-password}', team: smokeTeam?.name ?? 'ops', channel: smokeTeam?.channels[0]?.name ?? 'town-square' },
       ...(hook ? { incomingWebhook: { id: hook } } : {}),
     },
+    // The lab's rollouts take seconds, not minutes: watch them closely.
+    watch: { interval: '500ms', timeout: '5m' },
   };
   const backupConfig = await writeBackups(join(dir, 'backups'), scenario.backups);
   const config = applyMergePatch(applyMergePatch(generated, backupConfig), scenario.config);

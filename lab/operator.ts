@@ -26,6 +26,8 @@ export interface UpgradeSpec {
   updateJobFails?: boolean;
   /** New pods never become ready (a crashing new version). */
   newPodsCrash?: boolean;
+  /** Strategy Recreate: every old pod goes before a new one starts, so nothing serves in between. */
+  recreate?: boolean;
 }
 
 export interface UpgradeOptions {
@@ -108,6 +110,12 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
   const nodes = store.list('v1', 'Node').map((n) => n.metadata.name);
   const limit = Math.min(up.stopAfterPods ?? oldPods.length, oldPods.length);
   let updated = 0;
+  const oldServers = new Map(oldPods.map((p) => [p.metadata.name, servers.get(p.metadata.name)]));
+  if (up.recreate) {
+    for (const old of oldPods) { store.delete('v1', 'Pod', namespace, old.metadata.name); servers.remove(old.metadata.name); }
+    step('Recreate: every old pod terminated before the new ones start; nothing serves');
+    await sleep((opts.stepMs ?? 0) * 3);
+  }
   for (const [i, old] of oldPods.entries()) {
     if (i >= limit) break;
     const name = `${rsName}-${short(`${rsName}/${i}`, 5)}`;
@@ -123,7 +131,7 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
     step(`Pod ${name}: created (surge), waiting for readiness`);
     await sleep(opts.stepMs ?? 0);
     const stored = store.put(newPod);
-    const serverSpec = servers.get(old.metadata.name);
+    const serverSpec = oldServers.get(old.metadata.name);
     // The new pod's server keeps the old one's plugins and config, but has its own name and address.
     const ip = (stored.status as { podIP?: string } | undefined)?.podIP;
     servers.add(name, { ...(serverSpec ?? { version: up.version }), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}) });
@@ -132,8 +140,10 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
       step(`Pod ${name}: CrashLoopBackOff; rollout stalls, old pods keep serving`);
       break;
     }
-    store.delete('v1', 'Pod', namespace, old.metadata.name);
-    servers.remove(old.metadata.name);
+    if (!up.recreate) {
+      store.delete('v1', 'Pod', namespace, old.metadata.name);
+      servers.remove(old.metadata.name);
+    }
     updated++;
     step(`Pod ${old.metadata.name}: terminated (${updated}/${replicas} updated)`);
     store.put({ ...rs, metadata: { ...rs.metadata, uid: rsUid }, spec: { ...rs.spec, replicas: updated }, status: { replicas: updated, readyReplicas: updated, availableReplicas: updated } });

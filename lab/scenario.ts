@@ -22,16 +22,20 @@ export const BUILTIN_SCENARIOS = resolve(dirname(fileURLToPath(import.meta.url))
 const mergePatch = z.record(z.string(), z.unknown());
 const selector = z.strictObject({ apiVersion: z.string().optional(), kind: z.string(), namespace: z.string().optional(), name: z.string() });
 
+/** The simulated operator upgrade (lab/operator.ts UpgradeSpec). */
+const upgradeSchema = z.strictObject({
+  version: z.string(),
+  stopAfterPods: z.number().int().nonnegative().optional(),
+  updateJobFails: z.boolean().optional(),
+  newPodsCrash: z.boolean().optional(),
+  recreate: z.boolean().optional(),
+});
+
 export const scenarioFileSchema = z.strictObject({
   description: z.string().min(1),
   extends: z.string().optional().describe('A built-in scenario name, or a path relative to this folder.'),
   target: z.strictObject({ version: z.string(), image: z.string().optional() }).optional(),
-  upgrade: z.strictObject({
-    version: z.string(),
-    stopAfterPods: z.number().int().nonnegative().optional(),
-    updateJobFails: z.boolean().optional(),
-    newPodsCrash: z.boolean().optional(),
-  }).optional().describe('Run the simulated operator upgrade when the scenario is built.'),
+  upgrade: upgradeSchema.optional().describe('Run the simulated operator upgrade when the scenario is built.'),
   patches: z.array(selector.extend({ merge: mergePatch.optional(), delete: z.literal(true).optional() })).default([]),
   mattermost: z.strictObject({
     pods: z.record(z.string(), mergePatch).optional().describe('Merge patches per pod name; "*" applies to every pod.'),
@@ -54,8 +58,14 @@ export const scenarioFileSchema = z.strictObject({
 });
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
 
+
 export const expectSchema = z.strictObject({
   preflight: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
+  watch: z.strictObject({
+    verdict: z.enum(['promote', 'blocked']),
+    blocking: z.array(z.string()).default([]),
+    upgrade: upgradeSchema.describe('The upgrade the lab plays while mmgate watch runs.'),
+  }).optional(),
   verify: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
 });
 export type ScenarioExpect = z.output<typeof expectSchema>;

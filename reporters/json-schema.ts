@@ -5,10 +5,11 @@
  * be stripped. The compile-time check at the bottom keeps it in step with core/types.ts.
  */
 import { z } from 'zod';
+import { PHASES } from '../core/types.js';
 import type { CheckResult, CollectorRun, Finding, RunReport, Verdict } from '../core/types.js';
 import { REPORT_SCHEMA_VERSION } from '../core/types.js';
 
-const phase = z.enum(['pre', 'post']);
+const phase = z.enum(PHASES);
 const level = z.enum(['off', 'warn', 'error']);
 const status = z.enum(['pass', 'warn', 'fail', 'error', 'not-applicable', 'skipped']);
 const isoTime = z.iso.datetime({ offset: true });

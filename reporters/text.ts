@@ -2,7 +2,7 @@
  * Wording shared by the human-facing reporters (console, markdown, JUnit bodies), so a check reads
  * the same in a terminal, a CI log and a pull-request summary.
  */
-import type { CheckResult, Finding, Measurements, ResultStatus, RunReport } from '../core/types.js';
+import { PHASE_COMMAND, type CheckResult, type Finding, type Measurements, type ResultStatus, type RunReport } from '../core/types.js';
 
 export const STATUS_SYMBOL: Readonly<Record<ResultStatus, string>> = {
   pass: '✔', warn: '⚠', fail: '✖', error: '‼', 'not-applicable': '–', skipped: '–',
@@ -73,7 +73,7 @@ export function countsText(report: RunReport): string {
 }
 
 /** The run's display name: its command (`preflight`/`verify`), which names the phase in every output. */
-export const phaseName = (report: RunReport): string => report.command || (report.phase === 'pre' ? 'preflight' : 'verify');
+export const phaseName = (report: RunReport): string => report.command || PHASE_COMMAND[report.phase];
 
 /**
  * A finding as indented plain lines: message, subject, measured vs expected, fix, evidence.

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { builtinChecks } from '../checks/index.js';
 import { configJsonSchema } from '../core/config/json-schema.js';
+import { PHASES } from '../core/types.js';
 
 type JsonSchema = { type?: string | string[]; description?: string; default?: unknown; properties?: Record<string, JsonSchema>; items?: JsonSchema; enum?: unknown[]; anyOf?: JsonSchema[]; pattern?: string; additionalProperties?: unknown; required?: string[] };
 
@@ -25,9 +26,10 @@ export function checksReference(): string {
     'A check that cannot look (its data could not be collected) is `error` and blocks like a failure.',
     '',
   ];
-  for (const phase of ['pre', 'post'] as const) {
+  const heading = { pre: 'Pre-upgrade (`mmgate preflight`)', during: 'During the rollout (`mmgate watch`)', post: 'Post-upgrade (`mmgate verify`)' } as const;
+  for (const phase of PHASES) {
     const checks = builtinChecks.filter((c) => c.meta.phase === phase);
-    out.push(`## ${phase === 'pre' ? 'Pre-upgrade (`mmgate preflight`)' : 'Post-upgrade (`mmgate verify`)'}`, '', '| id | recommended | passes as | fails as |', '|---|---|---|---|');
+    out.push(`## ${heading[phase]}`, '', '| id | recommended | passes as | fails as |', '|---|---|---|---|');
     for (const c of checks) out.push(`| [\`${c.meta.id}\`](#${c.meta.id}) | ${c.meta.recommended} | ${cell(c.meta.title)} | ${cell(c.meta.failureTitle)} |`);
     out.push('');
     for (const c of checks) {

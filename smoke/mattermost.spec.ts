@@ -40,7 +40,8 @@ test.describe('Mattermost web app', () => {
     marker = `${BROWSER_MARKER_PREFIX} ${input.runId} ${new Date().toISOString()} ${randomBytes(4).toString('hex')}`;
   });
 
-  test.afterEach(async ({}, testInfo) => {
+  test.afterEach(async () => {
+    const testInfo = test.info();
     if (testInfo.status === testInfo.expectedStatus || !page || page.isClosed()) return;
     const path = testInfo.outputPath('failure.png');
     try {
@@ -51,8 +52,9 @@ test.describe('Mattermost web app', () => {
     }
   });
 
-  test.afterAll(async ({}, testInfo) => {
+  test.afterAll(async () => {
     if (!context) return;
+    const testInfo = test.info();
     const rec = await cleanUp(context, input, created, marker, Math.min(testInfo.timeout || 15_000, 15_000));
     writeFileSync(join(testInfo.project.outputDir, `cleanup-${randomBytes(6).toString('hex')}.json`), `${JSON.stringify(rec, null, 2)}\n`);
     await context.close();

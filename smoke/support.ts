@@ -162,7 +162,7 @@ export async function cleanUp(context: BrowserContext, input: SmokeInputs, creat
       rec.leftovers.push({ kind: 'file', id: f, error: fail('attach to a cleanup post', err as Error) });
     }
   }
-  for (const f of filesGone) if (created.files.has(f) || [...toDelete.values()].some((fs) => fs.includes(f))) rec.filesDeleted.push(f);
+  rec.filesDeleted.push(...filesGone);
   // Whatever still carries the run's marker was not cleaned up.
   for (const id of (await sweep())?.keys() ?? []) if (!rec.leftovers.some((l) => l.id === id)) rec.leftovers.push({ kind: 'post', id, error: 'still in the channel after cleanup' });
   try {

@@ -40,7 +40,10 @@ describe('lab scenarios meet their expect.yaml', () => {
       const lab = await startLab(name, join(tmp, name));
       try {
         for (const [phase, expected] of phases) {
-          const { report } = await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
+          const { report } = phase === 'watch'
+            // watch follows a live upgrade: the lab plays it while the gate watches.
+            ? (await Promise.all([judge(lab.paths.config, 'during'), lab.upgrade(built.expect.watch!.upgrade, { stepMs: 300 })]))[0]
+            : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
           assert.equal(report.verdict.promote ? 'promote' : 'blocked', expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${explain(report)}`);
           assert.deepEqual([...report.verdict.blocking].sort(), [...expected.blocking].sort(), `${name} ${phase} blocking set\n${explain(report)}`);
           const smoke = lab.world.smokeLeftovers();

@@ -164,7 +164,7 @@ function networkFailure(server: string, e: Error): CollectFailure {
 
 /** Turns a non-2xx answer into a failure that names the resource and, for 401/403, the RBAC to grant. */
 export function statusFailure(server: string, path: string, res: RawResponse, verb: string): CollectFailure {
-  let message = '';
+  let message: string;
   try { message = (JSON.parse(res.body.toString('utf8')) as { message?: string }).message ?? ''; } catch { message = res.body.toString('utf8').slice(0, 200); }
   const what = `${verb} ${path.split('?')[0]}`;
   if (res.status === 401) return new CollectFailure('UNAUTHORIZED', `the Kubernetes API at ${server} refused the credentials (401) for ${what}: refresh the token or fix the kubeconfig user`);

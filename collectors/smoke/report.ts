@@ -3,6 +3,7 @@
  * journeys' cleanup records to the `browserJourney` snapshot data. Pure, so it is tested against
  * literal reports (pass, fail, flaky, interrupted, empty) without a browser.
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { JSONReport, JSONReportSuite, JSONReportTestResult } from '@playwright/test/reporter';
 import { BROWSER_JOURNEYS, type BrowserCleanup, type BrowserJourneyName, type BrowserJourneyResult, type JourneyOutcome } from '../../core/browser-types.js';
 
@@ -15,7 +16,6 @@ export interface MappedReport {
   readonly globalErrors: string[];
 }
 
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 const MAX_ERROR = 800;
 
 /**
@@ -24,7 +24,7 @@ const MAX_ERROR = 800;
  */
 export function cleanError(message: string | undefined, redact: (s: string) => string): string | undefined {
   if (!message) return undefined;
-  let m = message.replace(ANSI, '');
+  let m = stripVTControlCharacters(message);
   for (const cut of ['\nCall log:', '\n\n  ', '\n    at ']) {
     const i = m.indexOf(cut);
     if (i > 0) m = m.slice(0, i);

@@ -66,6 +66,10 @@ export const configSchema = z.strictObject({
   prometheus: z.strictObject({
     url: httpUrl.describe('Prometheus HTTP API base URL.'),
   }).optional(),
+  watch: z.strictObject({
+    interval: duration.default('2s').describe('How often mmgate watch probes the front door and reads the rollout.'),
+    timeout: duration.default('30m').describe('How long the rollout may take; past it, rollout-completion fails.'),
+  }).default({ interval: '2s', timeout: '30m' }).describe('mmgate watch: availability and progress while the operator rolls the pods.'),
   backups: backupsSection,
   database: databaseSection,
   sites: sitesSection,

@@ -12,7 +12,7 @@ interface Table {
   kind: string;
   apiVersion: string;
   metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number };
-  columnDefinitions: { name: string; type: string; format: string; priority: number }[];
+  columnDefinitions: { name: string; type: string; format: string; description: string; priority: number }[];
   rows: { cells: unknown[]; object: { kind: string; metadata: { name: string; namespace?: string } }; conditions?: unknown[] }[];
 }
 

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BROWSER_JOURNEY_ORDER, BROWSER_JOURNEYS, type BrowserJourneyData, type BrowserJourneyResult } from '../../core/browser-types.js';
+import { runCheck } from '../../core/testing.js';
+import { collectError } from '../../test/fixtures/post-upgrade.js';
+import check from './browser-journey.js';
+
+const ok = (name: keyof typeof BROWSER_JOURNEYS, over: Partial<BrowserJourneyResult> = {}): BrowserJourneyResult =>
+  ({ title: BROWSER_JOURNEYS[name], journey: name, outcome: 'expected', durationMs: 100 + BROWSER_JOURNEY_ORDER.indexOf(name), attempts: 1, attachments: [], ...over });
+
+function run(over: Partial<Extract<BrowserJourneyData, { enabled: true }>> = {}, journeys = BROWSER_JOURNEY_ORDER.map((n) => ok(n))): BrowserJourneyData {
+  return {
+    enabled: true, url: 'https://chat.example.com', runId: 'ab12cd34', startedAt: '2026-11-20T11:59:00Z', durationMs: 4200,
+    chromium: '/usr/bin/chromium', reportPath: '/r/browser/report.json', logPath: '/r/browser/playwright.log',
+    stats: { expected: 4, unexpected: 0, flaky: 0, skipped: 0 },
+    journeys,
+    cleanup: { attempts: 1, postsDeleted: 2, filesDeleted: 1, leftovers: [], errors: [] },
+    ...over,
+  };
+}
+
+const shot = { name: 'screenshot', path: '/r/browser/results/login/failure.png', contentType: 'image/png' };
+
+describe('browser-journey', () => {
+  it('passes when every journey passed and the cleanup left nothing, with the measured durations', async () => {
+    const r = await runCheck(check, { data: { browserJourney: run() } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['loginMs'], 100);
+    assert.equal(r.measured?.['uploadMs'], 103);
+    assert.equal(r.measured?.['totalMs'], 4200);
+    assert.equal(r.measured?.['passed'], 4);
+    assert.match(r.summary ?? '', /4 browser journeys passed/);
+  });
+
+  it('fails naming the failed journey, its error and its screenshot, and the journeys it kept from running', async () => {
+    const error = 'Error: the login page refused the smoke user mmgate-smoke: "The email/username or password is invalid."';
+    const journeys = [
+      ok('login', { outcome: 'unexpected', attempts: 2, error, attachments: [shot] }),
+      ok('navigate', { outcome: 'skipped', attempts: 0 }), ok('post', { outcome: 'skipped', attempts: 0 }), ok('upload', { outcome: 'skipped', attempts: 0 }),
+    ];
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'fail');
+    const login = r.findings[0];
+    assert.match(login?.message ?? '', /journey "login through the login page" failed: .*The email\/username or password is invalid/);
+    assert.match(login?.message ?? '', /screenshot: \/r\/browser\/results\/login\/failure\.png/);
+    assert.deepEqual(login?.evidence, [`screenshot: ${shot.path}`]);
+    assert.ok(login?.remediation);
+    const skipped = r.findings.slice(1).map((f) => f.message);
+    assert.equal(skipped.length, 3);
+    for (const m of skipped) assert.match(m, /did not run: "login through the login page" failed before it/);
+    assert.equal(r.measured?.['passed'], 0);
+    assert.equal(r.measured?.['loginMs'], undefined, 'no duration for a journey that failed');
+  });
+
+  it('warns, without failing, on a journey that passed only on retry', async () => {
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => (n === 'post' ? ok(n, { outcome: 'flaky', attempts: 2, error: 'Error: expect(locator).toBeVisible() failed' }) : ok(n)));
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'warn');
+    assert.equal(r.findings.length, 1);
+    assert.match(r.findings[0]?.message ?? '', /"post a message and see it rendered" passed only on retry \(2 attempts\).*toBeVisible/);
+    assert.equal(r.measured?.['flaky'], 1);
+  });
+
+  it('fails on a smoke post the cleanup left behind, naming it', async () => {
+    const id = 'p'.repeat(26);
+    const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 1, postsDeleted: 1, filesDeleted: 0, leftovers: [{ kind: 'post', id, error: 'delete: HTTP 403' }], errors: [] } }) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.subject?.name, id);
+    assert.match(r.findings[0]?.message ?? '', /left behind/);
+    assert.equal(r.measured?.['leftovers'], 1);
+  });
+
+  it('warns when the cleanup could not look everything up', async () => {
+    const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 1, postsDeleted: 2, filesDeleted: 1, leftovers: [], errors: ['list the channel\'s posts: HTTP 500'] } }) } });
+    assert.equal(r.status, 'warn');
+    assert.match(r.findings[0]?.message ?? '', /cleanup hit 1 error\(s\): list the channel's posts: HTTP 500/);
+  });
+
+  it('fails closed when the cleanup never reported', async () => {
+    const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 0, postsDeleted: 0, filesDeleted: 0, leftovers: [], errors: [] } }) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /cleanup did not report/);
+  });
+
+  it('fails closed when a journey is missing from the report', async () => {
+    const r = await runCheck(check, { data: { browserJourney: run({}, [ok('login'), ok('navigate'), ok('post')]) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /"upload a file and see it attached" is missing/);
+  });
+
+  it('is not applicable, with the reason, when browser journeys are off', async () => {
+    const r = await runCheck(check, { data: { browserJourney: { enabled: false } } });
+    assert.equal(r.status, 'not-applicable');
+    assert.match(r.reason ?? '', /mattermost\.browser\.enabled/);
+  });
+
+  it('errors when the browser journeys could not run', async () => {
+    const r = await runCheck(check, { data: { browserJourney: collectError('browserJourney', 'Chromium not found at /opt/chrome (mattermost.browser.executablePath)') } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /mattermost\.browser\.executablePath/);
+  });
+});

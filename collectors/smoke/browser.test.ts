@@ -1,0 +1,154 @@
+/**
+ * The browser journeys end to end: the real collector runs Playwright (a subprocess) with Debian's
+ * Chromium against the lab's front door, whose web app has the real one's element ids. Needs
+ * /usr/bin/chromium: without it the journeys are skipped with a message, or fail under CI.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { BrowserJourneyData } from '../../core/browser-types.js';
+import { CollectFailure } from '../../core/collector.js';
+import { runCheck } from '../../core/testing.js';
+import browserJourneyCheck from '../../checks/post/browser-journey.js';
+import { startLab, type Lab } from '../../lab/index.js';
+import { testEnv } from '../../test/collect-env.js';
+import { browserJourneyCollector, DEFAULT_CHROMIUM } from './browser.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mmgate-browser-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function envFor(lab: Lab, name: string, browser: { retries?: number } = {}, signal?: AbortSignal) {
+  return testEnv({
+    config: {
+      mattermost: {
+        url: lab.mattermostUrl,
+        smoke: { username: 'mmgate-smoke', password: lab.secrets.smokePassword, team: 'ops', channel: 'upgrade-smoke' },
+        browser: { enabled: true, timeout: '20s', ...browser },
+      },
+      reports: { dir: join(tmp, name) },
+    },
+    ...(signal ? { signal } : {}),
+  });
+}
+
+type Enabled = Extract<BrowserJourneyData, { enabled: true }>;
+const enabled = (d: BrowserJourneyData): Enabled => {
+  assert.equal(d.enabled, true);
+  return d as Enabled;
+};
+
+/** Every file under dir, to prove the smoke password was written to none of them. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+function assertNoSecret(dir: string, data: unknown, secret: string): void {
+  assert.ok(!JSON.stringify(data).includes(secret), 'the smoke password is in the snapshot data');
+  const files = filesUnder(dir);
+  assert.ok(files.length > 0, 'the run kept its files');
+  for (const f of files) assert.ok(!readFileSync(f).includes(secret), `the smoke password is in ${f}`);
+}
+
+describe('browser journeys without a browser run', () => {
+  it('are off unless mattermost.browser.enabled', async () => {
+    const env = testEnv({ config: { mattermost: { smoke: { username: 'u', password: 'p-secret', team: 't' } } } });
+    assert.deepEqual(await browserJourneyCollector.collect(env), { enabled: false });
+  });
+
+  it('fail closed, naming mattermost.browser.executablePath, when Chromium is not there', async () => {
+    const env = testEnv({ config: {
+      mattermost: { url: 'http://127.0.0.1:9', smoke: { username: 'u', password: 'p-secret', team: 't' }, browser: { enabled: true, executablePath: join(tmp, 'no-such-chromium') } },
+      reports: { dir: join(tmp, 'missing') },
+    } });
+    await assert.rejects(browserJourneyCollector.collect(env), (err: unknown) => {
+      assert.ok(err instanceof CollectFailure);
+      assert.equal(err.code, 'NOT_CONFIGURED');
+      assert.match(err.message, /Chromium not found at .*no-such-chromium \(mattermost\.browser\.executablePath\)/);
+      return true;
+    });
+  });
+
+  it('need a password: a token cannot be typed into the login form', async () => {
+    const env = testEnv({ config: { mattermost: { url: 'http://127.0.0.1:9', smoke: { username: 'u', token: 'tok-secret', team: 't' }, browser: { enabled: true } } } });
+    await assert.rejects(browserJourneyCollector.collect(env), /need mattermost\.smoke\.password/);
+  });
+});
+
+const haveChromium = existsSync(DEFAULT_CHROMIUM);
+if (!haveChromium && process.env['CI']) {
+  it('runs the browser journeys', () => assert.fail(`${DEFAULT_CHROMIUM} is missing: CI must install Chromium (apt-get install chromium) to run the browser journeys`));
+}
+
+describe('browser journeys against the lab', { skip: haveChromium ? false : `${DEFAULT_CHROMIUM} is missing: install Chromium to run the browser journeys` }, () => {
+  it('log in, open the smoke channel, post and upload, and leave nothing behind', async () => {
+    const lab = await startLab('upgraded', join(tmp, 'lab-upgraded'));
+    try {
+      const data = enabled(await browserJourneyCollector.collect(envFor(lab, 'upgraded')));
+      assert.deepEqual(data.journeys.map((j) => [j.journey, j.outcome]), [['login', 'expected'], ['navigate', 'expected'], ['post', 'expected'], ['upload', 'expected']]);
+      assert.deepEqual(data.stats, { expected: 4, unexpected: 0, flaky: 0, skipped: 0 });
+      assert.equal(data.chromium, DEFAULT_CHROMIUM);
+      assert.equal(data.cleanup.attempts, 1);
+      assert.equal(data.cleanup.postsDeleted, 2, 'the message and the post holding the upload');
+      assert.equal(data.cleanup.filesDeleted, 1);
+      assert.deepEqual(data.cleanup.leftovers, []);
+      assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+      assert.ok(existsSync(data.reportPath));
+      assertNoSecret(join(tmp, 'upgraded'), data, lab.secrets.smokePassword);
+      const r = await runCheck(browserJourneyCheck, { data: { browserJourney: data } });
+      assert.equal(r.status, 'pass', r.findings.map((f) => f.message).join('\n'));
+      assert.equal(typeof r.measured?.['uploadMs'], 'number');
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('fail the login journey with the login page\'s banner when logins are refused, and leave nothing behind', async () => {
+    const lab = await startLab('browser-login-refused', join(tmp, 'lab-refused'));
+    try {
+      const data = enabled(await browserJourneyCollector.collect(envFor(lab, 'refused', { retries: 1 })));
+      const [login, ...rest] = data.journeys;
+      assert.equal(login?.journey, 'login');
+      assert.equal(login?.outcome, 'unexpected');
+      assert.equal(login?.attempts, 2, 'retried once');
+      assert.match(login?.error ?? '', /The email\/username or password is invalid\./);
+      const shot = login?.attachments.find((a) => a.name === 'screenshot');
+      assert.ok(shot && existsSync(shot.path), 'a screenshot of the failure is kept');
+      assert.deepEqual(rest.map((j) => j.outcome), ['skipped', 'skipped', 'skipped']);
+      assert.equal(data.cleanup.attempts, 2, 'the cleanup ran after each attempt');
+      assert.deepEqual(data.cleanup.leftovers, []);
+      assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+      assertNoSecret(join(tmp, 'refused'), data, lab.secrets.smokePassword);
+      const r = await runCheck(browserJourneyCheck, { data: { browserJourney: data } });
+      assert.equal(r.status, 'fail');
+      assert.match(r.findings[0]?.message ?? '', /journey "login through the login page" failed: .*The email\/username or password is invalid\..*screenshot: /);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('stop on an interrupt, fail closed, and still clean up', async () => {
+    const lab = await startLab('upgraded', join(tmp, 'lab-interrupted'));
+    const ac = new AbortController();
+    try {
+      const run = browserJourneyCollector.collect(envFor(lab, 'interrupted', { retries: 0 }, ac.signal));
+      let settled = false;
+      run.then(() => { settled = true; }, () => { settled = true; });
+      // Interrupt once the journeys have written something, so the cleanup has work to do.
+      while (!settled && lab.world.smokeLeftovers().posts === 0) await new Promise((r) => setTimeout(r, 10));
+      ac.abort(new Error('test interrupt'));
+      await assert.rejects(run, (err: unknown) => {
+        assert.ok(err instanceof CollectFailure);
+        assert.equal(err.code, 'INTERRUPTED');
+        return true;
+      });
+      assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+    } finally {
+      await lab.close();
+    }
+  });
+});
