@@ -10,11 +10,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
 import { startKubeApi } from './kube/server.js';
 import type { FaultRule } from './kube/types.js';
 import { startFrontDoor } from './mattermost/front-door.js';
 import type { MattermostSpec } from './mattermost/spec.js';
 import { MattermostWorld } from './mattermost/world.js';
+import { startPostgres } from './postgres.js';
 import { simulateUpgrade, type PodServers, type UpgradeSpec } from './operator.js';
 import { applyMergePatch, buildScenario, theInstallation, type BuiltScenario } from './scenario.js';
 
@@ -47,59 +49,105 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
   const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret() };
   const spec = withLabIdentities(scenario.mattermost, secrets, scenario.dir);
   const world = new MattermostWorld(spec);
-
-  const kube = await startKubeApi({
-    store: scenario.store,
-    tls: true,
-    token: secrets.kubeToken,
-    ...(scenario.lab.aggregatedDiscovery !== undefined ? { aggregatedDiscovery: scenario.lab.aggregatedDiscovery } : {}),
-    ...(scenario.lab.metricsServer !== undefined ? { metricsServer: scenario.lab.metricsServer } : {}),
-    ...(scenario.lab.kubernetesMinor ? { serverVersion: { major: '1', minor: scenario.lab.kubernetesMinor, gitVersion: `v1.${scenario.lab.kubernetesMinor}.4` } } : {}),
-    ...(scenario.lab.faults ? { faults: scenario.lab.faults as unknown as FaultRule[] } : {}),
-    podProxy: (r) => world.handlePod(r.pod, r.port, r),
-    podLogs: (q) => world.podLogs(q.pod, { ...(q.tailLines !== undefined ? { tailLines: q.tailLines } : {}), ...(q.sinceSeconds !== undefined ? { sinceSeconds: q.sinceSeconds } : {}), ...(q.timestamps !== undefined ? { timestamps: q.timestamps } : {}) }),
-  });
-  let front: Awaited<ReturnType<typeof startFrontDoor>>;
+  // Everything started is stopped on close, and also when a later step of the start fails.
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => { await Promise.allSettled(closers.splice(0).reverse().map((c) => c())); };
   try {
-    front = await startFrontDoor(world);
+    const kube = await startKubeApi({
+      store: scenario.store,
+      tls: true,
+      token: secrets.kubeToken,
+      ...(scenario.lab.aggregatedDiscovery !== undefined ? { aggregatedDiscovery: scenario.lab.aggregatedDiscovery } : {}),
+      ...(scenario.lab.metricsServer !== undefined ? { metricsServer: scenario.lab.metricsServer } : {}),
+      ...(scenario.lab.kubernetesMinor ? { serverVersion: { major: '1', minor: scenario.lab.kubernetesMinor, gitVersion: `v1.${scenario.lab.kubernetesMinor}.4` } } : {}),
+      ...(scenario.lab.faults ? { faults: scenario.lab.faults as unknown as FaultRule[] } : {}),
+      podProxy: (r) => world.handlePod(r.pod, r.port, r),
+      podLogs: (q) => world.podLogs(q.pod, { ...(q.tailLines !== undefined ? { tailLines: q.tailLines } : {}), ...(q.sinceSeconds !== undefined ? { sinceSeconds: q.sinceSeconds } : {}), ...(q.timestamps !== undefined ? { timestamps: q.timestamps } : {}) }),
+    });
+    closers.push(() => kube.close());
+    const front = await startFrontDoor(world);
+    closers.push(() => front.close());
+    // Other sites: their own clusters, reached with their own kube contexts.
+    const clusters = [{ context: 'mmgate-lab', url: kube.url, caPem: kube.caPem ?? '' }];
+    for (const site of scenario.sites) {
+      const api = await startKubeApi({ store: site.store, tls: true, token: secrets.kubeToken });
+      closers.push(() => api.close());
+      clusters.push({ context: site.context, url: api.url, caPem: api.caPem ?? '' });
+    }
+
+    const dir = resolve(outDir);
+    const paths: LabPaths = { dir, kubeconfig: join(dir, 'kubeconfig'), config: join(dir, 'mmgate.yaml'), labJson: join(dir, 'lab.json'), secrets: join(dir, 'secrets') };
+    await mkdir(paths.secrets, { recursive: true, mode: 0o700 });
+    await writeFile(join(paths.secrets, 'admin-token'), `${secrets.adminToken}\n`, { mode: 0o600 });
+    await writeFile(join(paths.secrets, 'smoke-password'), `${secrets.smokePassword}\n`, { mode: 0o600 });
+    await writeFile(paths.kubeconfig, kubeconfigYaml(clusters, secrets.kubeToken), { mode: 0o600 });
+    if (scenario.postgres) {
+      const pg = await startDatabase(scenario.postgres);
+      closers.push(pg.stop);
+      await writeFile(join(paths.secrets, 'replication-dsn'), `${pg.dsn}\n`, { mode: 0o600 });
+    }
+    const hook = spec.incomingWebhooks?.[0]?.id;
+    const smokeTeam = spec.teams[0];
+    const generated = {
+      target: scenario.target,
+      kube: { kubeconfig: './kubeconfig', context: 'mmgate-lab', namespace, installation },
+      mattermost: {
+        url: front.url,
+        admin: { token: '${file:secrets/admin-token}' },
+        smoke: { username: SMOKE_USER, password: '${file:secrets/smoke-password}', team: smokeTeam?.name ?? 'ops', channel: smokeTeam?.channels[0]?.name ?? 'town-square' },
+        ...(hook ? { incomingWebhook: { id: hook } } : {}),
+      },
+      // The lab's rollouts take seconds, not minutes: watch them closely.
+      watch: { interval: '500ms', timeout: '5m' },
+    };
+    const backupConfig = await writeBackups(join(dir, 'backups'), scenario.backups);
+    const config = applyMergePatch(applyMergePatch(generated, backupConfig), scenario.config);
+    await writeFile(paths.config, `# Written by mmgate lab for scenario "${scenario.name}". Secrets are files under secrets/.\n${stringify(config)}`);
+    await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, contexts: clusters.map((c) => ({ context: c.context, server: c.url })), mattermost: front.url, namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
+
+    const servers: PodServers = liveServers(world, spec);
+    return {
+      scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
+      upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }),
+      setKubeFaults: (f) => kube.setFaults(f),
+      requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),
+      close: closeAll,
+    };
   } catch (err) {
-    await kube.close();
+    await closeAll();
     throw err;
   }
+}
 
-  const dir = resolve(outDir);
-  const paths: LabPaths = { dir, kubeconfig: join(dir, 'kubeconfig'), config: join(dir, 'mmgate.yaml'), labJson: join(dir, 'lab.json'), secrets: join(dir, 'secrets') };
-  await mkdir(paths.secrets, { recursive: true, mode: 0o700 });
-  await writeFile(join(paths.secrets, 'admin-token'), `${secrets.adminToken}\n`, { mode: 0o600 });
-  await writeFile(join(paths.secrets, 'smoke-password'), `${secrets.smokePassword}\n`, { mode: 0o600 });
-  await writeFile(paths.kubeconfig, kubeconfigYaml(kube.url, kube.caPem ?? '', secrets.kubeToken), { mode: 0o600 });
-  const hook = spec.incomingWebhooks?.[0]?.id;
-  const smokeTeam = spec.teams[0];
-  const generated = {
-    target: scenario.target,
-    kube: { kubeconfig: './kubeconfig', context: 'mmgate-lab', namespace, installation },
-    mattermost: {
-      url: front.url,
-      admin: { token: '${file:secrets/admin-token}' },
-      smoke: { username: SMOKE_USER, password: '${file:secrets/smoke-password}', team: smokeTeam?.name ?? 'ops', channel: smokeTeam?.channels[0]?.name ?? 'town-square' },
-      ...(hook ? { incomingWebhook: { id: hook } } : {}),
-    },
-    // The lab's rollouts take seconds, not minutes: watch them closely.
-    watch: { interval: '500ms', timeout: '5m' },
-  };
-  const backupConfig = await writeBackups(join(dir, 'backups'), scenario.backups);
-  const config = applyMergePatch(applyMergePatch(generated, backupConfig), scenario.config);
-  await writeFile(paths.config, `# Written by mmgate lab for scenario "${scenario.name}". Secrets are files under secrets/.\n${stringify(config)}`);
-  await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, mattermost: front.url, namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
-
-  const servers: PodServers = liveServers(world, spec);
-  return {
-    scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
-    upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }),
-    setKubeFaults: (f) => kube.setFaults(f),
-    requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),
-    close: async () => { await Promise.allSettled([front.close(), kube.close()]); },
-  };
+/**
+ * The scenario's database: a real, seeded PostgreSQL primary, with a streaming standby when asked.
+ * With lagAtLeast, writes keep coming and the lab is ready only once the standby replays that far
+ * behind (its recovery_min_apply_delay holds it back), so replication-health has a real lag to see.
+ */
+async function startDatabase(p: NonNullable<BuiltScenario['postgres']>): Promise<{ dsn: string; stop: () => Promise<void> }> {
+  const pg = await startPostgres();
+  let writer: NodeJS.Timeout | undefined;
+  const stop = async () => { clearInterval(writer); await pg.stop(); };
+  try {
+    await pg.createDatabase('mattermost');
+    if (p.standby) await pg.startStandby(p.applyDelay ? { applyDelay: p.applyDelay } : {});
+    if (p.lagAtLeast) {
+      await pg.psql('CREATE TABLE lab_heartbeat (at timestamptz NOT NULL DEFAULT now())', 'mattermost');
+      writer = setInterval(() => { pg.psql('INSERT INTO lab_heartbeat DEFAULT VALUES', 'mattermost').catch(() => undefined); }, 500);
+      const wantS = parseDuration(p.lagAtLeast) / 1000;
+      const until = Date.now() + 60_000;
+      for (;;) {
+        const rows = await pg.psql('SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication');
+        if (Number(rows[0]?.[0] ?? 0) >= wantS) break;
+        if (Date.now() > until) throw new Error(`lab: the standby did not fall ${p.lagAtLeast} behind within 60s`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    return { dsn: pg.dsn('mattermost'), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /** The lab's admin gets a fresh token and the smoke user a fresh password each start: never fixed values. */
@@ -163,11 +211,11 @@ async function writeBackups(dir: string, b: BuiltScenario['backups']): Promise<R
   return Object.keys(config).length ? { backups: config } : {};
 }
 
-function kubeconfigYaml(server: string, caPem: string, token: string): string {
+function kubeconfigYaml(clusters: readonly { context: string; url: string; caPem: string }[], token: string): string {
   return stringify({
     apiVersion: 'v1', kind: 'Config', 'current-context': 'mmgate-lab', preferences: {},
-    clusters: [{ name: 'mmgate-lab', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: clusters.map((c) => ({ name: c.context, cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') } })),
     users: [{ name: 'mmgate-lab', user: { token } }],
-    contexts: [{ name: 'mmgate-lab', context: { cluster: 'mmgate-lab', user: 'mmgate-lab', namespace: 'mattermost' } }],
+    contexts: clusters.map((c) => ({ name: c.context, context: { cluster: c.context, user: 'mmgate-lab', namespace: 'mattermost' } })),
   });
 }

@@ -47,6 +47,15 @@ export const scenarioFileSchema = z.strictObject({
     kubernetesMinor: z.string().regex(/^\d+$/).optional(),
     faults: z.array(z.record(z.string(), z.unknown())).optional(),
   }).optional(),
+  sites: z.record(z.string().regex(/^[a-z0-9-]+$/), z.strictObject({
+    context: z.string().min(1).describe('kubeconfig context the lab gives this site.'),
+    manifests: z.string().min(1).describe('Manifests of the site\'s own cluster, relative to this folder.'),
+  })).optional().describe('More sites, each served by its own Kubernetes API (active/active, drift between clusters).'),
+  postgres: z.strictObject({
+    standby: z.boolean().default(false).describe('Start a streaming standby of the primary.'),
+    applyDelay: z.string().regex(/^\d+(ms|s|min|h)$/).optional().describe('recovery_min_apply_delay of the standby: it replays this far behind.'),
+    lagAtLeast: z.string().regex(/^\d+(ms|s|m)$/).optional().describe('Report the lab ready only once the standby replays at least this far behind.'),
+  }).optional().describe('A real PostgreSQL primary (seeded) for the scenario; its DSN is written to secrets/replication-dsn.'),
   backups: z.strictObject({
     database: z.strictObject({
       age: z.string().regex(/^\d+[smhd]$/).describe('Age of the newest pg_dump file (its mtime), e.g. 2h.'),
@@ -82,6 +91,9 @@ export interface BuiltScenario {
   readonly target: { version: string; image?: string };
   readonly lab: NonNullable<ScenarioFile['lab']>;
   readonly backups: NonNullable<ScenarioFile['backups']>;
+  /** Other sites: each its own cluster (a second Kubernetes API), with its kube context. */
+  readonly sites: readonly { name: string; context: string; store: ObjectStore }[];
+  readonly postgres?: ScenarioFile['postgres'];
   readonly config: Record<string, unknown>;
   readonly expect: ScenarioExpect;
 }
@@ -111,10 +123,18 @@ export async function buildScenario(nameOrPath: string, opts: { now?: () => Date
   let target: BuiltScenario['target'] | undefined;
   let lab: BuiltScenario['lab'] = {};
   let backups: BuiltScenario['backups'] = {};
+  const sites = new Map<string, { name: string; context: string; store: ObjectStore }>();
+  let postgres: ScenarioFile['postgres'];
   let config: Record<string, unknown> = {};
   for (const layer of chain) {
     for (const o of layer.objects) store.put(o);
-    if (layer.mattermost !== undefined) spec = parseMattermostSpec(layer.mattermost);
+    if (layer.mattermost !== undefined) {
+      try {
+        spec = parseMattermostSpec(layer.mattermost);
+      } catch (err) {
+        throw new UsageError(`${join(layer.dir, 'mattermost.yaml')}: ${(err as Error).message}`, 'see fixtures/scenarios/README.md for the format');
+      }
+    }
     if (!spec) throw new UsageError(`scenario ${layer.dir}: no mattermost.yaml in it or in what it extends`, 'add a mattermost.yaml (format in fixtures/scenarios/README.md)');
     if (layer.file.upgrade) {
       const servers = specServers(spec);
@@ -126,6 +146,10 @@ export async function buildScenario(nameOrPath: string, opts: { now?: () => Date
     if (layer.file.target) target = layer.file.target;
     if (layer.file.lab) lab = { ...lab, ...layer.file.lab };
     if (layer.file.backups) backups = { ...backups, ...layer.file.backups };
+    for (const [name, site] of Object.entries(layer.file.sites ?? {})) {
+      sites.set(name, { name, context: site.context, store: new ObjectStore(readManifests(join(layer.dir, site.manifests))) });
+    }
+    if (layer.file.postgres) postgres = layer.file.postgres;
     if (layer.file.config) config = applyMergePatch(config, layer.file.config) as Record<string, unknown>;
   }
   const last = chain[chain.length - 1]!;
@@ -133,6 +157,7 @@ export async function buildScenario(nameOrPath: string, opts: { now?: () => Date
   return {
     name: dir.startsWith(BUILTIN_SCENARIOS) ? dir.slice(BUILTIN_SCENARIOS.length + 1) : dir,
     dir, description: last.file.description, store, mattermost: parseMattermostSpec(spec), target, lab, backups, config,
+    sites: [...sites.values()], ...(postgres ? { postgres } : {}),
     expect: readExpect(dir),
   };
 }
@@ -148,9 +173,18 @@ export function preUpgradeScenario(nameOrPath: string): string | undefined {
   return i > 0 ? chain[i - 1]!.dir : undefined;
 }
 
+/** Parses a scenario's YAML file; a syntax error is the scenario author's to fix (exit 2), not a crash. */
+function readYaml(path: string): unknown {
+  try {
+    return parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'fix the YAML syntax (indentation, a missing colon or quote)');
+  }
+}
+
 function readScenarioFile(dir: string): ScenarioFile {
   const path = join(dir, 'scenario.yaml');
-  const parsed = scenarioFileSchema.safeParse(parseYaml(readFileSync(path, 'utf8')) ?? {});
+  const parsed = scenarioFileSchema.safeParse(readYaml(path) ?? {});
   if (!parsed.success) throw new UsageError(`${path}: ${z.prettifyError(parsed.error)}`, 'see fixtures/scenarios/README.md for the format');
   return parsed.data;
 }
@@ -158,7 +192,7 @@ function readScenarioFile(dir: string): ScenarioFile {
 function readExpect(dir: string): ScenarioExpect {
   const path = join(dir, 'expect.yaml');
   if (!existsSync(path)) return {};
-  const parsed = expectSchema.safeParse(parseYaml(readFileSync(path, 'utf8')) ?? {});
+  const parsed = expectSchema.safeParse(readYaml(path) ?? {});
   if (!parsed.success) throw new UsageError(`${path}: ${z.prettifyError(parsed.error)}`, 'expect.yaml holds preflight:/verify: { verdict, blocking }');
   return parsed.data;
 }
@@ -171,7 +205,7 @@ function loadChain(dir: string, seen: Set<string>): Layer[] {
   const manifests = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n) && !['scenario.yaml', 'expect.yaml', 'mattermost.yaml'].includes(n)).sort();
   const objects = manifests.flatMap((n) => readManifests(join(dir, n)));
   const mmPath = join(dir, 'mattermost.yaml');
-  const mattermost = existsSync(mmPath) ? parseYaml(readFileSync(mmPath, 'utf8')) : undefined;
+  const mattermost = existsSync(mmPath) ? readYaml(mmPath) : undefined;
   return [...parent, { dir, file, objects, ...(mattermost !== undefined ? { mattermost } : {}) }];
 }
 

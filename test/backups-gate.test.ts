@@ -22,7 +22,7 @@ import type { Collector } from '../core/collector.js';
 import { configSchema, type MmgateConfigInput } from '../core/config/schema.js';
 import { runGate, type RunOutput } from '../core/runner.js';
 import type { Check, Phase } from '../core/types.js';
-import { startPostgres, SEED_COUNTS, type PgServer } from './postgres.js';
+import { startPostgres, SEED_COUNTS, type PgServer } from '../lab/postgres.js';
 
 const HOUR = 3_600_000;
 let pg: PgServer;

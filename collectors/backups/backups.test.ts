@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { CollectFailure } from '../../core/collector.js';
 import { readReplication } from '../drift/sites.js';
-import { startPostgres, SEED_COUNTS, SEED_MIGRATIONS, type PgServer } from '../../test/postgres.js';
+import { startPostgres, SEED_COUNTS, SEED_MIGRATIONS, type PgServer } from '../../lab/postgres.js';
 import { testEnv } from '../../test/collect-env.js';
 import { baselineCountsCollector, baselineFrom, countsFromAnalytics, dataCountsCollector } from './data-counts.js';
 import { databaseBackupsCollector, filestoreBackupsCollector, globRegExp, parseTocList } from './files.js';

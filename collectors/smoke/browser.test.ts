@@ -97,6 +97,7 @@ describe('browser journeys against the lab', { skip: haveChromium ? false : `${D
       assert.equal(data.cleanup.filesDeleted, 1);
       assert.deepEqual(data.cleanup.leftovers, []);
       assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+      assert.equal(data.reportPath, join(tmp, 'upgraded', 'browser', data.runId, 'report.json'), 'each run has a directory of its own');
       assert.ok(existsSync(data.reportPath));
       assertNoSecret(join(tmp, 'upgraded'), data, lab.secrets.smokePassword);
       const r = await runCheck(browserJourneyCheck, { data: { browserJourney: data } });

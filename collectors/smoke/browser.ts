@@ -7,14 +7,14 @@
  * is mapped to `browserJourney`. Fail closed: a Chromium that is not there, a run that crashes,
  * is interrupted or reports no journey is a CollectFailure, never an empty pass.
  *
- * Files (kept for a human, under <reports.dir>/browser/): report.json (Playwright's JSON report),
- * playwright.log (its list output), results/ (screenshots of failures, cleanup records). Each is
- * redacted with the run's secrets after the run.
+ * Files (kept for a human, under <reports.dir>/browser/<runId>/, the newest runs only):
+ * report.json (Playwright's JSON report), playwright.log (its list output), results/ (screenshots
+ * of failures, cleanup records). Each is redacted with the run's secrets after the run.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,9 @@ declare module '../../core/types.js' {
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 /** How long Playwright gets to run its afterAll cleanup after an interrupt before it is killed. */
 const STOP_GRACE_MS = 15_000;
+/** Run directories kept under <reports.dir>/browser/ (named by run id). */
+const KEEP_RUNS = 10;
+const RUN_DIR = /^[0-9a-f]{8}$/;
 /** The tail of Playwright's output kept in memory for error messages. */
 const LOG_LIMIT = 1024 * 1024;
 
@@ -73,6 +76,18 @@ async function redactFile(path: string, redact: (s: string) => string): Promise<
   }
 }
 
+/** Keeps the KEEP_RUNS newest run directories (screenshots of recent failures) and removes older ones. */
+async function pruneRuns(runsDir: string, current: string): Promise<void> {
+  try {
+    const runs = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_DIR.test(d.name) && d.name !== current);
+    const dated = await Promise.all(runs.map(async (d) => ({ path: join(runsDir, d.name), mtime: (await stat(join(runsDir, d.name))).mtimeMs })));
+    dated.sort((a, b) => b.mtime - a.mtime);
+    await Promise.all(dated.slice(KEEP_RUNS - 1).map((d) => rm(d.path, { recursive: true, force: true })));
+  } catch {
+    // Pruning is housekeeping: it never fails a run.
+  }
+}
+
 export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourneyData> {
   const browser = env.config.mattermost?.browser;
   if (!browser?.enabled) return { enabled: false };
@@ -85,15 +100,16 @@ export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourne
   const chromium = await resolveChromium(browser.executablePath);
   const url = await frontDoorUrl(env);
 
-  const dir = resolve(env.config.reports.dir, 'browser');
+  const runId = randomBytes(4).toString('hex');
+  // A directory of its own per run: nothing of an earlier run can be read as this run's, and two
+  // gates sharing a report directory do not clean up each other's files.
+  const runsDir = resolve(env.config.reports.dir, 'browser');
+  const dir = join(runsDir, runId);
   const reportPath = join(dir, 'report.json');
   const logPath = join(dir, 'playwright.log');
   const resultsDir = join(dir, 'results');
   await mkdir(dir, { recursive: true });
-  // Nothing of an earlier run may be read as this run's.
-  await Promise.all([rm(reportPath, { force: true }), rm(logPath, { force: true }), rm(resultsDir, { recursive: true, force: true })]);
-
-  const runId = randomBytes(4).toString('hex');
+  await pruneRuns(runsDir, runId);
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // A user's own Playwright settings must not redirect the report this collector reads.
   for (const k of Object.keys(childEnv)) if (k.startsWith('PLAYWRIGHT_JSON_OUTPUT') || k === 'PLAYWRIGHT_HTML_REPORT') delete childEnv[k];

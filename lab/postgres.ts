@@ -1,6 +1,7 @@
 /**
- * A throwaway PostgreSQL cluster for tests: initdb into a temp dir, start on a free 127.0.0.1
- * port (its unix socket in the same dir), stop and remove it after. PostgreSQL refuses to run
+ * A throwaway PostgreSQL cluster for tests and lab scenarios: initdb into a temp dir, start on a
+ * free 127.0.0.1 port (its unix socket in the same dir), stop and remove it after; optionally a
+ * streaming standby (replication scenarios). PostgreSQL refuses to run
  * as root, so as root the dir is given to the `postgres` user and initdb/pg_ctl run through
  * `runuser -u postgres --`. One cluster per test file; databases per case.
  */
@@ -12,8 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
-export const SEED_SQL = fileURLToPath(new URL('../../test/fixtures/mattermost-schema.sql', import.meta.url));
-/** Rows test/fixtures/mattermost-schema.sql inserts. */
+export const SEED_SQL = fileURLToPath(new URL('../../fixtures/postgres/mattermost-schema.sql', import.meta.url));
+/** Rows fixtures/postgres/mattermost-schema.sql inserts. */
 export const SEED_COUNTS = { users: 240, teams: 6, channels: 48, posts: 720 } as const;
 export const SEED_MIGRATIONS = 121;
 
@@ -32,6 +33,11 @@ export interface PgServer {
   databases(): Promise<string[]>;
   /** pg_dump of a database into a file (-Fc custom by default, p plain). */
   dump(database: string, file: string, format?: 'c' | 'p' | 't'): Promise<void>;
+  /**
+   * A streaming standby of this server (pg_basebackup -R), on its own port; `applyDelay`
+   * (recovery_min_apply_delay, e.g. '10min') makes it replay behind on purpose. Stopped with the primary.
+   */
+  startStandby(opts?: { applyDelay?: string }): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +105,7 @@ export async function startPostgres(): Promise<PgServer> {
     return stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
   };
   let stopped = false;
+  const standbys: { dir: string; data: string }[] = [];
   return {
     host: '127.0.0.1', port, user, password, dir,
     dsn: (database = 'postgres') => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}?sslmode=disable`,
@@ -113,9 +120,33 @@ export async function startPostgres(): Promise<PgServer> {
     async dump(database, file, format = 'c') {
       await exec('pg_dump', [`-F${format}`, '-f', file], env(database));
     },
+    async startStandby(opts = {}) {
+      const sdir = await mkdtemp(join(tmpdir(), 'mmgate-pg-standby-'));
+      // The password goes through a passfile, never a command line (ps would show it).
+      const passfile = join(sdir, 'pgpass');
+      await writeFile(passfile, `127.0.0.1:${port}:*:${user}:${password}\n`, { mode: 0o600 });
+      if (asRoot) {
+        const uid = Number((await exec('id', ['-u', 'postgres'])).stdout.trim());
+        const gid = Number((await exec('id', ['-g', 'postgres'])).stdout.trim());
+        await chown(sdir, uid, gid);
+        await chown(passfile, uid, gid);
+      }
+      await chmod(sdir, 0o700);
+      const sdata = join(sdir, 'data');
+      await server('pg_basebackup', ['-d', `host=127.0.0.1 port=${port} user=${user} passfile=${passfile}`, '-D', sdata, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+      if (opts.applyDelay) await server('sh', ['-c', `echo "recovery_min_apply_delay = '${opts.applyDelay.replace(/[^0-9a-z]/gi, '')}'" >> ${sdata}/postgresql.auto.conf`]);
+      const sport = await freePort();
+      await server('pg_ctl', ['-D', sdata, '-l', join(sdir, 'log'), '-w', '-t', '30', '-o', `-p ${sport} -k ${sdir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+      standbys.push({ dir: sdir, data: sdata });
+      return { port: sport };
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const s of standbys) {
+        try { await server('pg_ctl', ['-D', s.data, '-m', 'immediate', '-w', 'stop']); } catch { /* already gone */ }
+        await rm(s.dir, { recursive: true, force: true });
+      }
       try { await server('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } finally {
         await rm(dir, { recursive: true, force: true });
       }
