@@ -2,9 +2,12 @@
  * `mmgate demo`: the whole night of an upgrade on the embedded lab — preflight, the operator's
  * rolling upgrade, verify against the preflight baseline — with every report written.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { DEFAULT_CHROMIUM } from '../collectors/smoke/browser.js';
 import { startLab } from '../lab/index.js';
 import { runPhaseCommand } from './gate.js';
 
@@ -15,6 +18,14 @@ export async function demoCommand(opts: { scenario: string; reportDir: string; c
   const lab = await startLab(opts.scenario, out);
   try {
     say(`lab: scenario ${lab.scenario.name} — ${lab.scenario.description}`);
+    // The browser journeys need Chromium; the demo runs them when this machine has it.
+    const browser = existsSync(DEFAULT_CHROMIUM);
+    if (browser) {
+      const config = parse(await readFile(lab.paths.config, 'utf8')) as { mattermost: Record<string, unknown> };
+      config.mattermost['browser'] = { enabled: true };
+      await writeFile(lab.paths.config, stringify(config));
+    }
+    process.stdout.write(`   browser journeys (Playwright + Chromium): ${browser ? 'on' : `off — no Chromium at ${DEFAULT_CHROMIUM}`}\n`);
     say(`preflight: may ${lab.installation} go to ${lab.scenario.target.version}?`);
     const common = { config: lab.paths.config, reportDir, ...(opts.color === false ? { color: false } : {}) };
     const pre = await runPhaseCommand('pre', common);

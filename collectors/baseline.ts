@@ -3,7 +3,7 @@
  * (`<report-dir>/preflight.snapshot.json`), given to verify with `--baseline PATH`.
  */
 import { readFile } from 'node:fs/promises';
-import type { Collector } from '../core/collector.js';
+import type { CollectEnv, Collector } from '../core/collector.js';
 import { CollectFailure } from '../core/collector.js';
 import type { Snapshot } from '../core/types.js';
 
@@ -14,17 +14,24 @@ declare module '../core/types.js' {
   }
 }
 
+/** The parsed --baseline file, read once per run for every collector that compares with it. */
+export function readBaselineDocument(env: CollectEnv): Promise<unknown> {
+  return env.shared('baseline-document', async () => {
+    if (!env.baselinePath) return null;
+    try {
+      return JSON.parse(await readFile(env.baselinePath, 'utf8')) as unknown;
+    } catch (err) {
+      throw new CollectFailure('CONFIG', `cannot read --baseline ${env.baselinePath}: ${(err as Error).message.split('\n')[0]}; give the preflight.snapshot.json that preflight wrote`);
+    }
+  });
+}
+
 export const baselineCollector: Collector<'baseline'> = {
   key: 'baseline',
   source: 'the --baseline snapshot file',
   async collect(env) {
-    if (!env.baselinePath) return null;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await readFile(env.baselinePath, 'utf8'));
-    } catch (err) {
-      throw new CollectFailure('CONFIG', `cannot read --baseline ${env.baselinePath}: ${(err as Error).message.split('\n')[0]}; give the preflight.snapshot.json that preflight wrote`);
-    }
+    const parsed = await readBaselineDocument(env);
+    if (parsed === null || !env.baselinePath) return null;
     const s = parsed as Partial<Snapshot>;
     if (!s.meta || !s.data || typeof s.data !== 'object') {
       throw new CollectFailure('CONFIG', `--baseline ${env.baselinePath} is not an mmgate snapshot (no meta/data); give the preflight.snapshot.json that preflight wrote`);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
+import { kubeconfigYaml } from './kube/kubeconfig.js';
 import { startKubeApi } from './kube/server.js';
 import type { FaultRule } from './kube/types.js';
 import { startFrontDoor } from './mattermost/front-door.js';
@@ -80,7 +81,7 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
     await mkdir(paths.secrets, { recursive: true, mode: 0o700 });
     await writeFile(join(paths.secrets, 'admin-token'), `${secrets.adminToken}\n`, { mode: 0o600 });
     await writeFile(join(paths.secrets, 'smoke-password'), `${secrets.smokePassword}\n`, { mode: 0o600 });
-    await writeFile(paths.kubeconfig, kubeconfigYaml(clusters, secrets.kubeToken), { mode: 0o600 });
+    await writeFile(paths.kubeconfig, kubeconfigYaml(clusters.map((c) => ({ name: c.context, url: c.url, caPem: c.caPem, token: secrets.kubeToken, namespace: 'mattermost' }))), { mode: 0o600 });
     if (scenario.postgres) {
       const pg = await startDatabase(scenario.postgres);
       closers.push(pg.stop);
@@ -211,11 +212,3 @@ async function writeBackups(dir: string, b: BuiltScenario['backups']): Promise<R
   return Object.keys(config).length ? { backups: config } : {};
 }
 
-function kubeconfigYaml(clusters: readonly { context: string; url: string; caPem: string }[], token: string): string {
-  return stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'mmgate-lab', preferences: {},
-    clusters: clusters.map((c) => ({ name: c.context, cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') } })),
-    users: [{ name: 'mmgate-lab', user: { token } }],
-    contexts: clusters.map((c) => ({ name: c.context, context: { cluster: c.context, user: 'mmgate-lab', namespace: 'mattermost' } })),
-  });
-}

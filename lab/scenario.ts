@@ -7,10 +7,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { helmReleaseSecret } from './kube/helm.js';
+import { loadManifests } from './kube/manifests.js';
 import { ObjectStore } from './kube/store.js';
 import type { FaultRule, KubeObject } from './kube/types.js';
 import { simulateUpgrade, type PodServers } from './operator.js';
@@ -212,18 +213,17 @@ function loadChain(dir: string, seen: Set<string>): Layer[] {
 /** Multi-document YAML manifests. `kind: HelmRelease` (apiVersion lab.mmgate.io/v1) expands to Helm's storage Secret. */
 function readManifests(path: string): KubeObject[] {
   if (!statSync(path).isFile()) return [];
-  const out: KubeObject[] = [];
-  for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
-    if (doc.errors.length) throw new UsageError(`${path}: ${doc.errors[0]!.message}`, 'fix the YAML');
-    const o = doc.toJS() as KubeObject | null;
-    if (!o) continue;
-    if (!o.apiVersion || !o.kind || !o.metadata?.name) throw new UsageError(`${path}: a manifest needs apiVersion, kind and metadata.name`, 'fix the manifest');
-    if (o.apiVersion === 'lab.mmgate.io/v1' && o.kind === 'HelmRelease') {
-      const r = o as unknown as { metadata: { name: string; namespace?: string }; spec: Parameters<typeof helmReleaseSecret>[0] };
-      out.push(helmReleaseSecret({ ...r.spec, name: r.metadata.name, namespace: r.metadata.namespace ?? 'default' }));
-    } else out.push(o);
+  let objects: KubeObject[];
+  try {
+    objects = loadManifests(path);
+  } catch (err) {
+    throw new UsageError((err as Error).message, 'fix the manifest (YAML, apiVersion, kind, metadata.name)');
   }
-  return out;
+  return objects.map((o) => {
+    if (o.apiVersion !== 'lab.mmgate.io/v1' || o.kind !== 'HelmRelease') return o;
+    const r = o as unknown as { metadata: { name: string; namespace?: string }; spec: Parameters<typeof helmReleaseSecret>[0] };
+    return helmReleaseSecret({ ...r.spec, name: r.metadata.name, namespace: r.metadata.namespace ?? 'default' });
+  });
 }
 
 /** The scenario's one Mattermost installation (a lab scenario simulates one). */

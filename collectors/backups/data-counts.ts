@@ -8,7 +8,6 @@
  * The two count different things (the API leaves out deleted users and bots), so each count
  * carries its source and the check never compares across sources.
  */
-import { readFile } from 'node:fs/promises';
 import type { BaselineCounts, Counts, DataCounts } from '../../core/backup-types.js';
 import { COUNT_NAMES, COUNTS_MEASURED_PREFIX } from '../../core/backup-types.js';
 import type { Collector } from '../../core/collector.js';
@@ -16,6 +15,7 @@ import { CollectFailure } from '../../core/collector.js';
 import { parseDuration } from '../../core/duration.js';
 import { errorMessage } from '../../core/errors.js';
 import { isCollectError } from '../../core/types.js';
+import { readBaselineDocument } from '../baseline.js';
 import { countTables } from './counts.js';
 import { connFromConfig, describeConn } from './pg.js';
 
@@ -122,13 +122,8 @@ export function baselineFrom(parsed: unknown, path: string): BaselineCounts {
 export const baselineCountsCollector: Collector<'baselineCounts'> = {
   key: 'baselineCounts', source: 'row counts recorded at preflight (--baseline)',
   async collect(env) {
-    if (!env.baselinePath) return null;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await readFile(env.baselinePath, 'utf8'));
-    } catch (err) {
-      throw new CollectFailure('CONFIG', `cannot read --baseline ${env.baselinePath}: ${errorMessage(err).split('\n')[0]}; give the preflight snapshot or JSON report`);
-    }
+    const parsed = await readBaselineDocument(env);
+    if (parsed === null || !env.baselinePath) return null;
     return baselineFrom(parsed, env.baselinePath);
   },
 };

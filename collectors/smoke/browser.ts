@@ -166,7 +166,7 @@ export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourne
   await writeFile(logPath, redact(log));
   const tail = (): string => redact(stripVTControlCharacters(log).trim().split('\n').slice(-8).join(' | ')).slice(-1200);
 
-  if (env.signal.aborted) throw new CollectFailure('INTERRUPTED', `the browser journeys were stopped (deadline or interrupt) after ${Math.round(durationMs / 1000)}s; raise timeouts.collector if they need longer (log: ${logPath})`);
+  if (env.signal.aborted) throw new CollectFailure('INTERRUPTED', `the browser journeys were stopped (deadline or interrupt) after ${Math.round(durationMs / 1000)}s; raise mattermost.browser.timeout if they need longer (log: ${logPath})`);
   if (!existsSync(reportPath)) {
     throw new CollectFailure('FAILED', `Playwright ended (${signal ?? `exit ${code}`}) without writing its JSON report ${reportPath}: ${tail() || 'no output'}`);
   }
@@ -215,5 +215,12 @@ export const browserJourneyCollector: Collector<'browserJourney'> = {
   source: 'Chromium driven by Playwright at the front door: the smoke user logs in, opens the smoke channel, posts and uploads',
   // Never retried here: Playwright retries the journeys itself (mattermost.browser.retries) and reports flakiness.
   retries: 0,
+  // Four journeys, each up to browser.timeout per attempt, plus browser start and cleanup:
+  // the default collector budget (60s) would cut a slow but healthy run short.
+  budgetMs: (config) => {
+    const b = config.mattermost?.browser;
+    if (!b?.enabled) return parseDuration(config.timeouts.collector);
+    return Math.max(parseDuration(config.timeouts.collector), 4 * parseDuration(b.timeout) * (b.retries + 1) + 60_000);
+  },
   collect: runBrowserJourneys,
 };

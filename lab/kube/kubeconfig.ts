@@ -14,18 +14,20 @@ export interface LabKubeconfig {
   name?: string;
 }
 
-export function kubeconfigYaml(c: LabKubeconfig): string {
-  const name = c.name ?? 'mmgate-lab';
-  const cluster: Record<string, unknown> = { server: c.url };
-  if (c.caPem) cluster['certificate-authority-data'] = Buffer.from(c.caPem).toString('base64');
-  else cluster['insecure-skip-tls-verify'] = true;
+/** One lab API server, or several (sites): one context each; the first is the current context. */
+export function kubeconfigYaml(c: LabKubeconfig | readonly LabKubeconfig[]): string {
+  const all = Array.isArray(c) ? c : [c as LabKubeconfig];
+  const named = all.map((x) => ({ ...x, name: x.name ?? 'mmgate-lab' }));
+  const cluster = (x: LabKubeconfig): Record<string, unknown> => (x.caPem
+    ? { server: x.url, 'certificate-authority-data': Buffer.from(x.caPem).toString('base64') }
+    : { server: x.url, 'insecure-skip-tls-verify': true });
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster }],
-    users: [{ name, user: c.token ? { token: c.token } : {} }],
-    contexts: [{ name, context: { cluster: name, user: name, ...(c.namespace ? { namespace: c.namespace } : {}) } }],
-    'current-context': name,
+    clusters: named.map((x) => ({ name: x.name, cluster: cluster(x) })),
+    users: named.map((x) => ({ name: x.name, user: x.token ? { token: x.token } : {} })),
+    contexts: named.map((x) => ({ name: x.name, context: { cluster: x.name, user: x.name, ...(x.namespace ? { namespace: x.namespace } : {}) } })),
+    'current-context': named[0]?.name ?? 'mmgate-lab',
     preferences: {},
   });
 }
