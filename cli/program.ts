@@ -9,23 +9,28 @@ import { HARNESS_VERSION } from '../core/version-info.js';
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
-/** Flags every gate command shares (kubectl habits for the cluster ones). */
-function gateOptions(cmd: Command): Command {
+/** How a run is judged and reported: shared by the gate commands and evaluate. */
+function judgeOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, in-cluster)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('-n, --namespace <ns>', 'namespace of the Mattermost installation')
-    .option('--installation <name>', 'name of the Mattermost custom resource')
-    .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
     .option('--report-dir <dir>', 'where report files go (default ./mmgate-report)')
     .option('--format <list>', 'report formats: console,json,junit,markdown,prometheus', list)
     .option('--only <ids>', 'run only these checks', list)
     .option('--skip <ids>', 'do not run these checks', list)
     .option('--ignore <ids>', 'run these checks but never let them block (recorded in the report)', list)
     .option('--strict', 'every check blocks (preset strict)')
-    .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)')
     .option('--no-color', 'no ANSI colours in console output');
+}
+
+/** What a live run looks at (kubectl habits for the cluster flags). */
+function gateOptions(cmd: Command): Command {
+  return judgeOptions(cmd)
+    .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('-n, --namespace <ns>', 'namespace of the Mattermost installation')
+    .option('--installation <name>', 'name of the Mattermost custom resource')
+    .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
+    .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)');
 }
 
 export function buildProgram(): Command {
@@ -49,16 +54,8 @@ export function buildProgram(): Command {
     .option('--since <time>', 'when the upgrade began (ISO time): logs are read from then (mattermost.upgradeStartedAt)')
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('post', opts); });
 
-  program.command('evaluate <snapshot>')
-    .description('judge a saved snapshot offline (with this config and flags)')
-    .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
-    .option('--report-dir <dir>', 'where report files go')
-    .option('--format <list>', 'report formats', list)
-    .option('--only <ids>', 'judge only these checks', list)
-    .option('--skip <ids>', 'do not judge these checks', list)
-    .option('--ignore <ids>', 'never let these block', list)
-    .option('--strict', 'every check blocks')
-    .option('--no-color', 'no ANSI colours')
+  judgeOptions(program.command('evaluate <snapshot>')
+    .description('judge a saved snapshot offline (with this config and flags)'))
     .action(async (snapshot: string, opts) => { process.exitCode = await (await import('./gate.js')).runEvaluateCommand(snapshot, opts); });
 
   program.command('checks')
