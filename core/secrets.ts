@@ -53,3 +53,29 @@ export class Redactor {
     return walk(value) as T;
   }
 }
+
+/** Literals that are never secrets on their own: masking "true" everywhere would ruin every report. */
+const TRIVIAL = /^(true|false|null|none|yes|no|on|off|enabled?|disabled?)$/i;
+
+/** Teaches the Redactor a secret value, leaving trivial literals out. */
+export function learnSecret(redactor: Redactor, value: string): void {
+  if (!TRIVIAL.test(value.trim())) redactor.add(value);
+}
+
+/**
+ * Teaches the Redactor the secrets inside data read from a cluster, so the snapshot and every
+ * report mask them: env entries whose name says secret (`{name: MM_SQLSETTINGS_DATASOURCE, value}`)
+ * and passwords inside URLs (`postgres://user:password@host`) anywhere.
+ */
+export function learnSecretsIn(value: unknown, redactor: Redactor): void {
+  if (typeof value === 'string') {
+    if (value.includes('://') && /:\/\/[^:/@\s]+:[^@/\s]+@/.test(value)) redactor.add(value);
+    return;
+  }
+  if (Array.isArray(value)) { for (const x of value) learnSecretsIn(x, redactor); return; }
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o['name'] === 'string' && typeof o['value'] === 'string' && o['value'] !== '' && SECRET_NAME.test(o['name'])) learnSecret(redactor, o['value']);
+    for (const x of Object.values(o)) learnSecretsIn(x, redactor);
+  }
+}

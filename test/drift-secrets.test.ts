@@ -1,14 +1,15 @@
 /**
- * End to end through the real runner: two sites (fake Kubernetes APIs on 127.0.0.1) with secret
+ * End to end through the real runner: two sites (lab Kubernetes API servers, https with the lab
+ * CA and a bearer token) with secret
  * values planted in a Secret, in mattermostEnv, in Helm values, in a ConfigMap and in the config
  * (${env:…}); the drift and single-writer collectors and checks run, and none of the planted
  * values may appear anywhere in the report or the snapshot, while their differences are still
  * reported as "(values hidden)".
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { configDrift } from '../checks/pre/config-drift.js';
 import { singleWriter } from '../checks/pre/single-writer.js';
@@ -20,7 +21,10 @@ import { runGate } from '../core/runner.js';
 import { Redactor } from '../core/secrets.js';
 import type { ClusterConfigs } from '../core/drift-types.js';
 import type { Check } from '../core/types.js';
-import { startFakeCluster, writeKubeconfig, type FakeCluster, type FakeObject } from './fake-kube.js';
+import { helmReleaseSecret } from '../lab/kube/helm.js';
+import { kubeconfigYaml } from '../lab/kube/kubeconfig.js';
+import { startKubeApi, type KubeApi, type KubeObject } from '../lab/kube/server.js';
+import { ObjectStore } from '../lab/kube/store.js';
 
 const PLANTED = {
   secretEu: 'PLANTED-secret-eu-7f3a9c',
@@ -33,20 +37,15 @@ const PLANTED = {
   smtpEu: 'PLANTED-smtp-eu-3141',
 };
 
-const b64 = (s: string) => Buffer.from(s).toString('base64');
+const TOKEN = 'drift-secrets-token';
 
-function helmSecret(values: unknown, version: number): FakeObject {
-  const release = { name: 'mm', version, info: { status: 'deployed' }, chart: { metadata: { name: 'mattermost-enterprise-edition', version: '2.6.0' } }, config: values };
-  const helmEncoded = gzipSync(Buffer.from(JSON.stringify(release))).toString('base64');
-  return {
-    apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1',
-    metadata: { name: `sh.helm.release.v1.mm.v${version}`, namespace: 'mattermost', labels: { owner: 'helm', name: 'mm', version: String(version), status: 'deployed' } },
-    data: { release: b64(helmEncoded) },
-  };
+/** A Helm 3 storage Secret for release mm (helm's secrets driver encoding); only the newest is deployed. */
+function helmSecret(config: Record<string, unknown>, revision: number, status: 'deployed' | 'superseded'): KubeObject {
+  return helmReleaseSecret({ name: 'mm', namespace: 'mattermost', revision, status, chart: { name: 'mattermost-enterprise-edition', version: '2.6.0' }, config });
 }
 
-function site(name: 'eu' | 'us', role: string, secret: string, envDsn: string, helmPw: string, logLevel: string): { path: string; items: FakeObject[] }[] {
-  const cr: FakeObject = {
+function site(name: 'eu' | 'us', role: string, secret: string, envDsn: string, helmPw: string, logLevel: string): ObjectStore {
+  const cr: KubeObject = {
     apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost',
     metadata: {
       name: 'mm', namespace: 'mattermost', annotations: {
@@ -68,33 +67,34 @@ function site(name: 'eu' | 'us', role: string, secret: string, envDsn: string, h
       elasticSearch: { host: 'es', username: 'elastic', password: helmPw },
     },
   };
-  return [
-    { path: '/apis/installation.mattermost.com/v1beta1/namespaces/mattermost/mattermosts', items: [cr] },
-    {
-      path: '/api/v1/namespaces/mattermost/secrets',
-      items: [
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mm-db', namespace: 'mattermost' }, data: { DB_CONNECTION_STRING: b64(secret), DB_USER: b64('mmuser') } },
-        helmSecret({ externalDB: { password: helmPw, host: `db-${name}` }, config: { smtpPassword: name === 'eu' ? PLANTED.smtpEu : PLANTED.smtpEu }, replicaCount: 2 }, 3),
-        helmSecret({ replicaCount: 1 }, 2),
-      ],
-    },
-    { path: '/api/v1/namespaces/mattermost/configmaps', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mm-extra', namespace: 'mattermost' }, data: { 'relay.conf': `password=${secret}`, level: logLevel } }] },
-  ];
+  return new ObjectStore([
+    cr,
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mm-db', namespace: 'mattermost' }, stringData: { DB_CONNECTION_STRING: secret, DB_USER: 'mmuser' } },
+    helmSecret({ externalDB: { password: helmPw, host: `db-${name}` }, config: { smtpPassword: name === 'eu' ? PLANTED.smtpEu : PLANTED.smtpEu }, replicaCount: 2 }, 3, 'deployed'),
+    helmSecret({ replicaCount: 1 }, 2, 'superseded'),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mm-extra', namespace: 'mattermost' }, data: { 'relay.conf': `password=${secret}`, level: logLevel } },
+  ]);
 }
 
-let eu: FakeCluster;
-let us: FakeCluster;
-let kube: Awaited<ReturnType<typeof writeKubeconfig>>;
+let eu: KubeApi;
+let us: KubeApi;
+let kube: { path: string; dir: string };
 
 before(async () => {
-  eu = await startFakeCluster(site('eu', 'active', PLANTED.secretEu, PLANTED.envDsnEu, PLANTED.helmPwEu, 'INFO'));
-  us = await startFakeCluster(site('us', 'passive', PLANTED.secretUs, PLANTED.envDsnUs, PLANTED.helmPwUs, 'DEBUG'));
-  kube = await writeKubeconfig({ eu, us });
+  eu = await startKubeApi({ tls: true, token: TOKEN, store: site('eu', 'active', PLANTED.secretEu, PLANTED.envDsnEu, PLANTED.helmPwEu, 'INFO') });
+  us = await startKubeApi({ tls: true, token: TOKEN, store: site('us', 'passive', PLANTED.secretUs, PLANTED.envDsnUs, PLANTED.helmPwUs, 'DEBUG') });
+  const dir = await mkdtemp(join(tmpdir(), 'mmgate-drift-secrets-'));
+  const path = join(dir, 'kubeconfig');
+  await writeFile(path, kubeconfigYaml([
+    { name: 'eu', url: eu.url, caPem: eu.caPem!, token: TOKEN },
+    { name: 'us', url: us.url, caPem: us.caPem!, token: TOKEN },
+  ]), { mode: 0o600 });
+  kube = { path, dir };
 });
 after(async () => {
-  await eu?.stop();
-  await us?.stop();
-  await kube?.remove();
+  await eu?.close();
+  await us?.close();
+  if (kube) await rm(kube.dir, { recursive: true, force: true });
 });
 
 describe('drift and single-writer end to end, secrets never shown', () => {

@@ -16,7 +16,8 @@ import type { ClusterConfigs, SiteConfig } from '../../core/drift-types.js';
 import { errorMessage } from '../../core/errors.js';
 import type { KubeObject, MattermostCR } from '../../core/kube-types.js';
 import type { KubeClient } from '../kube/client.js';
-import { learnSecret, protect, runHasher } from './protect.js';
+import { learnSecret } from '../../core/secrets.js';
+import { protect, runHasher } from './protect.js';
 import { atSite, driftTargets, getInstallation, type SiteTarget } from './targets.js';
 
 declare module '../../core/types.js' {

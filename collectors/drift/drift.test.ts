@@ -1,47 +1,68 @@
 /**
- * Drift, site and snapshot collectors against fake Kubernetes APIs (test/fake-kube.ts) through
- * the real KubeClient, plus the pure helpers that keep secrets out of the snapshot.
+ * Drift, site and snapshot collectors against two lab Kubernetes API servers (lab/kube, https
+ * with the lab CA and a bearer token) through the real KubeClient, plus the pure helpers that
+ * keep secrets out of the snapshot.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { kubeconfigYaml } from '../../lab/kube/kubeconfig.js';
+import { startKubeApi, type KubeApi, type KubeObject } from '../../lab/kube/server.js';
+import { ObjectStore } from '../../lab/kube/store.js';
 import { CollectFailure } from '../../core/collector.js';
 import { isHidden } from '../../core/drift-types.js';
 import { Redactor } from '../../core/secrets.js';
 import { testEnv } from '../../test/collect-env.js';
-import { startFakeCluster, writeKubeconfig, type FakeCluster, type FakeObject } from '../../test/fake-kube.js';
 import { volumeSnapshotsCollector } from '../backups/volume-snapshots.js';
 import { clusterConfigsCollector, helmReleaseConfig } from './cluster-configs.js';
 import { makeHasher, protect } from './protect.js';
 import { replicationStatusCollector, siteInstallationsCollector } from './sites.js';
 
-const mm = (name: string, meta: Partial<FakeObject['metadata']> = {}, spec: Record<string, unknown> = {}): FakeObject => ({
+const TOKEN = 'drift-test-token';
+
+const mm = (name: string, meta: Partial<KubeObject['metadata']> = {}, spec: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', metadata: { name, namespace: 'mattermost', ...meta }, spec: { replicas: 2, ...spec },
 });
-const CR_PATH = '/apis/installation.mattermost.com/v1beta1/namespaces/mattermost/mattermosts';
-const VS_PATH = '/apis/snapshot.storage.k8s.io/v1/namespaces/mattermost/volumesnapshots';
+const snapshot = (name: string, creationTimestamp: string, status: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot',
+  metadata: { name, namespace: 'mattermost', creationTimestamp }, spec: { source: { persistentVolumeClaimName: 'db-data' } }, status,
+});
 
-let a: FakeCluster;
-let b: FakeCluster;
-let kube: Awaited<ReturnType<typeof writeKubeconfig>>;
+let a: KubeApi;
+let b: KubeApi;
+let kube: { path: string; dir: string };
 
 before(async () => {
-  a = await startFakeCluster([
-    { path: CR_PATH, items: [mm('mm', { annotations: { 'mmgate.io/role': 'active' } }, { mattermostEnv: [{ name: 'MM_X', value: '1' }] })] },
-    {
-      path: VS_PATH, items: [
-        { metadata: { name: 'db-1', namespace: 'mattermost', creationTimestamp: '2026-11-20T01:00:00Z' }, spec: { source: { persistentVolumeClaimName: 'db-data' } }, status: { readyToUse: true, creationTime: '2026-11-20T00:59:00Z', restoreSize: '10Gi' } },
-        { metadata: { name: 'db-2', namespace: 'mattermost' }, spec: { source: { persistentVolumeClaimName: 'db-data' } }, status: { readyToUse: false, error: { message: 'Failed to check and update snapshot content' } } },
-      ],
-    },
-  ]);
-  b = await startFakeCluster([{ path: CR_PATH, items: [mm('mm', { labels: { 'mmgate.io/role': 'passive' } })] }]);
-  kube = await writeKubeconfig({ a, b });
+  a = await startKubeApi({
+    tls: true, token: TOKEN,
+    store: new ObjectStore([
+      mm('mm', { annotations: { 'mmgate.io/role': 'active' } }, { mattermostEnv: [{ name: 'MM_X', value: '1' }] }),
+      snapshot('db-1', '2026-11-20T01:00:00Z', { readyToUse: true, creationTime: '2026-11-20T00:59:00Z', restoreSize: '10Gi' }),
+      // Never taken: no status.creationTime, so takenAt falls back to when the object was created.
+      snapshot('db-2', '2026-11-20T02:00:00Z', { readyToUse: false, error: { message: 'Failed to check and update snapshot content' } }),
+    ]),
+  });
+  // Site b has no CSI snapshot CRDs: its API server answers 404 for snapshot.storage.k8s.io.
+  b = await startKubeApi({
+    tls: true, token: TOKEN,
+    store: new ObjectStore([mm('mm', { labels: { 'mmgate.io/role': 'passive' } })]),
+    faults: [{ path: '^/apis/snapshot\\.storage\\.k8s\\.io/', status: 404 }],
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'mmgate-drift-'));
+  const path = join(dir, 'kubeconfig');
+  await writeFile(path, kubeconfigYaml([
+    { name: 'a', url: a.url, caPem: a.caPem!, token: TOKEN },
+    { name: 'b', url: b.url, caPem: b.caPem!, token: TOKEN },
+  ]), { mode: 0o600 });
+  kube = { path, dir };
 });
 after(async () => {
-  await a?.stop();
-  await b?.stop();
-  await kube?.remove();
+  await a?.close();
+  await b?.close();
+  if (kube) await rm(kube.dir, { recursive: true, force: true });
 });
 
 describe('protect', () => {
@@ -79,7 +100,7 @@ describe('protect', () => {
   });
 });
 
-describe('site collectors (fake clusters)', () => {
+describe('site collectors (lab clusters)', () => {
   // kube.path exists once before() ran: build the config lazily.
   const sites = [{ name: 'eu', context: 'a', active: true }, { name: 'us', context: 'b', active: false }];
   const kubeCfg = (context = 'a') => ({ kubeconfig: kube.path, context, namespace: 'mattermost', installation: 'mm' });
@@ -108,7 +129,7 @@ describe('site collectors (fake clusters)', () => {
     assert.equal(got?.apiAvailable, true);
     assert.deepEqual(got?.items.map((i) => [i.name, i.sourcePVC, i.readyToUse, i.takenAt, i.error ?? null]), [
       ['db-1', 'db-data', true, '2026-11-20T00:59:00Z', null],
-      ['db-2', 'db-data', false, undefined, 'Failed to check and update snapshot content'],
+      ['db-2', 'db-data', false, '2026-11-20T02:00:00Z', 'Failed to check and update snapshot content'],
     ]);
     const none = await volumeSnapshotsCollector.collect(testEnv({ config: { ...base, kube: kubeCfg('b') } }));
     assert.equal(none?.apiAvailable, false);

@@ -10,7 +10,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { CollectEnv } from '../../core/collector.js';
 import { HIDDEN_PREFIX } from '../../core/drift-types.js';
-import { SECRET_NAME, type Redactor } from '../../core/secrets.js';
+import { learnSecret, SECRET_NAME, type Redactor } from '../../core/secrets.js';
 
 export type Hasher = (value: string) => string;
 
@@ -21,14 +21,6 @@ export async function runHasher(env: CollectEnv): Promise<Hasher> {
 }
 
 export const makeHasher = (key: Buffer): Hasher => (value) => `${HIDDEN_PREFIX}${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`;
-
-/** Literals that are never secrets on their own: masking "true" everywhere would ruin every report. */
-const TRIVIAL = /^(true|false|null|none|yes|no|on|off|enabled?|disabled?)$/i;
-
-/** Teaches the Redactor a secret value (Secret data, secret-named fields), leaving trivial literals out. */
-export function learnSecret(redactor: Redactor, value: string): void {
-  if (!TRIVIAL.test(value.trim())) redactor.add(value);
-}
 
 /** Keys that name a Secret object (licenseSecret, tlsSecret, secretKeyRef…): hashed like secrets, but not secrets themselves. */
 const SECRET_REFERENCE = /secret(s|name|ref|keyref)?$/i;

@@ -13,6 +13,7 @@ import type { CollectEnv } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
 import { parseDuration } from '../../core/duration.js';
 import { errorMessage } from '../../core/errors.js';
+import { learnSecretsIn, type Redactor } from '../../core/secrets.js';
 
 export interface KubeClient {
   /** The API server URL, for messages. */
@@ -42,10 +43,14 @@ export function kubeClient(env: CollectEnv): Promise<KubeClient> {
 
 /** A shared client for any context (sites in other clusters use this). */
 export function kubeClientFor(env: CollectEnv, target: KubeTarget): Promise<KubeClient> {
-  return env.shared(`kube:${target.kubeconfig ?? ''}:${target.context ?? ''}`, () => createKubeClient(target, env.signal, env.configDir));
+  return env.shared(`kube:${target.kubeconfig ?? ''}:${target.context ?? ''}`, () => createKubeClient(target, env.signal, env.configDir, env.redactor));
 }
 
-export async function createKubeClient(target: KubeTarget, signal: AbortSignal, baseDir = process.cwd()): Promise<KubeClient> {
+/**
+ * With a redactor, every object read teaches it the secrets it carries (secret-named env values,
+ * passwords in URLs), so the raw objects can be kept in the snapshot and still never show them.
+ */
+export async function createKubeClient(target: KubeTarget, signal: AbortSignal, baseDir = process.cwd(), redactor?: Redactor): Promise<KubeClient> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
@@ -97,7 +102,9 @@ export async function createKubeClient(target: KubeTarget, signal: AbortSignal, 
 
   const json = <T>(res: RawResponse, path: string): T => {
     try {
-      return JSON.parse(res.body.toString('utf8')) as T;
+      const body = JSON.parse(res.body.toString('utf8')) as T;
+      if (redactor) learnSecretsIn(body, redactor);
+      return body;
     } catch {
       throw new CollectFailure('BAD_RESPONSE', `the Kubernetes API answered ${path} with a body that is not JSON (${res.body.length} bytes): a proxy in the way, or a broken API server`, true);
     }
