@@ -109,6 +109,28 @@ describe('mmgate CLI: usage', () => {
   });
 });
 
+describe('mmgate lab', () => {
+  it('prints one ready line once everything listens, writes its files, and stops cleanly on SIGTERM', async () => {
+    const out = join(work, 'lab-cmd');
+    const child = spawn(process.execPath, [CLI, 'lab', '--scenario', 'healthy', '--out', out], { cwd: work });
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); if (stdout.includes('\n')) resolve(); });
+      child.on('exit', (code) => reject(new Error(`lab exited early (${code})`)));
+    });
+    assert.match(stdout, /^mmgate lab ready: scenario healthy · kubernetes https:\/\/127\.0\.0\.1:\d+ · mattermost http:\/\/127\.0\.0\.1:\d+/);
+    for (const f of ['kubeconfig', 'mmgate.yaml', 'lab.json', 'secrets/admin-token', 'secrets/smoke-password']) assert.ok(existsSync(join(out, f)), f);
+    const lab = JSON.parse(readFileSync(join(out, 'lab.json'), 'utf8'));
+    assert.equal(lab.scenario, 'healthy');
+    assert.doesNotMatch(readFileSync(join(out, 'mmgate.yaml'), 'utf8'), new RegExp(readFileSync(join(out, 'secrets/admin-token'), 'utf8').trim()));
+    const pre = await mmgate(['preflight', '-c', join(out, 'mmgate.yaml'), '--report-dir', join(work, 'lab-cmd-reports'), '--format', 'json']);
+    assert.equal(pre.code, 0, pre.stdout + pre.stderr);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+});
+
 describe('mmgate CLI against the lab', () => {
   let lab: Lab;
   before(async () => { lab = await startLab('healthy', join(work, 'lab')); });
