@@ -11,13 +11,15 @@ import { UsageError } from '../core/errors.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
 import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
-import { createReporters, liveHooks, writeReports } from '../reporters/index.js';
+import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
+import { formatVersion, parseVersion } from '../core/version.js';
 
 /**
  * Collector failures that mean mmgate was pointed at the wrong place or lacks a setting (exit 2).
- * An unreachable Mattermost is not among them: after an upgrade that is the verdict (exit 1).
+ * An unreachable Mattermost, or one that refuses its tokens, is not among them: after an upgrade
+ * that is the verdict (exit 1).
  */
-const SETUP_CODES: ReadonlySet<string> = new Set(['CONFIG', 'NOT_CONFIGURED', 'KUBE_UNREACHABLE', 'UNAUTHORIZED']);
+const SETUP_CODES: ReadonlySet<string> = new Set(['CONFIG', 'NOT_CONFIGURED', 'KUBE_UNREACHABLE', 'KUBE_UNAUTHORIZED']);
 
 export interface GateFlags {
   config?: string;
@@ -48,7 +50,7 @@ export interface PreparedRun {
 }
 
 /** Loads and validates everything a run needs; every problem here is a UsageError (exit 2). */
-export async function prepareRun(flags: GateFlags): Promise<PreparedRun> {
+export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<PreparedRun> {
   const loaded = loadConfig(flags.config);
   // Flags win over the file, as with kubectl.
   const config: MmgateConfig = structuredClone(loaded.config);
@@ -57,8 +59,9 @@ export async function prepareRun(flags: GateFlags): Promise<PreparedRun> {
   if (flags.namespace) config.kube.namespace = flags.namespace;
   if (flags.installation) config.kube.installation = flags.installation;
   if (flags.targetVersion) {
-    if (!/^v?\d+\.\d+\.\d+/.test(flags.targetVersion)) throw new UsageError(`--target-version ${flags.targetVersion}: not a version`, 'write it like 11.7.1');
-    config.target = { ...config.target, version: flags.targetVersion.replace(/^v/, '') };
+    const v = parseVersion(flags.targetVersion);
+    if (!v) throw new UsageError(`--target-version ${flags.targetVersion}: not a version`, 'write it like 11.7.1');
+    config.target = { ...config.target, version: formatVersion(v) };
   }
   if (flags.since) {
     if (Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since ${flags.since}: not a time`, 'give an ISO time such as 2026-11-23T21:00:00Z');
@@ -67,17 +70,26 @@ export async function prepareRun(flags: GateFlags): Promise<PreparedRun> {
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
   if (flags.format?.length) {
-    const known = ['console', 'json', 'junit', 'markdown', 'prometheus'] as const;
-    for (const f of flags.format) if (!(known as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${known.join(', ')}`);
+    for (const f of flags.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${REPORT_FORMATS.join(', ')}`);
     config.reports.formats = flags.format as MmgateConfig['reports']['formats'];
   }
   const registry = await loadRegistry(config.plugins, loaded.dir);
-  assertKnownIds('--only', flags.only ?? [], registry.checks);
-  assertKnownIds('--skip', flags.skip ?? [], registry.checks);
-  assertKnownIds('--ignore', flags.ignore ?? [], registry.checks);
+  assertKnownIds('--only', flags.only ?? [], registry.checks, phase);
+  assertKnownIds('--skip', flags.skip ?? [], registry.checks, phase);
+  assertKnownIds('--ignore', flags.ignore ?? [], registry.checks, phase);
   const checkOptions = resolveCheckOptions(config, registry.checks, loaded.path ?? 'config');
   const scope: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation };
-  const target: Target = { ...(config.target?.version ? { version: config.target.version } : {}), ...(config.target?.image ? { image: config.target.image } : {}) };
+  // One spelling of the target everywhere: `v11.7.1` in config is 11.7.1 (image tags carry no v).
+  const targetVersion = parseVersion(config.target?.version);
+  const target: Target = { ...(targetVersion ? { version: formatVersion(targetVersion) } : {}), ...(config.target?.image ? { image: config.target.image } : {}) };
+  // A Pushgateway is pushed to by the prometheus reporter: configuring one turns it on.
+  if (config.reports.pushgateway && !config.reports.formats.includes('prometheus')) config.reports.formats = [...config.reports.formats, 'prometheus'];
+  // The report directory must be writable before a run that may take half an hour.
+  try {
+    await mkdir(resolve(config.reports.dir), { recursive: true });
+  } catch (err) {
+    throw new UsageError(`report directory ${config.reports.dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give --report-dir (or reports.dir) a directory mmgate can create and write');
+  }
   return { loaded, config, registry, checkOptions, scope, target };
 }
 
@@ -91,7 +103,7 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
 }
 
 export async function runPhaseCommand(phase: Phase, flags: GateFlags): Promise<number> {
-  const prepared = await prepareRun(flags);
+  const prepared = await prepareRun(flags, phase);
   if (flags.baseline) await assertReadable(flags.baseline, '--baseline');
   return executeRun(phase, prepared, flags);
 }

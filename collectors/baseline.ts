@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CollectEnv, Collector } from '../core/collector.js';
 import { CollectFailure } from '../core/collector.js';
-import type { Snapshot } from '../core/types.js';
+import { PHASE_COMMAND, type Phase, type Snapshot } from '../core/types.js';
 
 declare module '../core/types.js' {
   interface SnapshotData {
@@ -35,6 +35,9 @@ export const baselineCollector: Collector<'baseline'> = {
     const s = parsed as Partial<Snapshot>;
     if (!s.meta || !s.data || typeof s.data !== 'object') {
       throw new CollectFailure('CONFIG', `--baseline ${env.baselinePath} is not an mmgate snapshot (no meta/data); give the preflight.snapshot.json that preflight wrote`);
+    }
+    if (s.meta.phase !== 'pre') {
+      throw new CollectFailure('CONFIG', `--baseline ${env.baselinePath} is the snapshot of mmgate ${PHASE_COMMAND[s.meta.phase as Phase] ?? s.meta.phase}, not of preflight; give preflight.snapshot.json`);
     }
     return s as Snapshot;
   },

@@ -55,7 +55,9 @@ export function decide(results: readonly CheckResult[], opts: { partial: boolean
   for (const r of results) counts[r.status]++;
   const blocking = results.filter((r) => r.blocking).map((r) => r.id);
   const warnings = results.filter((r) => !r.blocking && (r.status === 'warn' || r.status === 'fail' || r.status === 'error')).map((r) => r.id);
-  const evaluated = counts.pass + counts.warn + counts.fail + counts.error;
+  // An error is not an evaluation: a run whose checks all errored (at level warn, waived or
+  // ignored) looked at nothing, and must not promote.
+  const evaluated = counts.pass + counts.warn + counts.fail;
   if (opts.partial) {
     return { promote: false, exitCode: 3, blocking, warnings, counts, headline: 'INCOMPLETE: the run was interrupted or hit its deadline; results are partial' };
   }

@@ -80,10 +80,26 @@ describe('runner', () => {
     assert.match(report.verdict.headline, /no check was evaluated/);
   });
 
+  it('a run whose checks all errored at level warn does not promote: nothing was looked at', async () => {
+    const c = collector('test.a', async () => { throw new CollectFailure('UNREACHABLE', 'down'); });
+    const { report } = await runGate(options([mkCheck('soft', () => ({ status: 'pass' }), { recommended: 'warn' })], [c]));
+    assert.equal(report.results[0]!.status, 'error');
+    assert.equal(report.results[0]!.blocking, false);
+    assert.equal(report.verdict.exitCode, 1);
+  });
+
   it('only not-applicable results also block: nothing was shown to be safe', async () => {
     const c = collector('test.a', async () => 1);
     const { report } = await runGate(options([mkCheck('na', () => ({ status: 'not-applicable', reason: 'no blue/green configured' }))], [c]));
     assert.equal(report.verdict.exitCode, 1);
+  });
+
+  it('a check over its budget is an error, even a synchronous one that could not be interrupted', async () => {
+    const c = collector('test.a', async () => 1);
+    const slow = mkCheck('slow-check', () => { const end = Date.now() + 80; while (Date.now() < end) { /* busy */ } return { status: 'pass' }; });
+    const { report } = await runGate(options([slow], [c], { timeouts: { collectorMs: 1_000, checkMs: 20, overallMs: 5_000 } }));
+    assert.equal(report.results[0]!.status, 'error');
+    assert.equal(report.results[0]!.error!.code, 'TIMEOUT');
   });
 
   it('a collector past its timeout becomes TIMEOUT and blocks', async () => {

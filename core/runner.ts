@@ -189,10 +189,12 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
           Promise.resolve().then(() => check.evaluate(input as never, { options: opts.checkOptions.get(check.meta.id) ?? check.options.parse({}), target: opts.target, scope: opts.scope, now: now() })),
           limit.promise,
         ]);
-        const problem = invalidOutcome(outcome);
         const durationMs = Math.round(performance.now() - t0);
+        // A synchronous check cannot be interrupted while it runs (a runaway regex over cluster
+        // text); past its budget its answer is not trusted either.
+        const problem = durationMs > opts.timeouts.checkMs ? `took ${durationMs} ms, over its budget of ${opts.timeouts.checkMs} ms (timeouts.check)` : invalidOutcome(outcome);
         result = problem
-          ? resultOf(check, { ...base, status: 'error', durationMs, error: { code: 'BAD_OUTCOME', message: problem } })
+          ? resultOf(check, { ...base, status: 'error', durationMs, error: { code: durationMs > opts.timeouts.checkMs ? 'TIMEOUT' : 'BAD_OUTCOME', message: problem } })
           : resultOf(check, { ...base, ...outcomeFields(outcome), durationMs });
       } catch (err) {
         result = resultOf(check, { ...base, status: 'error', durationMs: Math.round(performance.now() - t0), error: { code: err instanceof DeadlineError ? 'TIMEOUT' : 'CHECK_THREW', message: errorMessage(err) } });

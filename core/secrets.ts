@@ -5,6 +5,9 @@
  */
 export const MASK = '***';
 
+/** `scheme://user:password@host`: the password is group 1. */
+export const URL_CREDENTIALS = /:\/\/[^:/@\s]+:([^@/\s]+)@/;
+
 /** Field names whose values are secret wherever they appear (config, env lists, Helm values). */
 export const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential|dsn|datasource|connection[-_]?string|auth|cookie|salt|license)/i;
 
@@ -17,8 +20,12 @@ export class Redactor {
     const v = value.trim();
     if (v.length >= 4) this.values.add(v);
     // A DSN's password also appears on its own in driver errors: register it too.
-    const m = /:\/\/[^:/@]+:([^@/]+)@/.exec(v);
-    if (m?.[1] && m[1].length >= 4) this.values.add(decodeURIComponent(m[1]));
+    const m = URL_CREDENTIALS.exec(v);
+    if (m?.[1] && m[1].length >= 4) {
+      this.values.add(m[1]);
+      // A password may be percent-encoded in the URL and appear decoded elsewhere (or not decode at all).
+      try { this.values.add(decodeURIComponent(m[1])); } catch { /* not valid percent-encoding: the raw form is kept */ }
+    }
   }
 
   get size(): number { return this.values.size; }
@@ -69,7 +76,7 @@ export function learnSecret(redactor: Redactor, value: string): void {
  */
 export function learnSecretsIn(value: unknown, redactor: Redactor): void {
   if (typeof value === 'string') {
-    if (value.includes('://') && /:\/\/[^:/@\s]+:[^@/\s]+@/.test(value)) redactor.add(value);
+    if (value.includes('://') && URL_CREDENTIALS.test(value)) redactor.add(value);
     return;
   }
   if (Array.isArray(value)) { for (const x of value) learnSecretsIn(x, redactor); return; }

@@ -78,7 +78,9 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
 
     const dir = resolve(outDir);
     const paths: LabPaths = { dir, kubeconfig: join(dir, 'kubeconfig'), config: join(dir, 'mmgate.yaml'), labJson: join(dir, 'lab.json'), secrets: join(dir, 'secrets') };
-    await mkdir(paths.secrets, { recursive: true, mode: 0o700 });
+    await mkdir(paths.secrets, { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`lab output directory ${outDir}: ${err.code ?? err.message}`, 'give --out a directory the lab can create and write');
+    });
     await writeFile(join(paths.secrets, 'admin-token'), `${secrets.adminToken}\n`, { mode: 0o600 });
     await writeFile(join(paths.secrets, 'smoke-password'), `${secrets.smokePassword}\n`, { mode: 0o600 });
     await writeFile(paths.kubeconfig, kubeconfigYaml(clusters.map((c) => ({ name: c.context, url: c.url, caPem: c.caPem, token: secrets.kubeToken, namespace: 'mattermost' }))), { mode: 0o600 });

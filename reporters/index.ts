@@ -10,6 +10,7 @@ import { JsonReporter } from './json.js';
 import { JunitReporter } from './junit.js';
 import { MarkdownReporter } from './markdown.js';
 import { PrometheusReporter } from './prometheus.js';
+import { REPORT_FORMATS } from '../core/config/schema.js';
 import type { LiveOptions, ReportContext, Reporter, ReportFormat } from './types.js';
 import { PartialReportError } from './write.js';
 
@@ -22,7 +23,7 @@ export { renderMarkdown, MarkdownReporter } from './markdown.js';
 export { buildRegistry, pushMetrics, renderPrometheus, PrometheusReporter } from './prometheus.js';
 export { PartialReportError } from './write.js';
 
-export const REPORT_FORMATS: readonly ReportFormat[] = ['console', 'json', 'junit', 'markdown', 'prometheus'];
+export { REPORT_FORMATS } from '../core/config/schema.js';
 
 /**
  * One reporter per format, duplicates dropped, in the order given. `live` feeds the console's

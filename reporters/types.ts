@@ -5,7 +5,7 @@
  */
 import type { CheckResult, CollectorRun, RunReport } from '../core/types.js';
 
-export type ReportFormat = 'console' | 'json' | 'junit' | 'markdown' | 'prometheus';
+export type { ReportFormat } from '../core/config/schema.js';
 
 export interface Reporter {
   readonly name: string;

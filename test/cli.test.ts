@@ -74,6 +74,21 @@ describe('mmgate CLI: usage', () => {
     assert.match(r.stderr, /did you mean "node-readiness"/);
   });
 
+  it('a check of another phase in --only, an unwritable report dir, or a directory as config exit 2', async () => {
+    const phase = await mmgate(['preflight', '--only', 'server-version']);
+    assert.equal(phase.code, 2);
+    assert.match(phase.stderr, /a check of mmgate verify, not of mmgate preflight/);
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    const dir = await mmgate(['preflight', '--report-dir', join(file, 'sub')]);
+    assert.equal(dir.code, 2);
+    assert.match(dir.stderr, /report directory .*a-file\/sub: ENOTDIR/);
+    const cfg = await mmgate(['preflight', '-c', work]);
+    assert.equal(cfg.code, 2);
+    assert.match(cfg.stderr, /cannot read the file \(EISDIR\)/);
+    for (const r of [phase, dir, cfg]) noStack(r);
+  });
+
   it('bad per-check options exit 2 with the option path', async () => {
     const cfg = join(work, 'opts.yaml');
     writeFileSync(cfg, 'checks:\n  replica-count: [error, { minReplicas: "two" }]\n');

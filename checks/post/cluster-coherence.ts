@@ -34,7 +34,8 @@ export const clusterCoherenceCheck = defineCheck({
     const subject = installationRef(ctx.scope);
     if (nodes.length === 0) {
       const why = licensed === false ? 'the server is not licensed' : licensed === true ? 'clustering (ClusterSettings.Enable) is off or the licence has no high availability' : 'the server is unlicensed or clustering is off';
-      if (pods.length <= 1) return { status: 'not-applicable', reason: `cluster/status lists no nodes (${why}) and there is ${pods.length} Mattermost pod: a single server has no peers to agree with` };
+      // Exactly one server has no peers; zero pods is missing input, never not-applicable.
+      if (pods.length === 1) return { status: 'not-applicable', reason: `cluster/status lists no nodes (${why}) and there is ${pods.length} Mattermost pod: a single server has no peers to agree with` };
       return outcomeOf({
         fails: [],
         warns: [{

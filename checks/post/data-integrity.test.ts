@@ -16,6 +16,7 @@ describe('data-integrity', () => {
     { name: 'users table gone', data: { dataCounts: now({ users: null }), baselineCounts: baseline() }, message: /users could not be counted after the upgrade/, subject: 'mm@db:5432/mattermost', expected: /about 240/, actual: /no count/ },
     { name: 'no baseline given', data: { dataCounts: now(), baselineCounts: null }, message: /No preflight baseline/, subject: 'mm@db:5432/mattermost', expected: /--baseline/, actual: /no --baseline/ },
     { name: 'baseline without counts', data: { dataCounts: now(), baselineCounts: baseline(null) }, message: /holds no row counts/, subject: '/reports/preflight.snapshot.json', expected: /recorded at preflight/, actual: /no dataCounts/ },
+    { name: 'baseline whose counts are all missing', data: { dataCounts: now(), baselineCounts: baseline({ users: null, teams: null, channels: null, posts: null } as unknown as Counts) }, message: /holds no row count, so nothing shows/, subject: 'mm@db:5432/mattermost', expected: /recorded at preflight/, actual: /^none$/ },
     { name: 'sources differ', data: { dataCounts: now({}, 'api'), baselineCounts: baseline(before, 'sql') }, message: /not comparable/, subject: 'mm@db:5432/mattermost', expected: /sql/, actual: /api/ },
   ];
   for (const c of failing) {

@@ -82,6 +82,14 @@ export const dataIntegrity = defineCheck({
       }
     }
     if (findings.length) return { status: 'fail', findings, measured };
+    // Nothing compared is not "nothing lost": a baseline without counts shows nothing (fail closed).
+    if (!COUNT_NAMES.some((n) => typeof base.counts?.counts[n] === 'number')) {
+      return { status: 'fail', measured, findings: [{
+        message: 'the preflight baseline holds no row count, so nothing shows the upgrade kept the data', subject,
+        expected: 'counts of users, teams, channels and posts recorded at preflight', actual: 'none',
+        remediation: 'Run preflight with database.dsn (or mattermost.admin.token for /api/v4/analytics/old) so it records the counts, and give its snapshot as --baseline.',
+      }] };
+    }
     return { status: 'pass', summary: `Counts kept since preflight (${base.collectedAt ?? base.path})`, measured };
   },
 });

@@ -10,7 +10,7 @@ import { duration } from '../../core/config/schema.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { UPDATE_JOB } from '../../core/installation.js';
 import { outcomeOf } from '../../core/outcome.js';
-import { MASK } from '../../core/secrets.js';
+import { MASK, URL_CREDENTIALS } from '../../core/secrets.js';
 import type { Finding } from '../../core/types.js';
 
 export const installationState = defineCheck({
@@ -66,7 +66,7 @@ export const installationState = defineCheck({
         subject, expected: 'no status.error', actual: 'status.error set',
         remediation: `Fix the cause the error names (${describeCr}) before upgrading.`,
         // Reconcile errors can quote a database URL: keep its credentials out of the report.
-        evidence: [status.error.replace(/:\/\/[^:/@\s]+:[^@/\s]+@/g, `://${MASK}:${MASK}@`)],
+        evidence: [status.error.replace(new RegExp(URL_CREDENTIALS.source, 'g'), `://${MASK}:${MASK}@`)],
       });
     }
 

@@ -91,7 +91,8 @@ const MEASURED_PREFIX = COUNTS_MEASURED_PREFIX;
 export function baselineFrom(parsed: unknown, path: string): BaselineCounts {
   const doc = parsed as Record<string, unknown> | null;
   if (doc && typeof doc === 'object' && doc['meta'] && typeof doc['data'] === 'object' && doc['data'] !== null) {
-    const meta = doc['meta'] as { collectedAt?: unknown };
+    const meta = doc['meta'] as { collectedAt?: unknown; phase?: unknown };
+    if (meta.phase !== undefined && meta.phase !== 'pre') throw new CollectFailure('CONFIG', `--baseline ${path} is a snapshot of phase "${String(meta.phase)}", not of preflight; give preflight.snapshot.json`);
     const collectedAt = typeof meta.collectedAt === 'string' ? meta.collectedAt : undefined;
     const d = (doc['data'] as Record<string, unknown>)['dataCounts'];
     const base = { path, kind: 'snapshot' as const, ...(collectedAt ? { collectedAt } : {}) };

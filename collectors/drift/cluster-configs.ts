@@ -16,7 +16,7 @@ import type { ClusterConfigs, SiteConfig } from '../../core/drift-types.js';
 import { errorMessage } from '../../core/errors.js';
 import type { KubeObject, MattermostCR } from '../../core/kube-types.js';
 import type { KubeClient } from '../kube/client.js';
-import { learnSecret } from '../../core/secrets.js';
+import { learnSecret, learnSecretsIn } from '../../core/secrets.js';
 import { protect, runHasher } from './protect.js';
 import { atSite, driftTargets, getInstallation, type SiteTarget } from './targets.js';
 
@@ -105,7 +105,9 @@ export const clusterConfigsCollector: Collector<'clusterConfigs'> = {
     // Every site's Secrets are read (and their values learnt) before anything is protected.
     const raws = await Promise.all(targets.map((t) => atSite(t, () => readSite(env, t))));
     const hash = await runHasher(env);
-    const p = (v: unknown) => protect(v, hash, env.redactor);
+    // Helm values and desired files are free-form: credentials in URLs or secret-named env entries
+    // anywhere in them are learnt first, so protect() hides them too.
+    const p = (v: unknown) => { learnSecretsIn(v, env.redactor); return protect(v, hash, env.redactor); };
     const sites: SiteConfig[] = raws.map((r) => {
       const { target: t, cr } = r;
       return {

@@ -42,15 +42,19 @@ export function kubeClient(env: CollectEnv): Promise<KubeClient> {
 }
 
 /** A shared client for any context (sites in other clusters use this). */
-export function kubeClientFor(env: CollectEnv, target: KubeTarget): Promise<KubeClient> {
-  return env.shared(`kube:${target.kubeconfig ?? ''}:${target.context ?? ''}`, () => createKubeClient(target, env.signal, env.configDir, env.redactor));
+export async function kubeClientFor(env: CollectEnv, target: KubeTarget): Promise<KubeClient> {
+  // The connection (kubeconfig, credentials) is shared by the run; each collector's requests
+  // follow its own signal, so one collector's deadline never aborts another's requests.
+  const connection = await env.shared(`kube:${target.kubeconfig ?? ''}:${target.context ?? ''}`, () => connectKube(target, env.configDir, env.redactor));
+  return connection(env.signal);
 }
 
 /**
+ * Loads the kubeconfig once; the result makes clients whose requests follow a given signal.
  * With a redactor, every object read teaches it the secrets it carries (secret-named env values,
  * passwords in URLs), so the raw objects can be kept in the snapshot and still never show them.
  */
-export async function createKubeClient(target: KubeTarget, signal: AbortSignal, baseDir = process.cwd(), redactor?: Redactor): Promise<KubeClient> {
+async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redactor): Promise<(signal: AbortSignal) => KubeClient> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
@@ -75,84 +79,87 @@ export async function createKubeClient(target: KubeTarget, signal: AbortSignal, 
   const server = cluster.server.replace(/\/+$/, '');
   const context = kc.getCurrentContext();
 
-  const request = async (path: string, init: { method?: string; accept?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<RawResponse> => {
-    const url = new URL(server + path);
-    const opts: https.RequestOptions = { method: init.method ?? 'GET', headers: { Accept: init.accept ?? 'application/json', 'User-Agent': 'mmgate', ...init.headers }, timeout: target.timeoutMs, signal };
-    try {
-      // Sets the agent (with CA, client cert, or skipTLSVerify) and the Authorization header.
-      // client-node refuses plain http unless insecure-skip-tls-verify is set: kept, on purpose.
-      await kc.applyToHTTPSOptions(opts);
-    } catch (err) {
-      throw new CollectFailure('CONFIG', `cannot use the credentials of context "${context}": ${errorMessage(err)}`);
-    }
-    return new Promise<RawResponse>((resolveP, reject) => {
-      const lib = url.protocol === 'http:' ? http : https;
-      const req = lib.request(url, opts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolveP({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', (e) => reject(networkFailure(server, e)));
+  return (signal: AbortSignal): KubeClient => {
+    const request = async (path: string, init: { method?: string; accept?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<RawResponse> => {
+      const url = new URL(server + path);
+      const opts: https.RequestOptions = { method: init.method ?? 'GET', headers: { Accept: init.accept ?? 'application/json', 'User-Agent': 'mmgate', ...init.headers }, timeout: target.timeoutMs, signal };
+      try {
+        // Sets the agent (with CA, client cert, or skipTLSVerify) and the Authorization header.
+        // client-node refuses plain http unless insecure-skip-tls-verify is set: kept, on purpose.
+        await kc.applyToHTTPSOptions(opts);
+      } catch (err) {
+        throw new CollectFailure('CONFIG', `cannot use the credentials of context "${context}": ${errorMessage(err)}`);
+      }
+      return new Promise<RawResponse>((resolveP, reject) => {
+        const lib = url.protocol === 'http:' ? http : https;
+        const req = lib.request(url, opts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolveP({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', (e) => reject(networkFailure(server, e)));
+        });
+        req.on('timeout', () => req.destroy(new CollectFailure('TIMEOUT', `the Kubernetes API at ${server} did not answer ${path} within ${Math.round(target.timeoutMs / 1000)}s`, true)));
+        req.on('error', (e) => reject(e instanceof CollectFailure ? e : networkFailure(server, e)));
+        if (init.body) req.write(init.body);
+        req.end();
       });
-      req.on('timeout', () => req.destroy(new CollectFailure('TIMEOUT', `the Kubernetes API at ${server} did not answer ${path} within ${Math.round(target.timeoutMs / 1000)}s`, true)));
-      req.on('error', (e) => reject(e instanceof CollectFailure ? e : networkFailure(server, e)));
-      if (init.body) req.write(init.body);
-      req.end();
-    });
-  };
+    };
 
-  const json = <T>(res: RawResponse, path: string): T => {
-    try {
-      const body = JSON.parse(res.body.toString('utf8')) as T;
+    const json = <T>(res: RawResponse, path: string): T => {
+      let body: T;
+      try {
+        body = JSON.parse(res.body.toString('utf8')) as T;
+      } catch {
+        throw new CollectFailure('BAD_RESPONSE', `the Kubernetes API answered ${path} with a body that is not JSON (${res.body.length} bytes): a proxy in the way, or a broken API server`, true);
+      }
       if (redactor) learnSecretsIn(body, redactor);
       return body;
-    } catch {
-      throw new CollectFailure('BAD_RESPONSE', `the Kubernetes API answered ${path} with a body that is not JSON (${res.body.length} bytes): a proxy in the way, or a broken API server`, true);
-    }
-  };
+    };
 
-  return {
-    server,
-    context,
-    async list<T>(path: string, query: Record<string, string | undefined> = {}) {
-      const items: T[] = [];
-      let cont: string | undefined;
-      let restarted = false;
-      for (;;) {
-        const q = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
-        q.set('limit', String(PAGE));
-        if (cont) q.set('continue', cont);
-        const res = await request(`${path}?${q}`);
-        if (res.status === 410 && cont && !restarted) {
-          // The continue token expired (the list changed too much between pages): start over once.
-          restarted = true; cont = undefined; items.length = 0;
-          continue;
+    return {
+      server,
+      context,
+      async list<T>(path: string, query: Record<string, string | undefined> = {}) {
+        const items: T[] = [];
+        let cont: string | undefined;
+        let restarted = false;
+        for (;;) {
+          const q = new URLSearchParams();
+          for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
+          q.set('limit', String(PAGE));
+          if (cont) q.set('continue', cont);
+          const res = await request(`${path}?${q}`);
+          if (res.status === 410 && cont && !restarted) {
+            // The continue token expired (the list changed too much between pages): start over once.
+            restarted = true; cont = undefined; items.length = 0;
+            continue;
+          }
+          if (res.status !== 200) throw statusFailure(server, path, res, 'list');
+          const body = json<{ items?: T[]; metadata?: { continue?: string } }>(res, path);
+          if (!Array.isArray(body.items)) throw new CollectFailure('BAD_RESPONSE', `the Kubernetes API answered ${path} without an items list`);
+          items.push(...body.items);
+          cont = body.metadata?.continue || undefined;
+          if (!cont) return items;
         }
-        if (res.status !== 200) throw statusFailure(server, path, res, 'list');
-        const body = json<{ items?: T[]; metadata?: { continue?: string } }>(res, path);
-        if (!Array.isArray(body.items)) throw new CollectFailure('BAD_RESPONSE', `the Kubernetes API answered ${path} without an items list`);
-        items.push(...body.items);
-        cont = body.metadata?.continue || undefined;
-        if (!cont) return items;
-      }
-    },
-    async get<T>(path: string) {
-      const res = await request(path);
-      if (res.status === 404) return undefined;
-      if (res.status !== 200) throw statusFailure(server, path, res, 'get');
-      return json<T>(res, path);
-    },
-    async text(path, query = {}) {
-      const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
-      const full = `${path}${[...q].length ? `?${q}` : ''}`;
-      const res = await request(full, { accept: 'text/plain, */*' });
-      if (res.status !== 200) throw statusFailure(server, path, res, 'get');
-      return res.body.toString('utf8');
-    },
-    podProxy(namespace, pod, port, path, init = {}) {
-      return request(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy${path}`, { accept: '*/*', ...init });
-    },
+      },
+      async get<T>(path: string) {
+        const res = await request(path);
+        if (res.status === 404) return undefined;
+        if (res.status !== 200) throw statusFailure(server, path, res, 'get');
+        return json<T>(res, path);
+      },
+      async text(path, query = {}) {
+        const q = new URLSearchParams();
+        for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
+        const full = `${path}${[...q].length ? `?${q}` : ''}`;
+        const res = await request(full, { accept: 'text/plain, */*' });
+        if (res.status !== 200) throw statusFailure(server, path, res, 'get');
+        return res.body.toString('utf8');
+      },
+      podProxy(namespace, pod, port, path, init = {}) {
+        return request(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy${path}`, { accept: '*/*', ...init });
+      },
+    };
   };
 }
 
@@ -174,7 +181,7 @@ export function statusFailure(server: string, path: string, res: RawResponse, ve
   let message: string;
   try { message = (JSON.parse(res.body.toString('utf8')) as { message?: string }).message ?? ''; } catch { message = res.body.toString('utf8').slice(0, 200); }
   const what = `${verb} ${path.split('?')[0]}`;
-  if (res.status === 401) return new CollectFailure('UNAUTHORIZED', `the Kubernetes API at ${server} refused the credentials (401) for ${what}: refresh the token or fix the kubeconfig user`);
+  if (res.status === 401) return new CollectFailure('KUBE_UNAUTHORIZED', `the Kubernetes API at ${server} refused the credentials (401) for ${what}: refresh the token or fix the kubeconfig user`);
   if (res.status === 403) return new CollectFailure('FORBIDDEN', `forbidden (403) to ${what}: grant "${verb}" on it to mmgate's identity (docs/rbac.yaml)${message ? ` — ${message}` : ''}`);
   if (res.status === 404) return new CollectFailure('NOT_FOUND', `${what}: not found (404)${message ? ` — ${message}` : ''}`);
   const transient = res.status === 429 || res.status >= 500;

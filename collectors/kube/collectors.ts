@@ -93,8 +93,12 @@ export const nodeMetricsCollector: Collector<'nodeMetrics'> = {
     } catch (err) {
       // No metrics server is a legitimate state (the check then says it judged by requests only);
       // an unreachable API server is not, and fails the collector.
-      if (err instanceof CollectFailure && (err.code === 'NOT_FOUND' || err.code === 'SERVER_ERROR' || err.code === 'FORBIDDEN')) {
+      if (err instanceof CollectFailure && (err.code === 'NOT_FOUND' || err.code === 'SERVER_ERROR')) {
         return { available: false, reason: err.message };
+      }
+      // A missing grant is not a missing metrics server: say which, so the report does not read as a choice.
+      if (err instanceof CollectFailure && err.code === 'FORBIDDEN') {
+        return { available: false, reason: `mmgate may not read metrics.k8s.io (grant list on nodes.metrics.k8s.io, docs/rbac.yaml): ${err.message}` };
       }
       throw err;
     }

@@ -4,6 +4,7 @@
  * Authorization, pod logs) and the Mattermost front door. Runs the real runner end to end.
  */
 import assert from 'node:assert/strict';
+import { Redactor } from '../../core/secrets.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -303,14 +304,15 @@ describe('Mattermost collector helpers', () => {
   it('parses Mattermost JSON log lines, counting levels and grouping errors', () => {
     const text = [
       '{"timestamp":"2026-11-20 11:50:00.000 Z","level":"info","msg":"Server is initializing..."}',
-      '{"timestamp":"2026-11-20 11:51:00.000 Z","level":"error","msg":"Failed to upload","token":"sekret-token"}',
+      '{"timestamp":"2026-11-20 11:51:00.000 Z","level":"error","msg":"Failed to upload","token":"sekret-token","dsn":"postgres://mm:never-told-pw@db/mm"}',
       '{"timestamp":"2026-11-20 11:52:00.000 Z","level":"error","msg":"Failed to upload"}',
       '{"timestamp":"2026-11-20 11:53:00.000 Z","level":"PANIC","msg":"runtime error"}',
       'goroutine 1 [running]:',
       '',
     ].join('\n');
-    const { Redactor } = { Redactor: class { redact(s: string) { return s.split('sekret-token').join('***'); } } };
-    const p = parseMattermostLog(text, new Redactor() as never);
+    const redactor = new Redactor();
+    redactor.add('sekret-token');
+    const p = parseMattermostLog(text, redactor);
     assert.equal(p.lines, 5);
     assert.equal(p.jsonLines, 4);
     assert.equal(p.nonJsonLines, 1);
@@ -320,6 +322,8 @@ describe('Mattermost collector helpers', () => {
       ['panic', 'runtime error', 1, '2026-11-20 11:53:00.000 Z', '2026-11-20 11:53:00.000 Z'],
     ]);
     assert.ok(!p.groups[0]!.sample.includes('sekret-token'));
+    // A password mmgate was never told about is masked too (field named like a secret, URL credentials).
+    assert.ok(!p.groups[0]!.sample.includes('never-told-pw'));
   });
 
   it('bounds the groups and counts the rest per level', () => {

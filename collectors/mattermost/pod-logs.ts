@@ -12,7 +12,7 @@ import { parseDuration } from '../../core/duration.js';
 import { APP_CONTAINER, JOBSERVER_CONTAINER, appContainerStatus, jobServerPods, mattermostPods } from '../../core/installation.js';
 import type { KubePod } from '../../core/kube-types.js';
 import type { LogGroup, PodLog, PodLogs, PodRole } from '../../core/mattermost-types.js';
-import type { Redactor } from '../../core/secrets.js';
+import { learnSecretsIn, type Redactor } from '../../core/secrets.js';
 import { kubeClient } from '../kube/client.js';
 import { kubeCallError } from './http.js';
 
@@ -67,7 +67,10 @@ export function parseMattermostLog(text: string, redactor?: Redactor, maxGroups 
       g.count++;
       if (ts) g.last = ts;
     } else if (groups.size < maxGroups) {
-      const clean = redactor ? redactor.redact(line) : line;
+      // The sample is re-serialised from the parsed entry: JSON escapes (\u0026…) no longer hide a
+      // known secret, fields named like secrets are masked, and URL passwords are learnt first.
+      if (redactor) learnSecretsIn(entry, redactor);
+      const clean = redactor ? JSON.stringify(redactor.redactDeep(entry, { maskSecretNames: true })) : line;
       groups.set(key, { level, msg: redactor ? redactor.redact(msg) : msg, count: 1, ...(ts ? { first: ts, last: ts } : {}), sample: clean.length > MAX_SAMPLE ? `${clean.slice(0, MAX_SAMPLE)}…` : clean });
     } else {
       out.ungrouped[level] = (out.ungrouped[level] ?? 0) + 1;

@@ -66,6 +66,16 @@ async function resolveChromium(configured: string | undefined): Promise<string> 
 }
 
 /** Text attachments and the kept files may echo what was typed: mask the run's secrets in place. */
+/** The environment variables a Playwright child keeps: system basics, never the parent's secrets. */
+const CHILD_ENV = /^(PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|TMP|TEMP|LANG|LC_[A-Z]+|TZ|XDG_[A-Z_]+|DISPLAY|NODE_EXTRA_CA_CERTS|SSL_CERT_(FILE|DIR)|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|CI)$/;
+
+/** Redacts every text file under a directory (report, cleanup records, text attachments). */
+async function redactTree(dir: string, redact: (s: string) => string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (entry.isFile() && /\.(json|txt|log|md|html?)$/i.test(entry.name)) await redactFile(join(entry.parentPath ?? dir, entry.name), redact);
+  }
+}
+
 async function redactFile(path: string, redact: (s: string) => string): Promise<void> {
   try {
     const raw = await readFile(path, 'utf8');
@@ -110,9 +120,10 @@ export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourne
   const resultsDir = join(dir, 'results');
   await mkdir(dir, { recursive: true });
   await pruneRuns(runsDir, runId);
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  // A user's own Playwright settings must not redirect the report this collector reads.
-  for (const k of Object.keys(childEnv)) if (k.startsWith('PLAYWRIGHT_JSON_OUTPUT') || k === 'PLAYWRIGHT_HTML_REPORT') delete childEnv[k];
+  // Only what a browser run needs: the parent's environment may hold tokens and DSNs (and a
+  // user's own PLAYWRIGHT_* settings, which must not redirect the report this collector reads).
+  const childEnv: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (CHILD_ENV.test(k)) childEnv[k] = v;
   Object.assign(childEnv, {
     [BROWSER_ENV.baseUrl]: url,
     [BROWSER_ENV.user]: smoke.username,
@@ -164,13 +175,14 @@ export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourne
   }
   const durationMs = Math.round(performance.now() - t0);
   await writeFile(logPath, redact(log));
+  // Everything Playwright wrote is redacted before anything else happens, whatever happens next.
+  await redactTree(dir, redact);
   const tail = (): string => redact(stripVTControlCharacters(log).trim().split('\n').slice(-8).join(' | ')).slice(-1200);
 
   if (env.signal.aborted) throw new CollectFailure('INTERRUPTED', `the browser journeys were stopped (deadline or interrupt) after ${Math.round(durationMs / 1000)}s; raise mattermost.browser.timeout if they need longer (log: ${logPath})`);
   if (!existsSync(reportPath)) {
     throw new CollectFailure('FAILED', `Playwright ended (${signal ?? `exit ${code}`}) without writing its JSON report ${reportPath}: ${tail() || 'no output'}`);
   }
-  await redactFile(reportPath, redact);
   let report: JSONReport;
   try {
     report = JSON.parse(await readFile(reportPath, 'utf8')) as JSONReport;
@@ -178,7 +190,6 @@ export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourne
     throw new CollectFailure('BAD_RESPONSE', `Playwright's JSON report ${reportPath} cannot be read: ${errorMessage(err)}`);
   }
   const mapped = mapReport(report, redact);
-  for (const j of mapped.journeys) for (const a of j.attachments) if (/^(text\/|application\/json)/.test(a.contentType)) await redactFile(a.path, redact);
   if (mapped.interrupted || code === 130 || signal) {
     throw new CollectFailure('INTERRUPTED', `the browser journeys were interrupted (${signal ?? `exit ${code}`}): results are incomplete (report: ${reportPath})`);
   }

@@ -7,7 +7,7 @@ import type { Collector, CollectEnv } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
 import { parseDuration } from '../../core/duration.js';
 import { errorMessage } from '../../core/errors.js';
-import { isPodReady, mattermostPods } from '../../core/installation.js';
+import { APP_CONTAINER, isPodReady, mattermostPods } from '../../core/installation.js';
 import type { KubePod, MattermostCR } from '../../core/kube-types.js';
 import type { RolloutSample, RolloutWatch } from '../../core/rollout-types.js';
 import { imageVersion, formatVersion, parseVersionId } from '../../core/version.js';
@@ -88,13 +88,14 @@ async function readRollout(env: CollectEnv, kube: Awaited<ReturnType<typeof kube
     const ready = app.filter(isPodReady);
     const versions: Record<string, number> = {};
     for (const p of ready) {
-      const image = p.spec?.containers.find((c) => c.name === 'mattermost')?.image ?? '';
+      const image = p.spec?.containers.find((c) => c.name === APP_CONTAINER)?.image ?? '';
       const v = imageVersion(image);
       const key = v ? formatVersion(v) : image;
       versions[key] = (versions[key] ?? 0) + 1;
     }
     const s = cr?.status;
-    const specReplicas = cr?.spec?.replicas;
+    // spec.replicas may be left to the operator's default: then the status says how many it runs.
+    const specReplicas = cr?.spec?.replicas ?? s?.replicas;
     const complete = Boolean(cr) && s?.state === 'stable' && (s.observedGeneration ?? 0) >= (cr?.metadata.generation ?? 0)
       && s.updatedReplicas === specReplicas && s.replicas === specReplicas && cr?.spec?.version === target
       && app.length === specReplicas && ready.length === specReplicas && versions[target] === specReplicas;

@@ -58,6 +58,12 @@ describe('config loading', () => {
     assert.equal(redactor.redact('a env-secret-value b file-secret-value'), 'a *** b ***');
   });
 
+  it('values read from env at non-secret keys (a namespace) are not masked everywhere', () => {
+    const { config, redactor } = loadConfig(write('kube: { namespace: "${env:NS}" }\n'), { env: { NS: 'mattermost-prod' } });
+    assert.equal(config.kube.namespace, 'mattermost-prod');
+    assert.equal(redactor.redact('namespace mattermost-prod'), 'namespace mattermost-prod');
+  });
+
   it('a missing env var is a config error at the key, without the value', () => {
     const issues = issuesOf(() => loadConfig(write('mattermost:\n  admin: { token: "${env:NOPE_NOT_SET}" }\n'), { env: {} }));
     assert.equal(issues[0]!.path, 'mattermost.admin.token');

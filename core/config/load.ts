@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, dottedPath, type ConfigIssue } from '../errors.js';
-import { Redactor } from '../secrets.js';
+import { Redactor, SECRET_NAME, URL_CREDENTIALS } from '../secrets.js';
 import { configSchema, type MmgateConfig } from './schema.js';
 
 export const CONFIG_NAMES = ['mmgate.yaml', 'mmgate.yml'] as const;
@@ -36,9 +36,15 @@ export function loadConfig(explicit?: string, opts: { cwd?: string; env?: NodeJS
   const path = findConfig(explicit, cwd);
   const redactor = new Redactor();
   if (!path) return { config: parseConfig({}, '(defaults)', { dir: cwd, env: opts.env ?? process.env, redactor }), path, dir: cwd, redactor };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, fix: 'give -c a readable YAML file' }]);
+  }
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+    raw = parseYaml(text) ?? {};
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
     throw new ConfigError(path, [{ path: '', message: `not valid YAML${where}: ${(err as Error).message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, a missing colon or quote)' }]);
@@ -63,7 +69,18 @@ export function parseConfig(raw: unknown, source: string, ctx: { dir: string; en
 
 const REF = /\$\{(env|file):([^}]+)\}/g;
 
-/** Replaces `${env:NAME}` and `${file:PATH}` in every string; each value becomes a known secret. */
+/**
+ * Values at these paths are secrets wherever they come from: a key named like one (token,
+ * password, dsn…), and the incoming webhook id (anyone who knows it can post). Other values read
+ * from env or files (a namespace, a context) are not: masking "mattermost" everywhere would
+ * ruin every report.
+ */
+function isSecretPath(path: readonly (string | number)[]): boolean {
+  const leaf = [...path].reverse().find((p): p is string => typeof p === 'string') ?? '';
+  return SECRET_NAME.test(leaf) || path.join('.') === 'mattermost.incomingWebhook.id';
+}
+
+/** Replaces `${env:NAME}` and `${file:PATH}` in every string; values at secret paths become known secrets. */
 function resolveReferences(v: unknown, path: (string | number)[], ctx: { dir: string; env: NodeJS.ProcessEnv; redactor: Redactor }, issues: ConfigIssue[]): unknown {
   if (typeof v === 'string') {
     return v.replace(REF, (_m, kind: string, ref: string) => {
@@ -84,7 +101,7 @@ function resolveReferences(v: unknown, path: (string | number)[], ctx: { dir: st
           return '';
         }
       }
-      ctx.redactor.add(value);
+      if (isSecretPath(path) || URL_CREDENTIALS.test(value)) ctx.redactor.add(value);
       return value;
     });
   }

@@ -10,6 +10,9 @@ import { backupsSection, databaseSection, driftSection, sitesSection } from './s
 export const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30s, 15m, 24h or 7d');
 const version = z.string().regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a version such as 11.7.1');
 export const level = z.enum(['off', 'warn', 'error']);
+/** Every report format; reporters/index.ts implements one reporter per entry. */
+export const REPORT_FORMATS = ['console', 'json', 'junit', 'markdown', 'prometheus'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as https://chat.example.com');
 
 const smokeAccount = z.strictObject({
@@ -37,7 +40,6 @@ export const configSchema = z.strictObject({
     context: z.string().optional().describe('kubeconfig context; default its current-context.'),
     namespace: z.string().default('mattermost').describe('Namespace of the Mattermost installation.'),
     installation: z.string().default('mattermost').describe('Name of the Mattermost custom resource (installation.mattermost.com/v1beta1).'),
-    allNamespaces: z.boolean().default(false).describe('pod-health looks at every namespace, not only the installation\'s.'),
     operator: z.strictObject({
       namespace: z.string().default('mattermost-operator'),
       deployment: z.string().default('mattermost-operator'),
@@ -47,7 +49,7 @@ export const configSchema = z.strictObject({
       namespace: z.string().optional().describe('Namespace of the release secrets; default kube.namespace.'),
     }).optional(),
     requestTimeout: duration.default('15s').describe('Timeout of one Kubernetes API request.'),
-  }).default({ namespace: 'mattermost', installation: 'mattermost', allNamespaces: false, operator: { namespace: 'mattermost-operator', deployment: 'mattermost-operator' }, requestTimeout: '15s' }),
+  }).default({ namespace: 'mattermost', installation: 'mattermost', operator: { namespace: 'mattermost-operator', deployment: 'mattermost-operator' }, requestTimeout: '15s' }),
   mattermost: z.strictObject({
     url: httpUrl.optional().describe('Front door (Ingress/LB) URL; default the CR\'s status.endpoint.'),
     admin: z.strictObject({ token: z.string().min(1).describe('Admin personal access token: ${env:NAME} or ${file:PATH}.') }).optional(),
@@ -84,13 +86,13 @@ export const configSchema = z.strictObject({
   })).default([]).describe('A waived check that does not pass warns instead of blocking, until the waiver expires.'),
   reports: z.strictObject({
     dir: z.string().default('./mmgate-report'),
-    formats: z.array(z.enum(['console', 'json', 'junit', 'markdown', 'prometheus'])).default(['console', 'json', 'junit', 'markdown']),
+    formats: z.array(z.enum(REPORT_FORMATS)).default(['console', 'json', 'junit', 'markdown']),
     pushgateway: httpUrl.optional().describe('Push the run\'s metrics to this Prometheus Pushgateway.'),
   }).default({ dir: './mmgate-report', formats: ['console', 'json', 'junit', 'markdown'] }),
   plugins: z.array(z.string().min(1)).default([]).describe('Modules (paths relative to this file) that export checks and collectors.'),
   timeouts: z.strictObject({
     collector: duration.default('60s').describe('Budget of one data source (with its retries).'),
-    check: duration.default('10s').describe('Budget of one check\'s evaluation.'),
+    check: duration.default('10s').describe('Budget of one check\'s evaluation; a check over it is an error (a synchronous check is judged when it returns: it cannot be interrupted).'),
     overall: duration.default('15m').describe('Deadline of the whole run; past it the run stops, exit 3, partial report.'),
   }).default({ collector: '60s', check: '10s', overall: '15m' }),
 });
