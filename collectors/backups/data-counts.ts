@@ -12,10 +12,9 @@ import type { BaselineCounts, Counts, DataCounts } from '../../core/backup-types
 import { COUNT_NAMES, COUNTS_MEASURED_PREFIX } from '../../core/backup-types.js';
 import type { Collector } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
-import { parseDuration } from '../../core/duration.js';
-import { errorMessage } from '../../core/errors.js';
 import { isCollectError } from '../../core/types.js';
 import { readBaselineDocument } from '../baseline.js';
+import { adminGet } from '../mattermost/http.js';
 import { countTables } from './counts.js';
 import { connFromConfig, describeConn } from './pg.js';
 
@@ -58,28 +57,12 @@ export const dataCountsCollector: Collector<'dataCounts'> = {
       const { counts } = await countTables(conn, { signal: env.signal });
       return { source: 'sql', where: describeConn(conn), collectedAt, counts, tolerance };
     }
-    const mm = env.config.mattermost;
-    if (!mm?.url || !mm.admin?.token) {
-      throw new CollectFailure('NOT_CONFIGURED', 'no source of row counts: set database.dsn (a read-only DSN) or mattermost.url with mattermost.admin.token');
+    if (!env.config.mattermost?.admin?.token) {
+      throw new CollectFailure('NOT_CONFIGURED', 'no source of row counts: set database.dsn (a read-only DSN) or mattermost.admin.token (with mattermost.url, or the CR\'s status.endpoint)');
     }
-    env.redactor.add(mm.admin.token);
-    const url = `${mm.url.replace(/\/+$/, '')}/api/v4/analytics/old?name=standard`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        headers: { Authorization: `Bearer ${mm.admin.token}`, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' },
-        signal: AbortSignal.any([env.signal, AbortSignal.timeout(parseDuration(mm.requestTimeout))]),
-      });
-    } catch (err) {
-      throw new CollectFailure('UNREACHABLE', `cannot reach ${url}: ${errorMessage(err)}`, true);
-    }
-    if (res.status === 401 || res.status === 403) {
-      throw new CollectFailure('FORBIDDEN', `${url} answered ${res.status}: mattermost.admin.token must belong to a system admin (manage_system)`);
-    }
-    if (res.status !== 200) throw new CollectFailure(res.status >= 500 ? 'SERVER_ERROR' : 'BAD_RESPONSE', `${url} answered ${res.status}`, res.status >= 500);
-    let body: unknown;
-    try { body = await res.json(); } catch { throw new CollectFailure('BAD_RESPONSE', `${url} answered a body that is not JSON`); }
-    return { source: 'api', where: mm.url, collectedAt, counts: countsFromAnalytics(body), tolerance };
+    // The same admin call as every other: front door from mattermost.url or the CR, token redacted.
+    const { data, url } = await adminGet<unknown>(env, '/api/v4/analytics/old?name=standard');
+    return { source: 'api', where: url, collectedAt, counts: countsFromAnalytics(data), tolerance };
   },
 };
 
