@@ -69,19 +69,24 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A private dir (and the file in it) for the server: as root, owned by the postgres user it runs as. */
+async function ownedByServer(dir: string, file: string): Promise<void> {
+  if (asRoot) {
+    const uid = Number((await exec('id', ['-u', 'postgres'])).stdout.trim());
+    const gid = Number((await exec('id', ['-g', 'postgres'])).stdout.trim());
+    await chown(dir, uid, gid);
+    await chown(file, uid, gid);
+  }
+  await chmod(dir, 0o700);
+}
+
 export async function startPostgres(): Promise<PgServer> {
   const dir = await mkdtemp(join(tmpdir(), 'mmgate-pg-'));
   const user = 'mmgate_test';
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const pwfile = join(dir, 'pwfile');
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
-  if (asRoot) {
-    const uid = Number((await exec('id', ['-u', 'postgres'])).stdout.trim());
-    const gid = Number((await exec('id', ['-g', 'postgres'])).stdout.trim());
-    await chown(dir, uid, gid);
-    await chown(pwfile, uid, gid);
-  }
-  await chmod(dir, 0o700);
+  await ownedByServer(dir, pwfile);
   const data = join(dir, 'data');
   await server('initdb', ['-D', data, '-A', 'scram-sha-256', '--pwfile', pwfile, '-U', user, '--no-sync', '-E', 'UTF8', '--locale=C', '--no-instructions']);
   let port = 0;
@@ -125,13 +130,7 @@ export async function startPostgres(): Promise<PgServer> {
       // The password goes through a passfile, never a command line (ps would show it).
       const passfile = join(sdir, 'pgpass');
       await writeFile(passfile, `127.0.0.1:${port}:*:${user}:${password}\n`, { mode: 0o600 });
-      if (asRoot) {
-        const uid = Number((await exec('id', ['-u', 'postgres'])).stdout.trim());
-        const gid = Number((await exec('id', ['-g', 'postgres'])).stdout.trim());
-        await chown(sdir, uid, gid);
-        await chown(passfile, uid, gid);
-      }
-      await chmod(sdir, 0o700);
+      await ownedByServer(sdir, passfile);
       const sdata = join(sdir, 'data');
       await server('pg_basebackup', ['-d', `host=127.0.0.1 port=${port} user=${user} passfile=${passfile}`, '-D', sdata, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
       if (opts.applyDelay) await server('sh', ['-c', `echo "recovery_min_apply_delay = '${opts.applyDelay.replace(/[^0-9a-z]/gi, '')}'" >> ${sdata}/postgresql.auto.conf`]);
