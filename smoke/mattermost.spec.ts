@@ -22,6 +22,16 @@ import { cleanUp, Created, smokeInputs } from './support.js';
 const input = smokeInputs();
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Types a message, sends it with the button as a user does, and returns the post the server saved. */
+async function sendPost(page: Page, text: string): Promise<{ id: string; file_ids?: string[] }> {
+  await page.getByTestId('post_textbox').fill(text);
+  const saved = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/api/v4/posts'));
+  await page.getByTestId('SendMessageButton').click();
+  const res = await saved;
+  expect(res.status(), 'POST /api/v4/posts status').toBe(201);
+  return (await res.json()) as { id: string; file_ids?: string[] };
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test.describe('Mattermost web app', () => {
@@ -90,12 +100,7 @@ test.describe('Mattermost web app', () => {
 
   test(BROWSER_JOURNEYS.post, async () => {
     const text = `${marker} post`;
-    await page.getByTestId('post_textbox').fill(text);
-    const saved = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/api/v4/posts'));
-    await page.getByTestId('SendMessageButton').click();
-    const res = await saved;
-    expect(res.status(), 'POST /api/v4/posts status').toBe(201);
-    const post = (await res.json()) as { id: string };
+    const post = await sendPost(page, text);
     const view = page.getByTestId('postView').filter({ has: page.getByTestId('post-message-text').getByText(text, { exact: true }) });
     await expect(view, 'the post rendered in the channel').toBeVisible();
     await expect(view, 'the rendered post is the saved one').toHaveAttribute('id', `post_${post.id}`);
@@ -114,12 +119,7 @@ test.describe('Mattermost web app', () => {
     await expect(page.getByTestId('file-preview-container').getByText(name), 'the upload preview').toBeVisible();
 
     const text = `${marker} file`;
-    await page.getByTestId('post_textbox').fill(text);
-    const saved = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/api/v4/posts'));
-    await page.getByTestId('SendMessageButton').click();
-    const res = await saved;
-    expect(res.status(), 'POST /api/v4/posts status').toBe(201);
-    const post = (await res.json()) as { id: string; file_ids?: string[] };
+    const post = await sendPost(page, text);
     expect(post.file_ids ?? [], 'the post carries the upload').toContain(fileId);
     const view = page.locator(`[id="post_${post.id}"]`);
     await expect(view.getByTestId('post-message-text'), 'the post rendered in the channel').toHaveText(text);
