@@ -38,6 +38,8 @@ export interface GateFlags {
   baseline?: string;
   since?: string;
   color?: boolean;
+  /** Keep the live progress lines on a terminal (the demo prints between them). */
+  keepProgress?: boolean;
 }
 
 export interface PreparedRun {
@@ -119,7 +121,8 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   const { config, loaded } = p;
   const name = PHASE_COMMAND[phase];
   const color = flags.color !== false && !process.env['NO_COLOR'] && (Boolean(process.stdout.isTTY) || Boolean(process.env['FORCE_COLOR']));
-  const reporters = createReporters(config.reports.formats, { stdout: process.stdout, color });
+  const tty = Boolean(process.stdout.isTTY);
+  const reporters = createReporters(config.reports.formats, { stdout: process.stdout, color, erase: tty && !flags.keepProgress, ...(process.stdout.columns ? { columns: process.stdout.columns } : {}) });
   const hooks = liveHooks(reporters);
   const { signal, dispose } = interruptSignal();
   let out: RunOutput;

@@ -33,10 +33,14 @@ export interface ReportContext {
 }
 
 /**
- * What the console reporter needs before onRunEnd, for live progress. Progress is one line per
- * event on a TTY too (in-place updates garble as soon as anything else writes), so no isTTY here.
+ * What the console reporter needs before onRunEnd, for live progress: one line per event. With
+ * `erase` (a terminal that nothing else writes to during the run) those lines are wiped before the
+ * summary, so the checks are not listed twice; CI logs (not a TTY) keep them.
  */
 export interface LiveOptions {
   stdout: NodeJS.WritableStream;
   color: boolean;
+  erase: boolean;
+  /** Terminal width, to count the rows a long line takes. */
+  columns?: number;
 }
