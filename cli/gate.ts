@@ -8,6 +8,7 @@ import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
 import { configSchema, type MmgateConfig } from '../core/config/schema.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
+import { appendHistory, historyEntry, readHistory } from '../core/history.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
 import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
@@ -40,6 +41,8 @@ export interface GateFlags {
   color?: boolean;
   /** Keep the live progress lines on a terminal (the demo prints between them). */
   keepProgress?: boolean;
+  /** Directory of the run history (reports.history). */
+  history?: string;
 }
 
 export interface PreparedRun {
@@ -71,6 +74,7 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
   }
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
+  if (flags.history) config.reports.history = flags.history;
   if (flags.format?.length) {
     for (const f of flags.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${REPORT_FORMATS.join(', ')}`);
     config.reports.formats = flags.format as MmgateConfig['reports']['formats'];
@@ -157,10 +161,16 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   }
   const dir = resolve(config.reports.dir);
   await mkdir(dir, { recursive: true });
+  const historyDir = config.reports.history ? resolve(config.reports.history) : undefined;
+  const history = historyDir ? await readHistory(historyDir).catch(() => []) : [];
   const { failures } = await writeReports(out.report, reporters, {
-    dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env,
+    dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env, snapshot: out.snapshot,
+    history: [...history, historyEntry(out.report)],
     ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}),
   });
+  if (historyDir && !snapshot) {
+    await appendHistory(historyDir, historyEntry(out.report)).catch((err: Error) => failures.push({ reporter: 'history', message: `cannot append to ${historyDir}: ${err.message}` }));
+  }
   // The snapshot is always kept beside the reports: verify takes preflight's as --baseline.
   const snapshotJson = `${JSON.stringify(out.snapshot, null, 2)}\n`;
   const snapshotFiles = [resolve(dir, `${name}.snapshot.json`), ...(flags.saveSnapshot ? [resolve(flags.saveSnapshot)] : [])];

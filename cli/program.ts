@@ -17,7 +17,7 @@ function judgeOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
     .option('--report-dir <dir>', 'where report files go (default ./mmgate-report)')
-    .option('--format <list>', 'report formats: console,json,junit,markdown,prometheus', list)
+    .option('--format <list>', 'report formats: console,json,junit,markdown,prometheus,html', list)
     .option('--only <ids>', 'run only these checks', list)
     .option('--skip <ids>', 'do not run these checks', list)
     .option('--ignore <ids>', 'run these checks but never let them block (recorded in the report)', list)
@@ -33,7 +33,8 @@ function gateOptions(cmd: Command): Command {
     .option('-n, --namespace <ns>', 'namespace of the Mattermost installation')
     .option('--installation <name>', 'name of the Mattermost custom resource')
     .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
-    .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)');
+    .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)')
+    .option('--history <dir>', 'append this run to <dir>/history.jsonl (reports.history); mmgate history reads it');
 }
 
 export function buildProgram(): Command {
@@ -72,6 +73,14 @@ export function buildProgram(): Command {
     .description("one check's meta, options and why it exists")
     .option('-c, --config <file>', 'config file (for plugin checks)')
     .action(async (id: string, opts) => { process.exitCode = await (await import('./info.js')).explainCheck(id, opts); });
+
+  program.command('history')
+    .description('the trend of verdicts kept with --history: the last runs per installation and the checks that block most')
+    .option('-c, --config <file>', 'config file (its reports.history is the default directory)')
+    .option('--history <dir>', 'the history directory')
+    .option('--last <n>', 'runs per installation', '10')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => { process.exitCode = await (await import('./history.js')).historyCommand(opts); });
 
   program.command('init')
     .description('write a first mmgate.yaml from what the cluster says (read-only): installation, operator, Helm release, front door, sites')

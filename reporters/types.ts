@@ -3,7 +3,8 @@
  * `onRunEnd` that renders the finished RunReport. Reporters never compute the verdict: they render
  * the one the policy put in the report.
  */
-import type { CheckResult, CollectorRun, RunReport } from '../core/types.js';
+import type { HistoryEntry } from '../core/history.js';
+import type { CheckResult, CollectorRun, RunReport, Snapshot } from '../core/types.js';
 
 export type { ReportFormat } from '../core/config/schema.js';
 
@@ -30,6 +31,10 @@ export interface ReportContext {
   env: NodeJS.ProcessEnv;
   /** Base URL of a Prometheus Pushgateway the prometheus reporter pushes to. */
   pushgateway?: string;
+  /** The run's redacted snapshot: the HTML report draws its pod matrix and timeline from it. */
+  snapshot?: Snapshot;
+  /** Earlier runs kept with --history, for the HTML report's recent runs. */
+  history?: readonly HistoryEntry[];
 }
 
 /**

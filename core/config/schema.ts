@@ -11,7 +11,7 @@ export const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 3
 const version = z.string().regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a version such as 11.7.1');
 export const level = z.enum(['off', 'warn', 'error']);
 /** Every report format; reporters/index.ts implements one reporter per entry. */
-export const REPORT_FORMATS = ['console', 'json', 'junit', 'markdown', 'prometheus'] as const;
+export const REPORT_FORMATS = ['console', 'json', 'junit', 'markdown', 'prometheus', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as https://chat.example.com');
 
@@ -88,6 +88,7 @@ export const configSchema = z.strictObject({
     dir: z.string().default('./mmgate-report'),
     formats: z.array(z.enum(REPORT_FORMATS)).default(['console', 'json', 'junit', 'markdown']),
     pushgateway: httpUrl.optional().describe('Push the run\'s metrics to this Prometheus Pushgateway.'),
+    history: z.string().min(1).optional().describe('Directory of the run history: one JSON line per run is appended to history.jsonl (time, phase, installation, target, verdict, durations, blocking ids); `mmgate history` and the HTML report read it. Relative to the working directory, like --history.'),
   }).default({ dir: './mmgate-report', formats: ['console', 'json', 'junit', 'markdown'] }),
   plugins: z.array(z.string().min(1)).default([]).describe('Modules (paths relative to this file) that export checks and collectors.'),
   timeouts: z.strictObject({
