@@ -74,6 +74,12 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'config file (for plugin checks)')
     .action(async (id: string, opts) => { process.exitCode = await (await import('./info.js')).explainCheck(id, opts); });
 
+  program.command('serve')
+    .description('HTTP: Flagger webhooks (POST /flagger/<hook>), an Argo Rollouts web metric (GET /v1/verdict), /healthz, /metrics')
+    .option('-c, --config <file>', 'a config per installation to gate (repeatable; default ./mmgate.yaml)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--listen <host:port>', 'address to listen on (default serve.listen, 0.0.0.0:8080)')
+    .action(async (opts) => { process.exitCode = await (await import('./serve.js')).serveCommand(opts); });
+
   program.command('history')
     .description('the trend of verdicts kept with --history: the last runs per installation and the checks that block most')
     .option('-c, --config <file>', 'config file (its reports.history is the default directory)')

@@ -72,6 +72,13 @@ export const configSchema = z.strictObject({
     interval: duration.default('2s').describe('How often mmgate watch probes the front door and reads the rollout.'),
     timeout: duration.default('30m').describe('How long the rollout may take; past it, rollout-completion fails.'),
   }).default({ interval: '2s', timeout: '30m' }).describe('mmgate watch: availability and progress while the operator rolls the pods.'),
+  serve: z.strictObject({
+    listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/, 'host:port such as 0.0.0.0:8080 or 127.0.0.1:0').default('0.0.0.0:8080').describe('Address mmgate serve listens on.'),
+    token: z.string().min(16, 'at least 16 characters').describe('Bearer token every caller sends (Authorization: Bearer …); only /healthz is open: ${env:NAME} or ${file:PATH}.'),
+    answerWithin: duration.default('8s').describe('How long a request waits for its run before answering 503 "still running" with Retry-After (the run goes on; the next call gets its result). Keep it below the caller\'s timeout: Flagger\'s default is 10s, Argo Rollouts\' web metric 10s.'),
+    sampleWindow: duration.default('10s').describe('How long a Flagger rollout hook watches the front door and the rollout (one watch sample).'),
+    drainTimeout: duration.default('60s').describe('On SIGTERM, how long runs in flight may finish before they are cut (their reports are marked partial, exit 3).'),
+  }).optional().describe('mmgate serve: gate runs on request for Flagger webhooks and Argo Rollouts web metrics.'),
   backups: backupsSection,
   database: databaseSection,
   sites: sitesSection,
