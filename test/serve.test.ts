@@ -42,7 +42,7 @@ async function call(s: Server, path: string, init: { body?: unknown; token?: str
   const res = await fetch(`${s.url}${path}`, { method: init.body ? 'POST' : 'GET', headers, ...(init.body ? { body: JSON.stringify(init.body) } : {}) });
   const text = await res.text();
   seen.push(text);
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, any> };
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
 /** Flagger's webhook payload (pkg/controller/webhook.go: CanaryWebhookPayload). */
@@ -98,7 +98,7 @@ describe('mmgate serve through a canary night', () => {
     assert.equal((await call(s, '/flagger/not-a-hook', { body: flagger('x') })).status, 404);
     const other = await call(s, '/v1/verdict?phase=verify&installation=chat/other');
     assert.equal(other.status, 404);
-    assert.match(other.json()['error'], /this server gates mattermost\/mm/);
+    assert.match(String(other.json()['error']), /this server gates mattermost\/mm/);
   });
 
   it('/metrics counts runs by phase and verdict; one JSON log line per request', async () => {
