@@ -17,7 +17,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { BROWSER_ENV } from './core/browser-types.js';
+import { BROWSER_ENV, CHROMIUM_ARGS } from './core/browser-types.js';
 
 const env = process.env;
 const reportDir = resolve(env[BROWSER_ENV.reportDir] || join('mmgate-report', 'browser'));
@@ -51,7 +51,7 @@ export default defineConfig({
     screenshot: 'off',
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [...CHROMIUM_ARGS],
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],

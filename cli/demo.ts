@@ -27,7 +27,8 @@ export async function demoCommand(opts: { scenario: string; reportDir: string; c
     }
     process.stdout.write(`   browser journeys (Playwright + Chromium): ${browser ? 'on' : `off — no Chromium at ${DEFAULT_CHROMIUM}`}\n`);
     say(`preflight: may ${lab.installation} go to ${lab.scenario.target.version}?`);
-    const common = { config: lab.paths.config, reportDir, ...(opts.color === false ? { color: false } : {}) };
+    // The demo prints the operator's steps between the gate's lines: keep them all on screen.
+    const common = { config: lab.paths.config, reportDir, keepProgress: true, ...(opts.color === false ? { color: false } : {}) };
     const pre = await runPhaseCommand('pre', common);
     if (pre !== 0) {
       say(`preflight did not promote (exit ${pre}): the upgrade is not started. Reports: ${reportDir}`);

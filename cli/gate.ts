@@ -8,9 +8,10 @@ import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
 import { configSchema, type MmgateConfig } from '../core/config/schema.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
+import { appendHistory, historyEntry, readHistory } from '../core/history.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
-import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { PHASE_COMMAND, PHASES, type Phase, type RunReport, type Scope, type Snapshot, type Target } from '../core/types.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
 
@@ -38,6 +39,12 @@ export interface GateFlags {
   baseline?: string;
   since?: string;
   color?: boolean;
+  /** Keep the live progress lines on a terminal (the demo prints between them). */
+  keepProgress?: boolean;
+  /** Directory of the run history (reports.history). */
+  history?: string;
+  /** watch.timeout for this run (mmgate serve's one-sample watch). */
+  watchTimeout?: string;
 }
 
 export interface PreparedRun {
@@ -69,6 +76,8 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
   }
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
+  if (flags.history) config.reports.history = flags.history;
+  if (flags.watchTimeout) config.watch = { ...config.watch, timeout: flags.watchTimeout };
   if (flags.format?.length) {
     for (const f of flags.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${REPORT_FORMATS.join(', ')}`);
     config.reports.formats = flags.format as MmgateConfig['reports']['formats'];
@@ -115,13 +124,25 @@ export async function runEvaluateCommand(snapshotPath: string, flags: GateFlags)
   return executeRun(snapshot.meta.phase, { ...prepared, scope: snapshot.meta.scope, target: { ...snapshot.meta.target, ...prepared.target } }, flags, snapshot);
 }
 
-async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapshot?: Snapshot): Promise<number> {
+/**
+ * One gate run inside a long-lived process (`mmgate serve`): the caller's signal stops it instead
+ * of the process's signals, and the report comes back with the exit code.
+ */
+export async function runPhaseInProcess(phase: Phase, flags: GateFlags, signal: AbortSignal): Promise<{ code: number; report?: RunReport }> {
+  const prepared = await prepareRun(flags, phase);
+  let report: RunReport | undefined;
+  const code = await executeRun(phase, prepared, flags, undefined, { signal, onReport: (r) => { report = r; } });
+  return { code, ...(report ? { report } : {}) };
+}
+
+async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapshot?: Snapshot, embedded?: { signal: AbortSignal; onReport: (r: RunReport) => void }): Promise<number> {
   const { config, loaded } = p;
   const name = PHASE_COMMAND[phase];
   const color = flags.color !== false && !process.env['NO_COLOR'] && (Boolean(process.stdout.isTTY) || Boolean(process.env['FORCE_COLOR']));
-  const reporters = createReporters(config.reports.formats, { stdout: process.stdout, color });
+  const tty = Boolean(process.stdout.isTTY);
+  const reporters = createReporters(config.reports.formats, { stdout: process.stdout, color, erase: tty && !flags.keepProgress, ...(process.stdout.columns ? { columns: process.stdout.columns } : {}) });
   const hooks = liveHooks(reporters);
-  const { signal, dispose } = interruptSignal();
+  const { signal, dispose } = embedded ? { signal: embedded.signal, dispose: () => undefined } : interruptSignal();
   let out: RunOutput;
   try {
     out = await runGate({
@@ -154,10 +175,17 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   }
   const dir = resolve(config.reports.dir);
   await mkdir(dir, { recursive: true });
+  const historyDir = config.reports.history ? resolve(config.reports.history) : undefined;
+  const history = historyDir ? await readHistory(historyDir).catch(() => []) : [];
   const { failures } = await writeReports(out.report, reporters, {
-    dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env,
+    dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env, snapshot: out.snapshot,
+    history: [...history, historyEntry(out.report)],
     ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}),
   });
+  if (historyDir && !snapshot) {
+    await appendHistory(historyDir, historyEntry(out.report)).catch((err: Error) => failures.push({ reporter: 'history', message: `cannot append to ${historyDir}: ${err.message}` }));
+  }
+  embedded?.onReport(out.report);
   // The snapshot is always kept beside the reports: verify takes preflight's as --baseline.
   const snapshotJson = `${JSON.stringify(out.snapshot, null, 2)}\n`;
   const snapshotFiles = [resolve(dir, `${name}.snapshot.json`), ...(flags.saveSnapshot ? [resolve(flags.saveSnapshot)] : [])];

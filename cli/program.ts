@@ -3,6 +3,9 @@
  * Kept light on purpose: every command imports its implementation lazily, so `mmgate --help`
  * never loads @kubernetes/client-node (~0.8 s) or the Mattermost client.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { HARNESS_VERSION } from '../core/version-info.js';
@@ -14,7 +17,7 @@ function judgeOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
     .option('--report-dir <dir>', 'where report files go (default ./mmgate-report)')
-    .option('--format <list>', 'report formats: console,json,junit,markdown,prometheus', list)
+    .option('--format <list>', 'report formats: console,json,junit,markdown,prometheus,html', list)
     .option('--only <ids>', 'run only these checks', list)
     .option('--skip <ids>', 'do not run these checks', list)
     .option('--ignore <ids>', 'run these checks but never let them block (recorded in the report)', list)
@@ -30,13 +33,14 @@ function gateOptions(cmd: Command): Command {
     .option('-n, --namespace <ns>', 'namespace of the Mattermost installation')
     .option('--installation <name>', 'name of the Mattermost custom resource')
     .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
-    .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)');
+    .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)')
+    .option('--history <dir>', 'append this run to <dir>/history.jsonl (reports.history); mmgate history reads it');
 }
 
 export function buildProgram(): Command {
   const program = new Command('mmgate')
     .description('The go/no-go gate for upgrading Mattermost on Kubernetes.\n\nExit codes: 0 promote · 1 blocked · 2 usage or config error · 3 harness failure or interrupted')
-    .version(HARNESS_VERSION)
+    .version(versionText(), '-V, --version', 'the mmgate, Node and @kubernetes/client-node versions')
     .showHelpAfterError('(run mmgate --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     // Throw instead of exiting, in every subcommand too (commander copies this setting to
@@ -70,10 +74,44 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'config file (for plugin checks)')
     .action(async (id: string, opts) => { process.exitCode = await (await import('./info.js')).explainCheck(id, opts); });
 
+  program.command('serve')
+    .description('HTTP: Flagger webhooks (POST /flagger/<hook>), an Argo Rollouts web metric (GET /v1/verdict), /healthz, /metrics')
+    .option('-c, --config <file>', 'a config per installation to gate (repeatable; default ./mmgate.yaml)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--listen <host:port>', 'address to listen on (default serve.listen, 0.0.0.0:8080)')
+    .action(async (opts) => { process.exitCode = await (await import('./serve.js')).serveCommand(opts); });
+
+  program.command('history')
+    .description('the trend of verdicts kept with --history: the last runs per installation and the checks that block most')
+    .option('-c, --config <file>', 'config file (its reports.history is the default directory)')
+    .option('--history <dir>', 'the history directory')
+    .option('--last <n>', 'runs per installation', '10')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => { process.exitCode = await (await import('./history.js')).historyCommand(opts); });
+
+  program.command('init')
+    .description('write a first mmgate.yaml from what the cluster says (read-only): installation, operator, Helm release, front door, sites')
+    .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('-n, --namespace <ns>', 'look only in this namespace (default: every namespace you may list)')
+    .option('--installation <name>', 'the Mattermost resource to gate, when there are several')
+    .option('-o, --output <file>', 'where to write', 'mmgate.yaml')
+    .option('--force', 'overwrite the file if it exists')
+    .option('-y, --yes', 'ask nothing (for CI): fail when the choice is not clear')
+    .option('--url <url>', 'front-door URL, when the ingress host is not how mmgate reaches Mattermost')
+    .option('--target-version <version>', 'the version the upgrade goes to')
+    .option('--smoke-user <name>', 'the smoke user', 'mmgate-smoke')
+    .option('--smoke-team <name>', 'its team (default: asked from Mattermost when MMGATE_ADMIN_TOKEN is set)')
+    .option('--smoke-channel <name>', 'its channel')
+    .action(async (opts) => { process.exitCode = await (await import('./init.js')).initCommand(opts); });
+
   const config = program.command('config').description('config file tools');
   config.command('validate [file]')
     .description('validate a config; print it resolved, with secrets masked')
-    .action(async (file: string | undefined) => { process.exitCode = await (await import('./info.js')).validateConfig(file); });
+    .option('-c, --config <file>', 'config file (default ./mmgate.yaml); a positional file works too')
+    .action(async (file: string | undefined, opts: { config?: string }) => {
+      if (file && opts.config && file !== opts.config) throw new UsageError(`two config files given: ${file} and -c ${opts.config}`, 'give one');
+      process.exitCode = await (await import('./info.js')).validateConfig(opts.config ?? file);
+    });
   config.command('schema')
     .description('print the JSON Schema of mmgate.yaml (for editors)')
     .action(async () => { process.exitCode = await (await import('./info.js')).printSchema(); });
@@ -95,7 +133,41 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** `mmgate --version`: what a bug report needs, without loading the Kubernetes client. */
+function versionText(): string {
+  return `mmgate ${HARNESS_VERSION}\nnode ${process.version}\n@kubernetes/client-node ${installedVersion('@kubernetes/client-node')}`;
+}
+
+function installedVersion(pkg: string): string {
+  try {
+    // Resolving finds the package's files without running its code.
+    let dir = dirname(fileURLToPath(import.meta.resolve(pkg)));
+    while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== pkg) {
+      const up = dirname(dir);
+      if (up === dir) return 'not installed';
+      dir = up;
+    }
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+/**
+ * A reader that goes away (`mmgate checks | head -1`) closes the pipe: later writes fail with
+ * EPIPE. That ends nothing: a listing exits 0, a gate run still writes its reports and exits with
+ * its verdict's code.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    process.exitCode = 3;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

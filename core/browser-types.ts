@@ -86,3 +86,9 @@ export type BrowserJourneyData =
     readonly journeys: readonly BrowserJourneyResult[];
     readonly cleanup: BrowserCleanup;
   };
+
+/**
+ * How mmgate starts Chromium: headless as root in CI needs no sandbox, and with no network beyond
+ * the server under test its background fetches only fail, so they are turned off.
+ */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] as const;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConsoleReporter, renderCheckLine, renderCollectorLine, renderConsoleSummary } from './console.js';
+import { ConsoleReporter, renderCheckLine, renderCollectorLine, renderConsoleSummary, terminalRows } from './console.js';
 import { blockedPreflight, buildReport, nastyReport, preflightCollectors, preflightResults, promotedVerify } from './fixtures.js';
 import { Capture } from './test-helpers.js';
 
@@ -129,6 +129,34 @@ describe('live progress', () => {
     const r = preflightResults()[0];
     if (!r) assert.fail('fixture changed');
     assert.doesNotThrow(() => reporter.onCheckEnd(r));
+  });
+
+  it('on a terminal, the live lines are erased before the summary so no check is listed twice', async () => {
+    const out = new Capture();
+    const reporter = new ConsoleReporter({ stdout: out, color: false, erase: true, columns: 60 });
+    const results = preflightResults();
+    for (const r of results) reporter.onCheckEnd(r);
+    const [collector] = preflightCollectors();
+    if (!collector) assert.fail('fixture changed');
+    reporter.onCollectorEnd(collector);
+    const live = out.text;
+    await reporter.onRunEnd(blockedPreflight(), { dir: '/nonexistent', name: 'preflight', stdout: out, isTTY: true, color: false, env: {} });
+    const rows = terminalRows(live.trimEnd(), 60);
+    assert.equal(rows, results.length + 1, 'each live line fits in 60 columns');
+    // Cursor up to the first live line, then clear to the end of the screen, then the summary.
+    assert.equal(out.text, `${live}\u001b[${rows}F\u001b[0J${renderConsoleSummary(blockedPreflight(), { color: false })}`);
+  });
+
+  it('counts wrapped rows of long lines, and leaves plain logs alone', async () => {
+    assert.equal(terminalRows('x'.repeat(121), 60), 3);
+    assert.equal(terminalRows('\u001b[31mred\u001b[39m\nab', 80), 2);
+    const out = new Capture();
+    const reporter = new ConsoleReporter({ stdout: out, color: false, erase: false });
+    const r = preflightResults()[0];
+    if (!r) assert.fail('fixture changed');
+    reporter.onCheckEnd(r);
+    await reporter.onRunEnd(blockedPreflight(), { dir: '/nonexistent', name: 'preflight', stdout: out, isTTY: false, color: false, env: {} });
+    assert.ok(!out.text.includes('\u001b['), 'no escape sequence in a plain log');
   });
 
   it('onRunEnd prints the summary to the context stdout and writes no file', async () => {

@@ -1,8 +1,8 @@
 /**
  * The console reporter: a line per finished collector and check while the run goes, then the
  * summary a human acts on, ending with the verdict (the last lines of a CI log are what people read).
- * Live lines are plain lines on a TTY too: in-place updates garble as soon as anything else writes
- * to the terminal, and a line per event is what CI logs need anyway.
+ * Live lines are plain lines (a line per event is what CI logs need); on a terminal that only this
+ * run writes to, they are erased before the summary, which lists every check again.
  */
 import { formatDuration } from '../core/duration.js';
 import type { CheckResult, CollectorRun, ResultStatus, RunReport } from '../core/types.js';
@@ -164,13 +164,21 @@ export function renderConsoleSummary(input: RunReport, opts: ConsoleRenderOption
   return `${out.join('\n')}\n`;
 }
 
+/** Rows a printed text takes on a terminal this wide (a long line wraps). */
+export function terminalRows(text: string, columns = 80): number {
+  return text.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil([...stripAnsi(l)].length / Math.max(1, columns))), 0);
+}
+
 export class ConsoleReporter implements Reporter {
   readonly name = 'console';
   private readonly live: LiveOptions;
 
   /** Live options are given at creation: progress lines are printed before onRunEnd's context exists. */
+  /** Terminal rows the live lines took, to erase them before the summary. */
+  private rows = 0;
+
   constructor(live?: Partial<LiveOptions>) {
-    this.live = { stdout: live?.stdout ?? process.stdout, color: live?.color ?? false };
+    this.live = { stdout: live?.stdout ?? process.stdout, color: live?.color ?? false, erase: live?.erase ?? false, ...(live?.columns ? { columns: live.columns } : {}) };
   }
 
   onCollectorEnd(run: CollectorRun): void {
@@ -182,14 +190,18 @@ export class ConsoleReporter implements Reporter {
   }
 
   async onRunEnd(report: RunReport, ctx: ReportContext): Promise<string[]> {
-    ctx.stdout.write(`\n${renderConsoleSummary(report, { color: ctx.color })}`);
+    // Cursor to the first live line, then clear to the end of the screen (ECMA-48 CPL and ED).
+    const erase = this.live.erase && this.rows > 0 ? `\u001b[${this.rows}F\u001b[0J` : '\n';
+    ctx.stdout.write(`${erase}${renderConsoleSummary(report, { color: ctx.color })}`);
     return [];
   }
 
   /** Progress is a courtesy: it must never break the run it reports on. */
   private print(line: () => string): void {
     try {
-      this.live.stdout.write(`${line()}\n`);
+      const text = line();
+      this.live.stdout.write(`${text}\n`);
+      this.rows += terminalRows(text, this.live.columns);
     } catch {
       // ignored on purpose: the summary and the report files still say everything
     }

@@ -6,6 +6,7 @@
  */
 import type { CheckResult, CollectorRun, RunReport } from '../core/types.js';
 import { ConsoleReporter } from './console.js';
+import { HtmlReporter } from './html.js';
 import { JsonReporter } from './json.js';
 import { JunitReporter } from './junit.js';
 import { MarkdownReporter } from './markdown.js';
@@ -36,6 +37,7 @@ export function createReporters(formats: readonly ReportFormat[], live?: Partial
     junit: () => new JunitReporter(),
     markdown: () => new MarkdownReporter(),
     prometheus: () => new PrometheusReporter(),
+    html: () => new HtmlReporter(),
   };
   const out: Reporter[] = [];
   for (const f of new Set(formats)) {

@@ -3,7 +3,8 @@
  * `onRunEnd` that renders the finished RunReport. Reporters never compute the verdict: they render
  * the one the policy put in the report.
  */
-import type { CheckResult, CollectorRun, RunReport } from '../core/types.js';
+import type { HistoryEntry } from '../core/history.js';
+import type { CheckResult, CollectorRun, RunReport, Snapshot } from '../core/types.js';
 
 export type { ReportFormat } from '../core/config/schema.js';
 
@@ -30,13 +31,21 @@ export interface ReportContext {
   env: NodeJS.ProcessEnv;
   /** Base URL of a Prometheus Pushgateway the prometheus reporter pushes to. */
   pushgateway?: string;
+  /** The run's redacted snapshot: the HTML report draws its pod matrix and timeline from it. */
+  snapshot?: Snapshot;
+  /** Earlier runs kept with --history, for the HTML report's recent runs. */
+  history?: readonly HistoryEntry[];
 }
 
 /**
- * What the console reporter needs before onRunEnd, for live progress. Progress is one line per
- * event on a TTY too (in-place updates garble as soon as anything else writes), so no isTTY here.
+ * What the console reporter needs before onRunEnd, for live progress: one line per event. With
+ * `erase` (a terminal that nothing else writes to during the run) those lines are wiped before the
+ * summary, so the checks are not listed twice; CI logs (not a TTY) keep them.
  */
 export interface LiveOptions {
   stdout: NodeJS.WritableStream;
   color: boolean;
+  erase: boolean;
+  /** Terminal width, to count the rows a long line takes. */
+  columns?: number;
 }

@@ -50,6 +50,28 @@ export async function kubeClientFor(env: CollectEnv, target: KubeTarget): Promis
 }
 
 /**
+ * A client outside a gate run (`mmgate init`): same credentials and errors, its own connection.
+ * Returns the kubeconfig's context names too, so the caller can look at other clusters (sites).
+ */
+export async function standaloneKubeClient(target: KubeTarget, baseDir: string, signal: AbortSignal): Promise<KubeClient> {
+  return (await connectKube(target, baseDir))(signal);
+}
+
+/** The context names of a kubeconfig (the default one when none is given), current first. */
+export async function kubeContexts(kubeconfig: string | undefined, baseDir: string): Promise<string[]> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  try {
+    if (kubeconfig) kc.loadFromFile((await import('node:path')).resolve(baseDir, kubeconfig));
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new CollectFailure('CONFIG', `cannot load the kubeconfig${kubeconfig ? ` ${kubeconfig}` : ''}: ${errorMessage(err)}; fix --kubeconfig or $KUBECONFIG`);
+  }
+  const current = kc.getCurrentContext();
+  return [current, ...kc.getContexts().map((c) => c.name).filter((n) => n !== current)].filter(Boolean);
+}
+
+/**
  * Loads the kubeconfig once; the result makes clients whose requests follow a given signal.
  * With a redactor, every object read teaches it the secrets it carries (secret-named env values,
  * passwords in URLs), so the raw objects can be kept in the snapshot and still never show them.

@@ -11,7 +11,7 @@ export const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 3
 const version = z.string().regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a version such as 11.7.1');
 export const level = z.enum(['off', 'warn', 'error']);
 /** Every report format; reporters/index.ts implements one reporter per entry. */
-export const REPORT_FORMATS = ['console', 'json', 'junit', 'markdown', 'prometheus'] as const;
+export const REPORT_FORMATS = ['console', 'json', 'junit', 'markdown', 'prometheus', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as https://chat.example.com');
 
@@ -72,6 +72,13 @@ export const configSchema = z.strictObject({
     interval: duration.default('2s').describe('How often mmgate watch probes the front door and reads the rollout.'),
     timeout: duration.default('30m').describe('How long the rollout may take; past it, rollout-completion fails.'),
   }).default({ interval: '2s', timeout: '30m' }).describe('mmgate watch: availability and progress while the operator rolls the pods.'),
+  serve: z.strictObject({
+    listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/, 'host:port such as 0.0.0.0:8080 or 127.0.0.1:0').default('0.0.0.0:8080').describe('Address mmgate serve listens on.'),
+    token: z.string().min(16, 'at least 16 characters').describe('Bearer token every caller sends (Authorization: Bearer …); only /healthz is open: ${env:NAME} or ${file:PATH}.'),
+    answerWithin: duration.default('8s').describe('How long a request waits for its run before answering 503 "still running" with Retry-After (the run goes on; the next call gets its result). Keep it below the caller\'s timeout: Flagger\'s default is 10s, Argo Rollouts\' web metric 10s.'),
+    sampleWindow: duration.default('10s').describe('How long a Flagger rollout hook watches the front door and the rollout (one watch sample).'),
+    drainTimeout: duration.default('60s').describe('On SIGTERM, how long runs in flight may finish before they are cut (their reports are marked partial, exit 3).'),
+  }).optional().describe('mmgate serve: gate runs on request for Flagger webhooks and Argo Rollouts web metrics.'),
   backups: backupsSection,
   database: databaseSection,
   sites: sitesSection,
@@ -88,6 +95,7 @@ export const configSchema = z.strictObject({
     dir: z.string().default('./mmgate-report'),
     formats: z.array(z.enum(REPORT_FORMATS)).default(['console', 'json', 'junit', 'markdown']),
     pushgateway: httpUrl.optional().describe('Push the run\'s metrics to this Prometheus Pushgateway.'),
+    history: z.string().min(1).optional().describe('Directory of the run history: one JSON line per run is appended to history.jsonl (time, phase, installation, target, verdict, durations, blocking ids); `mmgate history` and the HTML report read it. Relative to the working directory, like --history.'),
   }).default({ dir: './mmgate-report', formats: ['console', 'json', 'junit', 'markdown'] }),
   plugins: z.array(z.string().min(1)).default([]).describe('Modules (paths relative to this file) that export checks and collectors.'),
   timeouts: z.strictObject({

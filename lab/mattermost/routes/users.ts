@@ -62,6 +62,14 @@ function getUser(ctx: RouteContext) {
   return json(200, userJson(u));
 }
 
+/** `getUserByUsername`: any logged-in user may look another up by name (sanitized). */
+function getUserByUsername(ctx: RouteContext) {
+  requireUser(ctx);
+  const u = ctx.store.userByLogin(ctx.params.username ?? '');
+  if (!u || u.username !== ctx.params.username) throw new AppError('app.user.missing_account.const', 'Unable to find the user.', 404, 'GetUserByUsername');
+  return json(200, userJson(u));
+}
+
 function getTeamsForUser(ctx: RouteContext) {
   const u = resolveUserParam(ctx);
   return json(200, ctx.store.teamsOfUser(u.id).map(teamJson));
@@ -71,5 +79,6 @@ export const userRoutes: Route[] = [
   { method: 'POST', path: '/api/v4/users/login', handler: 'login', kind: 'api', run: login },
   { method: 'POST', path: '/api/v4/users/logout', handler: 'logout', kind: 'api', run: logout },
   { method: 'GET', path: '/api/v4/users/{user_id}', handler: 'getUser', kind: 'api', session: true, run: getUser },
+  { method: 'GET', path: '/api/v4/users/username/{username}', handler: 'getUserByUsername', kind: 'api', session: true, run: getUserByUsername },
   { method: 'GET', path: '/api/v4/users/{user_id}/teams', handler: 'getTeamsForUser', kind: 'api', session: true, run: getTeamsForUser },
 ];
