@@ -44,7 +44,7 @@ export const WEBAPP = {
   textbox: { id: 'post_textbox', source: 'webapp/channels/src/components/advanced_text_editor/advanced_text_editor.tsx (textbox id "post_textbox")' },
   sendButton: { testId: 'SendMessageButton', source: 'webapp/channels/src/components/advanced_text_editor/send_button/send_button.tsx', note: 'no id; its aria-label is localised' },
   fileInput: { id: 'fileUploadInput', tag: 'input[type="file"]', source: 'webapp/channels/src/components/file_upload/file_upload.tsx', note: 'absent when file attachments are disabled' },
-  filePreview: { classes: ['file-preview__container'], source: 'webapp/channels/src/components/file_preview/file_preview.tsx', note: 'no test id: getByTestId("file-preview-container") matches nothing in the real app' },
+  filePreview: { classes: ['file-preview__container'], source: 'webapp/channels/src/components/file_preview/file_preview.tsx', note: 'no test id (Mattermost\'s own tests select the class): a lookup of the test id "file-preview-container" matches nothing in the real app' },
   post: { id: 'post_', idPrefix: true, testId: 'postView', source: 'webapp/channels/src/components/post/post_component.tsx (id "post_" + post.id, data-testid "postView")' },
   postText: { id: 'postMessageText_', idPrefix: true, classes: ['post-message__text'], source: 'webapp/channels/src/components/post_view/post_message_view/post_message_view.tsx', note: 'recent builds also add data-testid "post-message-text"; older ones do not, so the id is used' },
   postTextTestId: { testId: 'post-message-text', source: 'webapp/channels/src/components/post_view/post_message_view/post_message_view.tsx (recent builds only)', note: 'rendered by the lab\'s current web app, never used by the journeys' },
