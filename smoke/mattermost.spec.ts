@@ -106,7 +106,9 @@ test.describe('Mattermost web app', () => {
     }
     await page.goto('/login');
     const loginId = page.locator(sel('loginId'));
-    await page.locator(`${sel('loginId')}, ${sel('ssoButton')}`).first().waitFor({ state: 'visible' });
+    await page.locator(`${sel('loginId')}, ${sel('ssoButton')}`).first().waitFor({ state: 'visible' }).catch(() => {
+      throw new Error('the login page shows neither a login form nor SSO buttons (no sign-in method enabled, or the web app did not load)');
+    });
     if (!(await loginId.isVisible())) {
       const methods = (await page.locator(sel('ssoButton')).evaluateAll((els) => els.map((e) => e.id).filter(Boolean))).join(', ');
       if (input.token) await openTokenSession(context, input, timeoutMs);
@@ -120,7 +122,9 @@ test.describe('Mattermost web app', () => {
     if (!(await password.isVisible())) {
       // Two-step form (EnableGuestMagicLink, 11.x): the id first; the password field appears after it.
       await submit.click();
-      await afterSubmit(page, password.waitFor({ state: 'visible' }));
+      if (await afterSubmit(page, password.waitFor({ state: 'visible' })) === 'timeout') {
+        throw new Error(`the two-step login page showed no password field for ${input.user} after its login id: the smoke user must sign in with a password (a magic-link user gets an email), or give it a token (mattermost.smoke.token)`);
+      }
     }
     await password.fill(input.password);
     await submit.click();

@@ -76,7 +76,8 @@ export const LANDING_PAGES: readonly RegExp[] = [
   /^\/[^/]+\/messages\/@[^/]+/,
   /^\/select_team(?:[/?#]|$)/,
   /^\/preparing-workspace(?:[/?#]|$)/,
-  /^\/[^/]+\/?$/,
+  // The team root redirects on to a channel; the web app's own one-segment pages are not landings.
+  /^\/(?!(?:login|error|access_problem|should_verify_email|terms_of_service|signup_user_complete|reset_password|mfa)(?:[/?#]|$))[^/]+\/?$/,
 ];
 
 /** The session cookies the server sets on login (app/login.go AttachSessionCookies). */
