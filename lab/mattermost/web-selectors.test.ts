@@ -49,7 +49,7 @@ async function walk(browser: Browser, webapp: WebAppVariant, seen: Seen): Promis
   const context = await browser.newContext({ baseURL: door.url });
   try {
     const page = await context.newPage();
-    page.setDefaultTimeout(5_000);
+    page.setDefaultTimeout(15_000);
     await page.goto('/login');
     await page.locator(`${sel('loginId')}, ${sel('ssoButton')}`).first().waitFor();
     await collect(page, seen);
@@ -82,9 +82,12 @@ async function walk(browser: Browser, webapp: WebAppVariant, seen: Seen): Promis
     await page.locator(sel('post', id)).waitFor();
     assert.equal(await page.locator(sel('postText', id)).innerText(), 'hello');
     assert.equal(await page.locator(`[data-testid="post-message-text"]`).count(), webapp.postMessageTestId === false ? 0 : 1);
+    const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/v4/files'));
     await page.locator(sel('fileInput')).setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
+    assert.equal((await uploaded).status(), 201);
     if (webapp.uploadPreview === false) {
-      await page.waitForResponse((r) => r.url().endsWith('/api/v4/files'));
+      // The page's script clears the file input once it has handled the upload.
+      await page.waitForFunction((q) => (document.querySelector(q) as HTMLInputElement | null)?.value === '', sel('fileInput'));
       assert.equal(await page.locator(sel('filePreview')).count(), 0, 'the broken web app shows no preview');
     } else {
       await page.locator(sel('filePreview')).getByText('a.txt').waitFor();
