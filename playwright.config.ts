@@ -11,7 +11,7 @@
  * `testMatch` accepts both and nothing else: not the `.d.ts` declarations, nor the Node tests.
  *
  * Inputs come from the environment (core/browser-types.ts BROWSER_ENV): MMGATE_BASE_URL,
- * MMGATE_SMOKE_USER, MMGATE_SMOKE_PASSWORD, MMGATE_SMOKE_TEAM, MMGATE_SMOKE_CHANNEL, and optionally
+ * MMGATE_SMOKE_USER, MMGATE_SMOKE_PASSWORD and/or MMGATE_SMOKE_TOKEN, MMGATE_SMOKE_TEAM, MMGATE_SMOKE_CHANNEL, and optionally
  * MMGATE_RUN_ID, MMGATE_CHROMIUM, MMGATE_REPORT_DIR, MMGATE_BROWSER_TIMEOUT_MS, MMGATE_BROWSER_RETRIES.
  */
 import { existsSync } from 'node:fs';

@@ -21,11 +21,16 @@ export const BROWSER_JOURNEY_ORDER: readonly BrowserJourneyName[] = ['login', 'n
 /** Every post a journey writes starts with `mmgate-browser <runId> `: cleanup deletes exactly those. */
 export const BROWSER_MARKER_PREFIX = 'mmgate-browser';
 
+/** The annotation a spec adds to a journey it skips because it does not apply (with the reason). */
+export const NOT_APPLICABLE_ANNOTATION = 'not-applicable';
+
 /** The environment the collector gives Playwright (and a user running `npx playwright test` by hand). */
 export const BROWSER_ENV = {
   baseUrl: 'MMGATE_BASE_URL',
   user: 'MMGATE_SMOKE_USER',
   password: 'MMGATE_SMOKE_PASSWORD',
+  /** A personal access token: the journeys then open the web app with its session cookie. */
+  token: 'MMGATE_SMOKE_TOKEN',
   team: 'MMGATE_SMOKE_TEAM',
   channel: 'MMGATE_SMOKE_CHANNEL',
   runId: 'MMGATE_RUN_ID',
@@ -45,6 +50,12 @@ export interface BrowserJourneyResult {
   /** Which journey of BROWSER_JOURNEYS it is, when it is one. */
   readonly journey?: BrowserJourneyName;
   readonly outcome: JourneyOutcome;
+  /**
+   * Why a skipped journey does not apply (the spec's `not-applicable` annotation): e.g. the login
+   * page journey when the session comes from a token or the page offers SSO only. A skip without
+   * it is a journey that did not run.
+   */
+  readonly notApplicable?: string;
   /** Duration of the last attempt, in milliseconds. */
   readonly durationMs: number;
   /** Attempts made (1 + retries used). */

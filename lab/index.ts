@@ -32,7 +32,7 @@ export interface Lab {
   readonly namespace: string;
   readonly installation: string;
   /** Secret values the lab generated (tests assert they never show up in outputs). */
-  readonly secrets: { kubeToken: string; adminToken: string; smokePassword: string };
+  readonly secrets: { kubeToken: string; adminToken: string; smokePassword: string; smokeToken: string };
   /** Plays the operator's upgrade on the live lab (mmgate demo). */
   upgrade(spec: UpgradeSpec, opts?: { stepMs?: number; onStep?: (s: string) => void }): Promise<void>;
   setKubeFaults(faults: FaultRule[]): void;
@@ -47,7 +47,7 @@ const secret = () => randomBytes(18).toString('base64url');
 export async function startLab(scenarioArg: string, outDir: string): Promise<Lab> {
   const scenario = await buildScenario(scenarioArg);
   const { namespace, name: installation } = theInstallation(scenario.store, scenario.dir);
-  const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret() };
+  const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret(), smokeToken: secret() };
   const spec = withLabIdentities(scenario.mattermost, secrets, scenario.dir);
   const world = new MattermostWorld(spec);
   // Everything started is stopped on close, and also when a later step of the start fails.
@@ -83,6 +83,8 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
     });
     await writeFile(join(paths.secrets, 'admin-token'), `${secrets.adminToken}\n`, { mode: 0o600 });
     await writeFile(join(paths.secrets, 'smoke-password'), `${secrets.smokePassword}\n`, { mode: 0o600 });
+    // A personal access token too, for scenarios whose smoke user has no usable password (SSO only).
+    await writeFile(join(paths.secrets, 'smoke-token'), `${secrets.smokeToken}\n`, { mode: 0o600 });
     await writeFile(paths.kubeconfig, kubeconfigYaml(clusters.map((c) => ({ name: c.context, url: c.url, caPem: c.caPem, token: secrets.kubeToken, namespace: 'mattermost' }))), { mode: 0o600 });
     if (scenario.postgres) {
       const pg = await startDatabase(scenario.postgres);
@@ -153,14 +155,14 @@ async function startDatabase(p: NonNullable<BuiltScenario['postgres']>): Promise
   }
 }
 
-/** The lab's admin gets a fresh token and the smoke user a fresh password each start: never fixed values. */
-function withLabIdentities(spec: MattermostSpec, s: { adminToken: string; smokePassword: string }, dir: string): MattermostSpec {
+/** The lab's admin gets a fresh token and the smoke user a fresh password and token each start: never fixed values. */
+function withLabIdentities(spec: MattermostSpec, s: { adminToken: string; smokePassword: string; smokeToken: string }, dir: string): MattermostSpec {
   const admin = spec.users.find((u) => (u.roles ?? '').includes('system_admin'));
   if (!admin) throw new UsageError(`scenario ${dir}: mattermost.yaml needs a user with roles "system_user system_admin"`, 'add an admin user');
   if (!spec.users.some((u) => u.username === SMOKE_USER)) throw new UsageError(`scenario ${dir}: mattermost.yaml needs the smoke user "${SMOKE_USER}"`, 'add it to users');
   return {
     ...spec,
-    users: spec.users.map((u) => u === admin ? { ...u, tokens: [s.adminToken] } : u.username === SMOKE_USER ? { ...u, password: s.smokePassword } : u),
+    users: spec.users.map((u) => u === admin ? { ...u, tokens: [s.adminToken] } : u.username === SMOKE_USER ? { ...u, password: s.smokePassword, tokens: [s.smokeToken] } : u),
   };
 }
 

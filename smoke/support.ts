@@ -8,28 +8,38 @@
 import { randomBytes } from 'node:crypto';
 import type { APIResponse, BrowserContext, Response } from '@playwright/test';
 import { BROWSER_ENV, BROWSER_MARKER_PREFIX } from '../core/browser-types.js';
+import { SESSION_COOKIES } from './selectors.js';
 
 export interface SmokeInputs {
+  /** The front door (or whichever host URL the gate routes the journeys through). */
   readonly baseUrl: string;
   readonly user: string;
-  readonly password: string;
+  /** At least one of password and token is set. */
+  readonly password?: string;
+  readonly token?: string;
   readonly team: string;
   readonly channel: string;
   /** Shared by every attempt of one run: cleanup sweeps `mmgate-browser <runId> …`. */
   readonly runId: string;
 }
 
+const REQUIRED = [BROWSER_ENV.baseUrl, BROWSER_ENV.user, BROWSER_ENV.team, BROWSER_ENV.channel];
+
 /** Reads the inputs; a missing one is an error naming the variable (never a value). */
 export function smokeInputs(env: NodeJS.ProcessEnv = process.env): SmokeInputs {
   const need = (name: string): string => {
     const v = env[name];
-    if (!v) throw new Error(`${name} is not set: the browser journeys need ${Object.values(BROWSER_ENV).slice(0, 5).join(', ')} (mmgate verify sets them from mattermost.url and mattermost.smoke)`);
+    if (!v) throw new Error(`${name} is not set: the browser journeys need ${REQUIRED.join(', ')} and ${BROWSER_ENV.password} or ${BROWSER_ENV.token} (mmgate verify sets them from mattermost.url and mattermost.smoke)`);
     return v;
   };
+  const password = env[BROWSER_ENV.password] || undefined;
+  const token = env[BROWSER_ENV.token] || undefined;
+  if (!password && !token) need(BROWSER_ENV.password);
   return {
     baseUrl: need(BROWSER_ENV.baseUrl).replace(/\/+$/, ''),
     user: need(BROWSER_ENV.user),
-    password: need(BROWSER_ENV.password),
+    ...(password ? { password } : {}),
+    ...(token ? { token } : {}),
     team: need(BROWSER_ENV.team),
     channel: need(BROWSER_ENV.channel),
     runId: env[BROWSER_ENV.runId] || randomBytes(4).toString('hex'),
@@ -73,7 +83,7 @@ export interface CleanupRecord {
   readonly errors: string[];
 }
 
-const MMAUTHTOKEN = 'MMAUTHTOKEN';
+const MMAUTHTOKEN = SESSION_COOKIES.token;
 
 /**
  * Deletes every post this run wrote in the smoke channel — the ones the page saw created, and any
@@ -85,7 +95,8 @@ export async function cleanUp(context: BrowserContext, input: SmokeInputs, creat
   await created.settled();
   const rec: CleanupRecord = { runId: input.runId, session: false, postsDeleted: [], filesDeleted: [], leftovers: [], errors: [] };
   const cookies = await context.cookies(input.baseUrl);
-  const session = cookies.some((c) => c.name === MMAUTHTOKEN && c.value !== '');
+  const sessionToken = cookies.find((c) => c.name === MMAUTHTOKEN)?.value ?? '';
+  const session = sessionToken !== '';
   if (!session) {
     // Without a session nothing can have been written; anything recorded anyway cannot be deleted from here.
     for (const id of created.posts.keys()) rec.leftovers.push({ kind: 'post', id, error: 'no session to delete it with' });
@@ -165,10 +176,59 @@ export async function cleanUp(context: BrowserContext, input: SmokeInputs, creat
   rec.filesDeleted.push(...filesGone);
   // Whatever still carries the run's marker was not cleaned up.
   for (const id of (await sweep())?.keys() ?? []) if (!rec.leftovers.some((l) => l.id === id)) rec.leftovers.push({ kind: 'post', id, error: 'still in the channel after cleanup' });
-  try {
-    await api('POST', '/api/v4/users/logout');
-  } catch {
-    // The session expires on its own.
+  // A session the journeys opened is closed; a personal access token's is the token itself, left alone.
+  if (sessionToken !== input.token) {
+    try {
+      await api('POST', '/api/v4/users/logout');
+    } catch {
+      // The session expires on its own.
+    }
   }
   return rec;
+}
+
+/**
+ * Opens the web app's session from a personal access token with the cookies the server sets after
+ * a login: `MMAUTHTOKEN` (HttpOnly) is the token, `MMUSERID` the user's id (asked with the token),
+ * `MMCSRF` the session's CSRF token — empty for a token's session, so the web app sends none and
+ * the server's check (header == session CSRF) holds (docs/browser-selectors.md, "Sessions without
+ * a password form").
+ */
+export async function openTokenSession(context: BrowserContext, input: SmokeInputs, timeoutMs: number): Promise<void> {
+  const token = input.token;
+  if (!token) throw new Error('no personal access token for the smoke user (mattermost.smoke.token)');
+  const res = await context.request.get(`${input.baseUrl}/api/v4/users/me`, {
+    headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest' }, failOnStatusCode: false, timeout: timeoutMs,
+  });
+  if (!res.ok()) throw new Error(`the smoke user's personal access token was refused: GET /api/v4/users/me answered HTTP ${res.status()}`);
+  const me = (await res.json()) as { id?: unknown; username?: unknown };
+  if (typeof me.id !== 'string') throw new Error('GET /api/v4/users/me answered without a user id');
+  if (typeof me.username === 'string' && me.username !== input.user) throw new Error(`the smoke token belongs to ${me.username}, not to the smoke user ${input.user}`);
+  const url = `${input.baseUrl}/`;
+  await context.addCookies([
+    { name: SESSION_COOKIES.token, value: token, url, httpOnly: true, sameSite: 'Lax' },
+    { name: SESSION_COOKIES.userId, value: me.id, url, sameSite: 'Lax' },
+    { name: SESSION_COOKIES.csrf, value: '', url, sameSite: 'Lax' },
+  ]);
+}
+
+/**
+ * Logs in through the API as the web app's own client does (`X-Requested-With: XMLHttpRequest`,
+ * so the server answers with its session cookies), for a login page that has no password form.
+ */
+export async function apiLogin(context: BrowserContext, input: SmokeInputs, timeoutMs: number): Promise<void> {
+  const res = await context.request.post(`${input.baseUrl}/api/v4/users/login`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest', 'Content-Type': 'application/json' },
+    data: JSON.stringify({ login_id: input.user, password: input.password ?? '' }),
+    failOnStatusCode: false, timeout: timeoutMs,
+  });
+  if (!res.ok()) {
+    const id = ((await res.json().catch(() => ({}))) as { id?: string }).id;
+    throw new Error(`the login page offers SSO only and the API refused the smoke user's password login (HTTP ${res.status()}${id ? ` ${id}` : ''}): give the smoke user a personal access token (mattermost.smoke.token)`);
+  }
+}
+
+/** Whether the browser holds a session cookie for the web app. */
+export async function hasSession(context: BrowserContext, input: SmokeInputs): Promise<boolean> {
+  return (await context.cookies(input.baseUrl)).some((c) => c.name === MMAUTHTOKEN && c.value !== '');
 }

@@ -32,6 +32,31 @@ describe('browser-journey', () => {
     assert.match(r.summary ?? '', /4 browser journeys passed/);
   });
 
+  it('passes with the login page journey not applicable, saying why, when the session came from a token', async () => {
+    const reason = 'the smoke user has a personal access token and no password: the web app is opened with the token\'s session';
+    const journeys = [ok('login', { outcome: 'skipped', attempts: 0, notApplicable: reason }), ok('navigate'), ok('post'), ok('upload')];
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'pass', r.findings.map((f) => f.message).join('\n'));
+    assert.equal(r.measured?.['passed'], 3);
+    assert.equal(r.measured?.['notApplicable'], 1);
+    assert.equal(r.measured?.['loginMs'], undefined);
+    assert.match(r.summary ?? '', /3 browser journeys passed .*"login through the login page" not applicable: the smoke user has a personal access token/);
+  });
+
+  it('fails when every journey was skipped as not applicable: nothing was judged', async () => {
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => ok(n, { outcome: 'skipped', attempts: 0, notApplicable: 'custom reason' }));
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /no browser journey passed/);
+  });
+
+  it('fails a skipped journey without a not-applicable reason', async () => {
+    const journeys = [ok('login', { outcome: 'skipped', attempts: 0 }), ok('navigate'), ok('post'), ok('upload')];
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /journey "login through the login page" did not run/);
+  });
+
   it('fails naming the failed journey, its error and its screenshot, and the journeys it kept from running', async () => {
     const error = 'Error: the login page refused the smoke user mmgate-smoke: "The email/username or password is invalid."';
     const journeys = [

@@ -3,7 +3,9 @@
  * logs in (a broken login page, an SSO redirect loop, a bundle that fails to load), a channel view
  * that does not render, a message box that does not send, an upload that never attaches. A real
  * browser (Chromium via Playwright) runs the smoke user's journeys through the web app at the
- * front door; every journey must pass, and everything it wrote must be cleaned up.
+ * front door; every journey must pass (the login page journey may not apply: a token's session, or
+ * a login page with SSO only, opens the web app without it), and everything it wrote must be
+ * cleaned up.
  */
 import { defineCheck } from '../../core/check.js';
 import { BROWSER_JOURNEY_ORDER, BROWSER_JOURNEYS, type BrowserJourneyName, type BrowserJourneyResult } from '../../core/browser-types.js';
@@ -26,7 +28,7 @@ export const browserJourneyCheck = defineCheck({
     phase: 'post',
     title: 'A user logs in, opens the smoke channel, posts and uploads through the web app',
     failureTitle: 'A user cannot log in, open the smoke channel, post or upload through the web app',
-    description: 'Chromium, driven by Playwright, runs the smoke user\'s journeys through Mattermost\'s web app at the front door: log in through the login page, open the smoke channel, post a uniquely marked message and see it rendered, upload a generated file and see it attached; then deletes what it wrote through the API. The API can be healthy while the web app users reach is not: a failed journey blocks promotion, one that passed only on a retry warns. Off unless mattermost.browser.enabled is true.',
+    description: 'Chromium, driven by Playwright, runs the smoke user\'s journeys through Mattermost\'s web app at the front door: log in through the login page (one step or two; with a token, or a login page that offers SSO only, the web app is opened with the session cookie and the login page journey is not applicable), open the smoke channel by its URL, post a uniquely marked message and see it rendered, upload a generated file and see it attached; then deletes what it wrote through the API. The API can be healthy while the web app users reach is not: a failed journey blocks promotion, one that passed only on a retry warns. Off unless mattermost.browser.enabled is true.',
     requires: ['browserJourney'],
     recommended: 'error',
   },
@@ -39,6 +41,8 @@ export const browserJourneyCheck = defineCheck({
     const fails: Finding[] = [];
     const warns: Finding[] = [];
     let firstFailure: string | undefined;
+    /** Journeys the specs skipped with a reason (the login page when the session comes from a token or SSO only). */
+    const notApplicable: string[] = [];
     const judge = (j: BrowserJourneyResult, remediation: string): void => {
       const shots = screenshots(j);
       const shot = shots.length ? ` (screenshot: ${shots[shots.length - 1]})` : '';
@@ -49,6 +53,8 @@ export const browserJourneyCheck = defineCheck({
           subject, expected: 'the journey passes', actual: j.error ?? 'failed',
           remediation, ...(shots.length ? { evidence: shots.map((s) => `screenshot: ${s}`) } : {}),
         });
+      } else if (j.outcome === 'skipped' && j.notApplicable) {
+        notApplicable.push(`"${j.title}" not applicable: ${j.notApplicable}`);
       } else if (j.outcome === 'skipped') {
         fails.push({
           message: `journey "${j.title}" did not run${firstFailure ? `: "${firstFailure}" failed before it` : ''}`,
@@ -106,16 +112,24 @@ export const browserJourneyCheck = defineCheck({
       return j && (j.outcome === 'expected' || j.outcome === 'flaky') ? { [`${name}Ms`]: j.durationMs } : {};
     };
     const passed = b.journeys.filter((j) => j.outcome === 'expected' || j.outcome === 'flaky').length;
+    if (passed === 0 && fails.length === 0) {
+      fails.push({
+        message: 'no browser journey passed: every one was skipped as not applicable',
+        subject, expected: 'at least the channel, post and upload journeys pass', actual: notApplicable.join('; ') || 'none ran',
+        remediation: 'check the smoke specs and the smoke user\'s credentials (mattermost.smoke): a gate that judged nothing must not promote',
+      });
+    }
+    const na = notApplicable.length ? `; ${notApplicable.join('; ')}` : '';
     return outcomeOf({
       fails,
       warns,
       summary: fails.length
         ? `${b.journeys.length - passed} of ${b.journeys.length} browser journeys did not pass${firstFailure ? `, first "${firstFailure}"` : ''}`
-        : `${passed} browser journeys passed${warns.length ? `, ${warns.length} only on retry` : ''} in ${Math.round(b.durationMs / 100) / 10}s`,
+        : `${passed} browser journeys passed${warns.length ? `, ${warns.length} only on retry` : ''} in ${Math.round(b.durationMs / 100) / 10}s${na}`,
       measured: {
         ...ms('login'), ...ms('navigate'), ...ms('post'), ...ms('upload'),
         totalMs: b.durationMs,
-        journeys: b.journeys.length, passed, flaky: b.journeys.filter((j) => j.outcome === 'flaky').length,
+        journeys: b.journeys.length, passed, notApplicable: notApplicable.length, flaky: b.journeys.filter((j) => j.outcome === 'flaky').length,
         postsDeleted: b.cleanup.postsDeleted, filesDeleted: b.cleanup.filesDeleted, leftovers: b.cleanup.leftovers.length,
       },
     });

@@ -4,7 +4,7 @@
  * /usr/bin/chromium: without it the journeys are skipped with a message, or fail under CI.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -19,12 +19,14 @@ import { browserJourneyCollector, DEFAULT_CHROMIUM } from './browser.js';
 const tmp = mkdtempSync(join(tmpdir(), 'mmgate-browser-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function envFor(lab: Lab, name: string, browser: { retries?: number } = {}, signal?: AbortSignal) {
+type Credentials = { password: string } | { token: string } | { password: string; token: string };
+
+function envFor(lab: Lab, name: string, browser: { retries?: number } = {}, signal?: AbortSignal, credentials: Credentials = { password: lab.secrets.smokePassword }) {
   return testEnv({
     config: {
       mattermost: {
         url: lab.mattermostUrl,
-        smoke: { username: 'mmgate-smoke', password: lab.secrets.smokePassword, team: 'ops', channel: 'upgrade-smoke' },
+        smoke: { username: 'mmgate-smoke', ...credentials, team: 'ops', channel: 'upgrade-smoke' },
         browser: { enabled: true, timeout: '20s', ...browser },
       },
       reports: { dir: join(tmp, name) },
@@ -45,6 +47,14 @@ function filesUnder(dir: string): string[] {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
+}
+
+/** A scenario of the test's own: `upgraded` with the given web app variant. */
+function variantScenario(name: string, webapp: Record<string, unknown>): string {
+  const dir = join(tmp, `scenario-${name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'scenario.yaml'), `description: ${name}\nextends: upgraded\nmattermost:\n  behaviour:\n    webapp: ${JSON.stringify(webapp)}\n`);
+  return dir;
 }
 
 function assertNoSecret(dir: string, data: unknown, secret: string): void {
@@ -73,10 +83,6 @@ describe('browser journeys without a browser run', () => {
     });
   });
 
-  it('need a password: a token cannot be typed into the login form', async () => {
-    const env = testEnv({ config: { mattermost: { url: 'http://127.0.0.1:9', smoke: { username: 'u', token: 'tok-secret', team: 't' }, browser: { enabled: true } } } });
-    await assert.rejects(browserJourneyCollector.collect(env), /need mattermost\.smoke\.password/);
-  });
 });
 
 const haveChromium = existsSync(DEFAULT_CHROMIUM);
@@ -127,6 +133,63 @@ describe('browser journeys against the lab', { skip: haveChromium ? false : `${D
       const r = await runCheck(browserJourneyCheck, { data: { browserJourney: data } });
       assert.equal(r.status, 'fail');
       assert.match(r.findings[0]?.message ?? '', /journey "login through the login page" failed: .*The email\/username or password is invalid\..*screenshot: /);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('open the web app with the token\'s session cookie when the smoke user has no password: the login page journey is not applicable', async () => {
+    const lab = await startLab(variantScenario('sso-token', { login: 'sso-only' }), join(tmp, 'lab-sso-token'));
+    try {
+      const data = enabled(await browserJourneyCollector.collect(envFor(lab, 'sso-token', { retries: 0 }, undefined, { token: lab.secrets.smokeToken })));
+      assert.deepEqual(data.journeys.map((j) => [j.journey, j.outcome]), [['login', 'skipped'], ['navigate', 'expected'], ['post', 'expected'], ['upload', 'expected']]);
+      assert.match(data.journeys[0]?.notApplicable ?? '', /personal access token and no password: the web app is opened with the token's session \(MMAUTHTOKEN, MMUSERID and MMCSRF cookies\)/);
+      assert.equal(data.cleanup.postsDeleted, 2);
+      assert.deepEqual(data.cleanup.leftovers, []);
+      assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+      assertNoSecret(join(tmp, 'sso-token'), data, lab.secrets.smokeToken);
+      const r = await runCheck(browserJourneyCheck, { data: { browserJourney: data } });
+      assert.equal(r.status, 'pass', r.findings.map((f) => f.message).join('\n'));
+      assert.match(r.summary ?? '', /3 browser journeys passed .*"login through the login page" not applicable/);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('log in through the API when the login page offers SSO only and the smoke user has a password', async () => {
+    const lab = await startLab(variantScenario('sso-password', { login: 'sso-only' }), join(tmp, 'lab-sso-password'));
+    try {
+      const data = enabled(await browserJourneyCollector.collect(envFor(lab, 'sso-password', { retries: 0 })));
+      assert.deepEqual(data.journeys.map((j) => j.outcome), ['skipped', 'expected', 'expected', 'expected']);
+      assert.match(data.journeys[0]?.notApplicable ?? '', /the login page offers SSO only \(saml, openid\) and no password form: .*an API password login/);
+      assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+      assertNoSecret(join(tmp, 'sso-password'), data, lab.secrets.smokePassword);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('pass on an older web app whose messages carry no post-message-text test id', async () => {
+    const lab = await startLab(variantScenario('older', { postMessageTestId: false }), join(tmp, 'lab-older'));
+    try {
+      const data = enabled(await browserJourneyCollector.collect(envFor(lab, 'older', { retries: 0 })));
+      assert.deepEqual(data.stats, { expected: 4, unexpected: 0, flaky: 0, skipped: 0 });
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('fail the upload journey when its preview never appears, and still delete the upload', async () => {
+    const lab = await startLab('webapp-upload-broken', join(tmp, 'lab-upload-broken'));
+    try {
+      const data = enabled(await browserJourneyCollector.collect(envFor(lab, 'upload-broken', { retries: 0 })));
+      assert.deepEqual(data.journeys.map((j) => j.outcome), ['expected', 'expected', 'expected', 'unexpected']);
+      assert.match(data.journeys[3]?.error ?? '', /the upload preview/);
+      assert.equal(data.cleanup.filesDeleted, 1, 'the upload no post took is attached to a cleanup post and deleted');
+      assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+      const r = await runCheck(browserJourneyCheck, { data: { browserJourney: data } });
+      assert.equal(r.status, 'fail');
+      assert.match(r.findings[0]?.message ?? '', /journey "upload a file and see it attached" failed: .*the upload preview/);
     } finally {
       await lab.close();
     }

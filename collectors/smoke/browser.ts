@@ -1,8 +1,10 @@
 /**
  * The browser smoke journeys (smoke/*.spec.ts): Playwright runs as a subprocess —
  * `node <@playwright/test>/cli.js test -c dist/playwright.config.js` with the package root as its
- * working directory — against the front door, as the smoke user (mattermost.smoke), with
- * Chromium (mattermost.browser.executablePath, default /usr/bin/chromium). The inputs go in the
+ * working directory — against the front door (the base URL is a parameter: MMGATE_BASE_URL), as
+ * the smoke user (mattermost.smoke: a password for the login page, or a token whose session cookie
+ * opens the web app), with Chromium (mattermost.browser.executablePath, default /usr/bin/chromium).
+ * The inputs go in the
  * child's environment only (the password never on a command line or in a log); its JSON report
  * is mapped to `browserJourney`. Fail closed: a Chromium that is not there, a run that crashes,
  * is interrupted or reports no journey is a CollectFailure, never an empty pass.
@@ -105,7 +107,6 @@ export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourne
   if (!smoke) throw new CollectFailure('NOT_CONFIGURED', 'the browser journeys need a smoke user: set mattermost.smoke (username, password, team, channel), or mattermost.browser.enabled: false');
   env.redactor.add(smoke.password);
   env.redactor.add(smoke.token);
-  if (!smoke.password) throw new CollectFailure('NOT_CONFIGURED', 'the browser journeys log in through the login page and need mattermost.smoke.password (a token cannot be typed into the login form)');
   const redact = (s: string): string => env.redactor.redact(s);
   const chromium = await resolveChromium(browser.executablePath);
   const url = await frontDoorUrl(env);
@@ -127,7 +128,10 @@ export async function runBrowserJourneys(env: CollectEnv): Promise<BrowserJourne
   Object.assign(childEnv, {
     [BROWSER_ENV.baseUrl]: url,
     [BROWSER_ENV.user]: smoke.username,
-    [BROWSER_ENV.password]: smoke.password,
+    // With a password the journeys use the login page; with a token only, they open the web app
+    // with its session cookie (the login page journey is then not applicable).
+    ...(smoke.password ? { [BROWSER_ENV.password]: smoke.password } : {}),
+    ...(smoke.token ? { [BROWSER_ENV.token]: smoke.token } : {}),
     [BROWSER_ENV.team]: smoke.team,
     [BROWSER_ENV.channel]: smoke.channel,
     [BROWSER_ENV.runId]: runId,

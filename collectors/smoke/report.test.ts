@@ -14,9 +14,10 @@ const result = (status: Status, retry = 0, extra: Partial<JSONReportTestResult> 
   workerIndex: retry, parallelIndex: 0, status, duration: 120 + retry, errors: [], stdout: [], stderr: [], retry,
   startTime: '2026-11-20T12:00:00.000Z', attachments: [], annotations: [], error: undefined, ...extra,
 });
-const spec = (title: string, status: 'expected' | 'unexpected' | 'flaky' | 'skipped', results: JSONReportTestResult[]) => ({
+type Annotation = { type: string; description?: string };
+const spec = (title: string, status: 'expected' | 'unexpected' | 'flaky' | 'skipped', results: JSONReportTestResult[], annotations: Annotation[] = []) => ({
   title, ok: status !== 'unexpected', tags: [], id: title, file: 'mattermost.spec.ts', line: 1, column: 1,
-  tests: [{ timeout: 30000, annotations: [], expectedStatus: 'passed' as const, projectName: 'chromium', projectId: 'chromium', results, status }],
+  tests: [{ timeout: 30000, annotations, expectedStatus: status === 'skipped' ? 'skipped' as const : 'passed' as const, projectName: 'chromium', projectId: 'chromium', results, status }],
 });
 const report = (specs: ReturnType<typeof spec>[], errors: { message: string }[] = []): JSONReport => ({
   config: {} as JSONReport['config'],
@@ -49,6 +50,17 @@ describe('mapReport', () => {
     assert.deepEqual(nav.attachments.map((a) => a.path), [shot.path, '/r/results/x/error-context.md'], 'each file once');
     assert.equal(m.journeys[1]?.outcome, 'skipped');
     assert.equal(m.journeys[1]?.attempts, 0);
+  });
+
+  it('keeps the reason of a journey skipped as not applicable, and only with the spec\'s annotation', () => {
+    const reason = 'the login page offers SSO only (saml) and no password form: the web app is opened with the session of an API password login';
+    const na = [{ type: 'skip', description: reason }, { type: 'not-applicable', description: reason }];
+    const m = mapReport(report([
+      spec(BROWSER_JOURNEYS.login, 'skipped', [result('skipped', 0, { annotations: na })], na),
+      spec(BROWSER_JOURNEYS.navigate, 'skipped', [result('skipped', 0, { annotations: [{ type: 'skip', description: 'a plain skip' }] })]),
+    ]));
+    assert.equal(m.journeys[0]?.notApplicable, reason);
+    assert.equal(m.journeys[1]?.notApplicable, undefined, 'a skip without the annotation is not "not applicable"');
   });
 
   it('reports a flaky journey with the first attempt\'s error and its attempts', () => {

@@ -5,7 +5,7 @@
  */
 import { stripVTControlCharacters } from 'node:util';
 import type { JSONReport, JSONReportSuite, JSONReportTestResult } from '@playwright/test/reporter';
-import { BROWSER_JOURNEYS, type BrowserCleanup, type BrowserJourneyName, type BrowserJourneyResult, type JourneyOutcome } from '../../core/browser-types.js';
+import { BROWSER_JOURNEYS, NOT_APPLICABLE_ANNOTATION, type BrowserCleanup, type BrowserJourneyName, type BrowserJourneyResult, type JourneyOutcome } from '../../core/browser-types.js';
 
 export interface MappedReport {
   readonly stats: { expected: number; unexpected: number; flaky: number; skipped: number };
@@ -58,11 +58,15 @@ export function mapReport(report: JSONReport, redact: (s: string) => string = (s
           attachments.push({ name: a.name, path: a.path, contentType: a.contentType });
         }
         const journey = journeyOf(spec.title);
+        // A skip counts as not applicable only with the spec's explicit annotation and reason.
+        const annotations = [...(test.annotations ?? []), ...results.flatMap((r) => r.annotations ?? [])];
+        const na = test.status === 'skipped' ? annotations.find((a) => a.type === NOT_APPLICABLE_ANNOTATION && a.description)?.description : undefined;
         journeys.push({
           title: spec.title,
           ...(journey ? { journey } : {}),
           // An unknown status (a newer Playwright) is treated as a failure: fail closed.
           outcome: OUTCOMES.includes(test.status) ? test.status : 'unexpected',
+          ...(na ? { notApplicable: redact(na) } : {}),
           durationMs: Math.round(last?.duration ?? 0),
           attempts: ran.length,
           ...(error ? { error } : {}),

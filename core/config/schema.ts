@@ -24,7 +24,7 @@ const smokeAccount = z.strictObject({
 }).refine((s) => s.password !== undefined || s.token !== undefined, { message: 'give password or token', path: ['password'] });
 
 const browserSection = z.strictObject({
-  enabled: z.boolean().default(false).describe('Run the browser journeys in verify: the smoke user logs in through the web app, opens the smoke channel, posts and uploads (Playwright + Chromium; needs mattermost.smoke with a password).'),
+  enabled: z.boolean().default(false).describe('Run the browser journeys in verify: the smoke user logs in through the web app, opens the smoke channel, posts and uploads (Playwright + Chromium; needs mattermost.smoke: with a password the login page is used, with a token only the web app is opened with its session cookie).'),
   executablePath: z.string().min(1).optional().describe('Chromium or Chrome to drive; default /usr/bin/chromium when it exists, else Playwright\'s own download.'),
   timeout: duration.default('30s').describe('Budget of each journey (login, channel, post, upload). The whole run also counts against timeouts.collector: raise it for slow servers.'),
   retries: z.number().int().min(0).max(3).default(1).describe('Reruns of the journeys after a failure; a journey that passes only on a retry is reported as flaky (a warning).'),

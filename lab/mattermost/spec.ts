@@ -88,6 +88,26 @@ export interface BehaviourSpec {
   enableIncomingWebhooks?: boolean;
   /** POST /files answers 501, as with FileSettings.EnableFileAttachments=false. */
   uploadsDisabled?: boolean;
+  /** Which web app the pages imitate (login methods, landing page, locale, version differences). */
+  webapp?: WebAppVariant;
+}
+
+/** Variants of the lab's web app: each a real configuration or version of Mattermost's (docs/browser-selectors.md). */
+export interface WebAppVariant {
+  /**
+   * `password` (default): login id, password and button. `two-step`: the password field appears
+   * after the first submit (EnableGuestMagicLink, 11.x). `sso-only`: SAML and OpenID buttons and no
+   * form (email, username and AD/LDAP sign-in off).
+   */
+  login?: 'password' | 'two-step' | 'sso-only';
+  /** Where a login lands: the first team's town-square (default), or /select_team. */
+  landing?: 'channel' | 'select_team';
+  /** The pages' language: `en` (default) or `de` (the button reads "Anmelden"). */
+  locale?: 'en' | 'de';
+  /** Recent builds' data-testid="post-message-text" on a post's text; false imitates an older web app. Default true. */
+  postMessageTestId?: boolean;
+  /** false: an upload succeeds but its preview never appears in the draft (a broken web app build). Default true. */
+  uploadPreview?: boolean;
 }
 
 export interface MattermostSpec {
@@ -196,6 +216,13 @@ export const mattermostSpecSchema: z.ZodType<MattermostSpec> = z
         corruptDownloads: z.boolean().optional(),
         enableIncomingWebhooks: z.boolean().optional(),
         uploadsDisabled: z.boolean().optional(),
+        webapp: z.object({
+          login: z.enum(['password', 'two-step', 'sso-only']).optional(),
+          landing: z.enum(['channel', 'select_team']).optional(),
+          locale: z.enum(['en', 'de']).optional(),
+          postMessageTestId: z.boolean().optional(),
+          uploadPreview: z.boolean().optional(),
+        }).strict().optional(),
       })
       .strict()
       .optional(),

@@ -93,7 +93,9 @@ export class Store {
     if (s) return s;
     const owner = [...this.users.values()].find((u) => u.tokens.includes(token));
     if (!owner) return undefined;
-    const derived: SessionRec = { id: newId(), token, userId: owner.id, csrf: newId(), createAt: nowMs, isPat: true };
+    // A token's session has no CSRF token (docs/browser-selectors.md, "Sessions without a password
+    // form"): a cookie request without the X-CSRF-Token header matches its empty value.
+    const derived: SessionRec = { id: newId(), token, userId: owner.id, csrf: '', createAt: nowMs, isPat: true };
     this.sessions.set(token, derived);
     return derived;
   }
