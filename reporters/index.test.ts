@@ -11,12 +11,12 @@ const ctx = (dir: string, stdout = new Capture()): ReportContext => ({ dir, name
 
 describe('createReporters', () => {
   it('makes one reporter per format, in order, duplicates dropped', () => {
-    assert.deepEqual(createReporters(['json', 'console', 'junit', 'json', 'markdown', 'prometheus']).map((r) => r.name), ['json', 'console', 'junit', 'markdown', 'prometheus']);
+    assert.deepEqual(createReporters(['json', 'console', 'junit', 'json', 'markdown', 'prometheus', 'html']).map((r) => r.name), ['json', 'console', 'junit', 'markdown', 'prometheus', 'html']);
     assert.deepEqual(createReporters([]), []);
   });
 
   it('refuses an unknown format by name', () => {
-    assert.throws(() => createReporters(['html' as never]), /unknown report format "html": use console, json, junit, markdown, prometheus/);
+    assert.throws(() => createReporters(['pdf' as never]), /unknown report format "pdf": use console, json, junit, markdown, prometheus, html/);
   });
 
   it('gives the console its live stream', () => {
