@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** /home/<user>, /Users/<user>, /root, /work, /tmp, /var/tmp, macOS temp folders, C:\Users\<user>; not a URL's path. */
+/** The home (home/<user>, Users/<user>, root), work and temp (tmp, var/tmp, macOS private/var/folders) folders at the root, and C:\\Users\\<user>; not inside a URL. */
 const MACHINE_PATH = /(?<![\w.~:/-])(?:\/(?:home|Users)\/[\w.-]+|\/(?:root|work|tmp|var\/tmp|private\/var\/folders)(?=[/\s'"`),;:]|$)|[A-Za-z]:\\Users\\[\w.-]+)/m;
 
 function trackedFiles(): string[] {
