@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'mmgate-report/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'mmgate-report/**', 'test-results/**', 'reports/**', '.stryker-tmp/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

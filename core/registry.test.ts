@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +7,7 @@ import { configSchema } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { loadRegistry } from './registry.js';
 import { runGate } from './runner.js';
+import { tempDirSync } from '../test/temp.js';
 
 // A user's plugin, written as a user would: plain ESM importing the public API.
 const api = fileURLToPath(new URL('./index.js', import.meta.url));
@@ -28,7 +28,7 @@ export const checks = [defineCheck({
 
 describe('plugins', () => {
   it('loads a user module whose check runs and blocks like a built-in', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mmgate-plugin-'));
+    const dir = tempDirSync('mmgate-plugin-');
     writeFileSync(join(dir, 'our-sso.mjs'), PLUGIN);
     const registry = await loadRegistry(['./our-sso.mjs'], dir);
     const check = registry.checks.find((c) => c.meta.id === 'acme-sso-certificate');
@@ -46,7 +46,7 @@ describe('plugins', () => {
   });
 
   it('a plugin that cannot load, or clashes with a built-in id, is a config error naming plugins[i]', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mmgate-plugin-'));
+    const dir = tempDirSync('mmgate-plugin-');
     await assert.rejects(loadRegistry(['./missing.mjs'], dir), (e: unknown) => e instanceof ConfigError && /plugins\[0\]/.test(e.message));
     writeFileSync(join(dir, 'empty.mjs'), 'export const checks = [];\n');
     await assert.rejects(loadRegistry(['./empty.mjs'], dir), /exports no checks/);

@@ -6,10 +6,11 @@
  * `runuser -u postgres --`. One cluster per test file; databases per case.
  */
 import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
@@ -52,8 +53,24 @@ function exec(bin: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ s
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** initdb and pg_ctl as the postgres user when we are root. */
-function server(bin: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+const isExecutable = (file: string): boolean => { try { accessSync(file, constants.X_OK); return statSync(file).isFile(); } catch { return false; } };
+
+/**
+ * A PostgreSQL server binary (initdb, pg_ctl, pg_basebackup): on PATH first, then where Debian's
+ * packages keep them off PATH, /usr/lib/postgresql/<major>/bin (the newest major that has it).
+ */
+export function findPgBinary(name: string, opts: { path?: string; libDir?: string } = {}): string {
+  const path = opts.path ?? process.env['PATH'] ?? '';
+  const libDir = opts.libDir ?? '/usr/lib/postgresql';
+  for (const dir of path.split(delimiter).filter(Boolean)) if (isExecutable(join(dir, name))) return join(dir, name);
+  const majors = existsSync(libDir) ? readdirSync(libDir).filter((m) => /^\d+$/.test(m)).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const major of majors) if (isExecutable(join(libDir, major, 'bin', name))) return join(libDir, major, 'bin', name);
+  throw new Error(`PostgreSQL's ${name} is neither on PATH nor in ${libDir}/<major>/bin: install postgresql-15 (scripts/install-system-deps.sh)`);
+}
+
+/** initdb, pg_ctl and pg_basebackup, as the postgres user when we are root. */
+function server(name: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const bin = name === 'sh' ? name : findPgBinary(name);
   return asRoot ? exec('runuser', ['-u', 'postgres', '--', bin, ...args]) : exec(bin, args);
 }
 
@@ -84,21 +101,27 @@ export async function startPostgres(): Promise<PgServer> {
   const dir = await mkdtemp(join(tmpdir(), 'mmgate-pg-'));
   const user = 'mmgate_test';
   const password = `pw-${randomBytes(12).toString('hex')}`;
-  const pwfile = join(dir, 'pwfile');
-  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
-  await ownedByServer(dir, pwfile);
   const data = join(dir, 'data');
-  await server('initdb', ['-D', data, '-A', 'scram-sha-256', '--pwfile', pwfile, '-U', user, '--no-sync', '-E', 'UTF8', '--locale=C', '--no-instructions']);
   let port = 0;
-  for (let attempt = 0; ; attempt++) {
-    port = await freePort();
-    try {
-      await server('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
-      break;
-    } catch (err) {
-      if (attempt >= 2) { await rm(dir, { recursive: true, force: true }); throw err; }
+  try {
+    const pwfile = join(dir, 'pwfile');
+    await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    await ownedByServer(dir, pwfile);
+    await server('initdb', ['-D', data, '-A', 'scram-sha-256', '--pwfile', pwfile, '-U', user, '--no-sync', '-E', 'UTF8', '--locale=C', '--no-instructions']);
+    for (let attempt = 0; ; attempt++) {
+      port = await freePort();
+      try {
+        await server('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
+          `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+        break;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+      }
     }
+  } catch (err) {
+    // A server that never started leaves nothing behind either.
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   }
   const env = (database: string): NodeJS.ProcessEnv => {
     const e: NodeJS.ProcessEnv = {};
@@ -127,16 +150,17 @@ export async function startPostgres(): Promise<PgServer> {
     },
     async startStandby(opts = {}) {
       const sdir = await mkdtemp(join(tmpdir(), 'mmgate-pg-standby-'));
+      const sdata = join(sdir, 'data');
+      // Listed at once, so stop() removes the dir even when the standby never starts.
+      standbys.push({ dir: sdir, data: sdata });
       // The password goes through a passfile, never a command line (ps would show it).
       const passfile = join(sdir, 'pgpass');
       await writeFile(passfile, `127.0.0.1:${port}:*:${user}:${password}\n`, { mode: 0o600 });
       await ownedByServer(sdir, passfile);
-      const sdata = join(sdir, 'data');
       await server('pg_basebackup', ['-d', `host=127.0.0.1 port=${port} user=${user} passfile=${passfile}`, '-D', sdata, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
       if (opts.applyDelay) await server('sh', ['-c', `echo "recovery_min_apply_delay = '${opts.applyDelay.replace(/[^0-9a-z]/gi, '')}'" >> ${sdata}/postgresql.auto.conf`]);
       const sport = await freePort();
       await server('pg_ctl', ['-D', sdata, '-l', join(sdir, 'log'), '-w', '-t', '30', '-o', `-p ${sport} -k ${sdir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
-      standbys.push({ dir: sdir, data: sdata });
       return { port: sport };
     },
     async stop() {

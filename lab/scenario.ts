@@ -69,14 +69,27 @@ export const scenarioFileSchema = z.strictObject({
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
 
 
+/**
+ * How a check blocks: `fail` (it looked and found the problem) or `error` (it could not look),
+ * optionally with the code of what stopped it (`error:NOT_CONFIGURED`, `error:TIMEOUT`).
+ */
+export const BLOCKING_STATUS = /^(fail|error(:[A-Z][A-Z0-9_]*)?)$/;
+const blockingSchema = z.union([
+  z.record(z.string(), z.string().regex(BLOCKING_STATUS, 'fail, error or error:CODE')),
+  // The former list of ids: still read, so the scenario test can print the map to write instead.
+  z.array(z.string()),
+]).default({}).describe('Each check that blocks, and how: { check-id: fail | error | error:CODE }. {} when nothing blocks.');
+const verdictSchema = z.enum(['promote', 'blocked']);
+
 export const expectSchema = z.strictObject({
-  preflight: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
+  base: z.literal(true).optional().describe('A base scenario others extend, with no verdict of its own.'),
+  preflight: z.strictObject({ verdict: verdictSchema, blocking: blockingSchema }).optional(),
   watch: z.strictObject({
-    verdict: z.enum(['promote', 'blocked']),
-    blocking: z.array(z.string()).default([]),
+    verdict: verdictSchema,
+    blocking: blockingSchema,
     upgrade: upgradeSchema.describe('The upgrade the lab plays while mmgate watch runs.'),
   }).optional(),
-  verify: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
+  verify: z.strictObject({ verdict: verdictSchema, blocking: blockingSchema }).optional(),
 });
 export type ScenarioExpect = z.output<typeof expectSchema>;
 
@@ -190,11 +203,12 @@ function readScenarioFile(dir: string): ScenarioFile {
   return parsed.data;
 }
 
-function readExpect(dir: string): ScenarioExpect {
+/** A scenario's expect.yaml; a folder without one (a scenario not yet judged) expects nothing. */
+export function readExpect(dir: string): ScenarioExpect {
   const path = join(dir, 'expect.yaml');
   if (!existsSync(path)) return {};
   const parsed = expectSchema.safeParse(readYaml(path) ?? {});
-  if (!parsed.success) throw new UsageError(`${path}: ${z.prettifyError(parsed.error)}`, 'expect.yaml holds preflight:/verify: { verdict, blocking }');
+  if (!parsed.success) throw new UsageError(`${path}: ${z.prettifyError(parsed.error)}`, 'expect.yaml holds preflight:/watch:/verify: { verdict, blocking: { check-id: fail | error:CODE } }, or base: true');
   return parsed.data;
 }
 

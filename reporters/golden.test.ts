@@ -1,10 +1,11 @@
 /**
  * Golden files: what users see for the blocked preflight, in every format, kept in
  * fixtures/reports/. A change to a renderer shows up here as a diff to review; rewrite them with
- * `UPDATE_GOLDEN=1 node --test dist/reporters/golden.test.js` and read the diff before keeping it.
+ * `UPDATE_GOLDEN=1 node --test dist/reporters/golden.test.js` (refused under CI; the rewriting run
+ * fails on purpose) and read the diff before keeping it.
  */
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { renderConsoleSummary } from './console.js';
@@ -13,11 +14,11 @@ import { renderJson } from './json.js';
 import { runReportSchema } from './json-schema.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { matchGolden } from '../test/golden.js';
 import { junitValidator } from './test-helpers.js';
 
 // dist/reporters/ → the repository root: goldens live with the sources, not in dist.
 const DIR = fileURLToPath(new URL('../../fixtures/reports/', import.meta.url));
-const update = process.env['UPDATE_GOLDEN'] === '1';
 
 const outputs: Record<string, () => string> = {
   'preflight-blocked.json': () => renderJson(blockedPreflight()),
@@ -28,15 +29,7 @@ const outputs: Record<string, () => string> = {
 
 describe('golden reports (fixtures/reports)', () => {
   for (const [name, render] of Object.entries(outputs)) {
-    it(`${name} matches`, async () => {
-      const actual = render();
-      if (update) {
-        await mkdir(DIR, { recursive: true });
-        await writeFile(DIR + name, actual);
-      }
-      const golden = await readFile(DIR + name, 'utf8').catch(() => assert.fail(`${DIR + name} is missing: run with UPDATE_GOLDEN=1 to create it`));
-      assert.equal(actual, golden, `${name} changed: review, then rerun with UPDATE_GOLDEN=1`);
-    });
+    it(`${name} matches`, () => matchGolden(DIR + name, render()));
   }
 
   it('the JSON golden is a valid RunReport (the contract consumers rely on)', async () => {

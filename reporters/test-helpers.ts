@@ -3,25 +3,16 @@
  * of the Prometheus text format, a stream that records what is written, temp dirs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDirSync } from '../test/temp.js';
+import { requireTool } from '../test/tools.js';
 
-/**
- * The path of an external tool or reference file, or undefined after marking the test skipped.
- * In CI a missing one fails instead: a validation that silently stops running is no validation.
- */
-export function requireTool(t: TestContext, path: string, source: string): string | undefined {
-  if (existsSync(path)) return path;
-  if (process.env['CI']) throw new Error(`${path} is missing (${source}): CI must run this validation`);
-  t.skip(`${path} not found (${source}): validation skipped`);
-  return undefined;
-}
+export { requireTool };
 
-export const JUNIT_XSD = '/work/shared/reference/junit/junit-10.xsd';
+/** The JUnit XSD in the shared reference beside the checkout (dist/reporters/ → ../../../shared). */
+export const JUNIT_XSD = fileURLToPath(new URL('../../../shared/reference/junit/junit-10.xsd', import.meta.url));
 
 /** xmllint and the XSD, or undefined (skipped) when either is missing. */
 export function junitValidator(t: TestContext): ((file: string) => { status: number | null; stderr: string }) | undefined {
@@ -36,7 +27,8 @@ export function run(cmd: string, args: readonly string[], input?: string): { sta
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export const tempDir = (prefix = 'mmgate-reporters-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
+/** A temp dir, removed when the test file's process exits. */
+export const tempDir = async (prefix = 'mmgate-reporters-'): Promise<string> => tempDirSync(prefix);
 
 /** A writable stream that keeps everything written to it. */
 export class Capture extends Writable {

@@ -23,8 +23,13 @@ describe('rollout-availability', () => {
 
   it('tolerates what the options allow', async () => {
     const down = { ok: false, status: 502, error: 'HTTP 502' } as const;
-    const r = await runCheck(check, { data: { rolloutWatch: watch([sample(0), sample(2000, { probe: down }), done(4000)]) }, options: { maxFailedProbes: 1, maxOutage: '5s' } });
+    const data = { rolloutWatch: watch([sample(0), sample(2000, { probe: down }), done(4000)]) };
+    const r = await runCheck(check, { data, options: { maxFailedProbes: 1, maxOutage: '5s' } });
     assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['failedProbes'], 1, 'tolerated, still measured');
+    const strict = await runCheck(check, { data });
+    assert.equal(strict.status, 'fail', 'the same probe fails without the tolerance');
+    assert.match(strict.findings[0]?.message ?? '', /1 of 3 front-door probes failed/);
   });
 
   it('does not count pods at samples where the Kubernetes API could not be read, and says so', async () => {
@@ -34,13 +39,17 @@ describe('rollout-availability', () => {
   });
 
   it('fails closed with no sample, or no pod count at all', async () => {
-    assert.equal((await runCheck(check, { data: { rolloutWatch: watch([]) } })).status, 'fail');
+    const none = await runCheck(check, { data: { rolloutWatch: watch([]) } });
+    assert.equal(none.status, 'fail');
+    assert.match(none.findings[0]?.message ?? '', /took no sample/);
     const r = await runCheck(check, { data: { rolloutWatch: watch([sample(0, { kubeError: 'forbidden', readyPods: 0 })]) } });
     assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /Ready pods were never counted/);
   });
 
   it('is an error when the watch could not run', async () => {
     const r = await runCheck(check, { data: { rolloutWatch: { $collectError: true, key: 'rolloutWatch', code: 'NOT_CONFIGURED', message: 'set target.version' } } });
     assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /rolloutWatch: set target\.version/);
   });
 });

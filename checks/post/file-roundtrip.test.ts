@@ -24,6 +24,18 @@ describe('file-roundtrip', () => {
     assert.equal(f?.actual, `65536 bytes, SHA-256 ${bad}`);
   });
 
+  it('fails on a corrupted download through one pod, naming that pod, even when the front door is intact', async () => {
+    const bad = 'a'.repeat(64);
+    const r = await runCheck(check, { data: { smokeJourney: journey({
+      fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }, { via: 'mm-a', ok: true, sha256: SHA, size: 65536 }, { via: 'mm-b', ok: false, sha256: bad, size: 1024 }],
+    }) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.findings[0]?.message, 'the file downloaded through pod mm-b is not the one uploaded');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-b' });
+    assert.equal(r.findings[0]?.actual, `1024 bytes, SHA-256 ${bad}`);
+  });
+
   it('fails when uploads are disabled', async () => {
     const j = journey({ failStep: { name: 'file.upload', step: { error: { code: 'HTTP_501', status: 501, id: 'api.file.attachments.disabled.app_error', message: 'File attachments have been disabled on this server.' } } } });
     const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => (['file.attach', 'file.download', 'file.delete'].includes(s.name) ? { name: s.name, ok: false, skipped: 'file.upload failed' } : s)), fileDownloads: [] } } });
@@ -43,9 +55,13 @@ describe('file-roundtrip', () => {
   it('fails when HA but not downloaded through a pod', async () => {
     const r = await runCheck(check, { data: { smokeJourney: journey({ fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }] }) } });
     assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, '2 pods are ready but the file was not downloaded through any of them');
+    assert.equal(r.findings[0]?.actual, 'front door only');
   });
 
   it('errors without a journey', async () => {
-    assert.equal((await runCheck(check, { data: { smokeJourney: collectError('smokeJourney') } })).status, 'error');
+    const r = await runCheck(check, { data: { smokeJourney: collectError('smokeJourney') } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /smokeJourney: boom/);
   });
 });

@@ -40,7 +40,9 @@ describe('log-errors', () => {
   it('respects the threshold', async () => {
     const data = logs(podLog('mm-a', [group('error', 'x', 2)]));
     assert.equal((await runCheck(check, { data, options: { threshold: 2 } })).status, 'pass');
-    assert.equal((await runCheck(check, { data, options: { threshold: 1 } })).status, 'fail');
+    const over = await runCheck(check, { data, options: { threshold: 1 } });
+    assert.equal(over.status, 'fail');
+    assert.equal(over.findings[0]?.subject?.name, 'mm-a');
   });
 
   it('counts levels given in the options, including ungrouped ones', async () => {
@@ -52,20 +54,28 @@ describe('log-errors', () => {
   it('fails closed when a pod log could not be read', async () => {
     const r = await runCheck(check, { data: logs(podLog('mm-a', [], { error: { code: 'FORBIDDEN', message: 'forbidden' } })) });
     assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-a' });
+    assert.match(r.findings[0]?.message ?? '', /could not be read: FORBIDDEN/);
     assert.match(r.findings[0]?.remediation ?? '', /pods\/log/);
   });
 
   it('fails when the log was truncated', async () => {
     const r = await runCheck(check, { data: logs(podLog('mm-a', [], { truncated: true })) });
     assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.subject?.name, 'mm-a');
+    assert.match(r.findings[0]?.message ?? '', /later lines were not checked/);
   });
 
   it('fails with no pods', async () => {
-    assert.equal((await runCheck(check, { data: logs() })).status, 'fail');
+    const r = await runCheck(check, { data: logs() });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /no Mattermost pods of installation mm/);
   });
 
   it('errors without logs', async () => {
-    assert.equal((await runCheck(check, { data: { podLogs: collectError('podLogs') } })).status, 'error');
+    const r = await runCheck(check, { data: { podLogs: collectError('podLogs') } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /podLogs: boom/);
   });
 
   it('rejects an invalid regex in allow', () => {

@@ -20,6 +20,7 @@ describe('plugin-health', () => {
   it('passes with nothing expected and nothing failed (disabled plugins are fine)', async () => {
     const r = await runCheck(check, { data: { pluginStatuses: statuses(st('com.example.off', '', 0)) } });
     assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['failedEntries'], 0);
   });
 
   it('fails on a failed plugin with its error text, naming the node by hostname', async () => {
@@ -57,13 +58,18 @@ describe('plugin-health', () => {
 
   it('fails on any failed plugin (state 4), unless allowed', async () => {
     const data = { pluginStatuses: statuses(st('com.example.x', '', 4, { error: 'crashed' })) };
-    assert.equal((await runCheck(check, { data })).status, 'fail');
+    const r = await runCheck(check, { data });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'plugin com.example.x 1.2.0 failed to stay running (state 4) on the server: crashed');
+    assert.equal(r.findings[0]?.actual, 'failed to stay running (state 4)');
     assert.equal((await runCheck(check, { data, options: { allowFailed: ['com.example.x'] } })).status, 'pass');
   });
 
   it('fails an expected but disabled plugin', async () => {
     const r = await runCheck(check, { data: { pluginStatuses: statuses(st(CALLS, '', 0)) }, options: { expect: [{ id: CALLS }] } });
     assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /com\.mattermost\.calls .*is not running \(state 0\)/);
+    assert.equal(r.findings[0]?.expected, 'running (state 2)');
     assert.match(r.findings[0]?.remediation ?? '', /enable/);
   });
 

@@ -10,6 +10,7 @@ describe('pod-restarts', () => {
   it('passes when restarts did not grow since the baseline', async () => {
     const r = await runCheck(check, { data: { pods: [pod('mm-a', { restarts: 2 })], baseline: snapshot([pod('mm-a', { restarts: 2 })]) } });
     assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['restarts'], 2);
     assert.equal(r.measured?.['comparedWithBaseline'], 1);
   });
 
@@ -35,6 +36,9 @@ describe('pod-restarts', () => {
     assert.match(r.summary ?? '', /no baseline was given.*maxRestarts only/);
     const f = await runCheck(check, { data: { pods: [pod('mm-a', { restarts: 1 })] } });
     assert.equal(f.status, 'fail');
+    assert.equal(f.findings[0]?.message, 'container mattermost of pod mm-a restarted 1 time');
+    assert.equal(f.findings[0]?.expected, '≤ 0 restarts');
+    assert.equal(f.findings[0]?.actual, 'restartCount 1');
   });
 
   it('says so when the baseline has no pods', async () => {
@@ -50,10 +54,15 @@ describe('pod-restarts', () => {
   });
 
   it('fails with no Mattermost pods', async () => {
-    assert.equal((await runCheck(check, { data: { pods: [], baseline: null } })).status, 'fail');
+    const r = await runCheck(check, { data: { pods: [], baseline: null } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'no Mattermost pods of installation mm');
+    assert.equal(r.findings[0]?.actual, 'none');
   });
 
   it('errors without pods', async () => {
-    assert.equal((await runCheck(check, { data: { pods: collectError('pods'), baseline: null } })).status, 'error');
+    const r = await runCheck(check, { data: { pods: collectError('pods'), baseline: null } });
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /pods: boom/);
   });
 });

@@ -14,11 +14,15 @@ describe('server-version', () => {
   it('takes the version from a tagged target image', async () => {
     const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a')) }, target: { image: 'mattermost/mattermost-enterprise-edition:11.7.1' } });
     assert.equal(r.status, 'pass');
+    assert.equal(r.summary, '1/1 servers report 11.7.1');
+    const older = await runCheck(check, { data: { serverPings: pings(ping('mm-a')) }, target: { image: 'mattermost/mattermost-enterprise-edition:11.8.0' } });
+    assert.equal(older.findings.find((f) => f.subject?.name === 'mm-a')?.expected, '11.8.0', 'the tag is the version expected');
   });
 
   it('prefers BuildNumber over a lagging CurrentVersion (mattermost#6523)', async () => {
     const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { versionId: '11.7.0.11.7.1.0933127a78dcc2ef120cbb6d9fe59ec3.true' })) } });
     assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['serversOnTarget'], 1);
   });
 
   it('fails a mixed cluster and names the lagging pod', async () => {
@@ -43,23 +47,29 @@ describe('server-version', () => {
   it('names RBAC when the proxy is forbidden', async () => {
     const r = await runCheck(check, { data: { serverPings: pings({ pod: 'mm-a', namespace: 'mattermost', podReady: true, error: { code: 'FORBIDDEN', status: 403, message: 'forbidden' } }) } });
     assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.subject?.name, 'mm-a');
+    assert.equal(r.findings[0]?.actual, 'unknown');
     assert.match(r.findings[0]?.remediation ?? '', /pods\/proxy/);
   });
 
   it('fails on an unreadable X-Version-Id', async () => {
     const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { versionId: 'garbage' })) } });
     assert.equal(r.status, 'fail');
-    assert.match(r.findings[0]?.message ?? '', /cannot be read/);
+    assert.match(r.findings[0]?.message ?? '', /pod mm-a sent an X-Version-Id that cannot be read: garbage/);
+    assert.equal(r.findings[0]?.actual, 'garbage');
   });
 
   it('fails when there are no pods', async () => {
     const r = await runCheck(check, { data: { serverPings: pings() } });
     assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'no Mattermost pods of installation mm to ask');
+    assert.equal(r.findings[0]?.actual, 'no pods');
   });
 
   it('errors without pings', async () => {
     const r = await runCheck(check, { data: { serverPings: collectError('serverPings') } });
     assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /serverPings: boom/);
   });
 
   it('errors on a digest-only target without a version', async () => {

@@ -38,6 +38,17 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     },
   },
   {
+    name: 'PID pressure fails: the kubelet rejects new pods when it runs out of process ids',
+    input: { data: { nodes: [node({ name: 'n1' }), node({ name: 'n2', pressure: ['PIDPressure'] })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings.length, 1);
+      assert.equal(r.findings[0]?.message, 'Node n2 reports PIDPressure');
+      assert.equal(r.findings[0]?.actual, 'PIDPressure=True');
+      assert.deepEqual(r.findings[0]?.subject, { kind: 'Node', name: 'n2' });
+    },
+  },
+  {
     name: 'a cordoned node warns by default',
     input: { data: { nodes: [node({ name: 'n1' }), node({ name: 'n2', unschedulable: true })] } },
     status: 'warn',

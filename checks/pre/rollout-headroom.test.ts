@@ -148,6 +148,36 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     then: (r) => assert.match(r.findings[0]?.message ?? '', /Room for 1 of the 2 extra pods.*job server 1 cores CPU, 2Gi memory/),
   },
   {
+    name: 'maxSurge 0 still needs room for the update job\'s pod of the new version',
+    input: { data: { ...base, clusterPods: full, deployments: [deployment({ maxSurge: 0, maxUnavailable: 1 })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.measured?.['surgePods'], 0);
+      assert.equal(r.measured?.['requiredPods'], 1);
+      assert.equal(r.findings[0]?.actual, 'room for 0 (3 eligible node(s))');
+      assert.match(r.summary ?? '', /maxSurge is 0: .*needs room only for the update job/);
+    },
+  },
+  {
+    name: 'maxSurge 0 with the update job disabled needs no room at all',
+    input: { data: { ...base, clusterPods: full, deployments: [deployment({ maxSurge: 0, maxUnavailable: 1 })], installation: mattermost({ updateJobDisabled: true }) } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['requiredPods'], 0),
+  },
+  {
+    name: 'finished pods (Succeeded, Failed) hold no room: their requests are not counted',
+    input: { data: { ...base, clusterPods: [...running,
+      ...['w1', 'w2', 'w3'].flatMap((n) => [
+        pod({ name: `backup-${n}`, namespace: 'analytics', app: 'backup', nodeName: n, phase: 'Succeeded', requests: { cpu: '1800m', memory: '7Gi' } }),
+        pod({ name: `report-${n}`, namespace: 'analytics', app: 'report', nodeName: n, phase: 'Failed', requests: { cpu: '1800m', memory: '7Gi' } }),
+      ])] } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['node.w3.freeCpuCores'], 2);
+      assert.equal(r.measured?.['node.w1.freeMemoryBytes'], 7 * 2 ** 30);
+    },
+  },
+  {
     name: 'a failed clusterPods collector is an error',
     input: { data: { ...base, clusterPods: failed('clusterPods') } },
     status: 'error',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { BrowserJourneyData } from '../../core/browser-types.js';
 import { CollectFailure } from '../../core/collector.js';
+import { skipUnless } from '../../test/tools.js';
 import { runCheck } from '../../core/testing.js';
 import browserJourneyCheck from '../../checks/post/browser-journey.js';
 import { startLab, type Lab } from '../../lab/index.js';
@@ -85,12 +86,7 @@ describe('browser journeys without a browser run', () => {
 
 });
 
-const haveChromium = existsSync(DEFAULT_CHROMIUM);
-if (!haveChromium && process.env['CI']) {
-  it('runs the browser journeys', () => assert.fail(`${DEFAULT_CHROMIUM} is missing: CI must install Chromium (apt-get install chromium) to run the browser journeys`));
-}
-
-describe('browser journeys against the lab', { skip: haveChromium ? false : `${DEFAULT_CHROMIUM} is missing: install Chromium to run the browser journeys` }, () => {
+describe('browser journeys against the lab', { skip: skipUnless(DEFAULT_CHROMIUM, 'Debian package chromium', 'the browser journeys against the lab') }, () => {
   it('log in, open the smoke channel, post and upload, and leave nothing behind', async () => {
     const lab = await startLab('upgraded', join(tmp, 'lab-upgraded'));
     try {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../errors.js';
 import { loadConfig } from './load.js';
+import { tempDirSync } from '../../test/temp.js';
 
 const write = (text: string): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'mmgate-config-'));
+  const dir = tempDirSync('mmgate-config-');
   const p = join(dir, 'mmgate.yaml');
   writeFileSync(p, text);
   return p;
@@ -19,7 +19,7 @@ const issuesOf = (fn: () => unknown): { path: string; message: string; fix?: str
 
 describe('config loading', () => {
   it('runs on defaults without a file', () => {
-    const { config, path } = loadConfig(undefined, { cwd: mkdtempSync(join(tmpdir(), 'mmgate-empty-')) });
+    const { config, path } = loadConfig(undefined, { cwd: tempDirSync('mmgate-empty-') });
     assert.equal(path, undefined);
     assert.equal(config.kube.namespace, 'mattermost');
     assert.deepEqual(config.reports.formats, ['console', 'json', 'junit', 'markdown']);

@@ -1,11 +1,11 @@
 /**
  * The simulator against the real kubectl (the gcloud dispatcher build at /usr/bin/kubectl), over
  * https with a bearer token so kubectl really authenticates. Human output is compared with golden
- * files in fixtures/golden/kubectl/ (UPDATE_GOLDEN=1 rewrites them); machine output is parsed.
+ * files in fixtures/golden/kubectl/ (UPDATE_GOLDEN=1 rewrites them, test/golden.ts); machine output is parsed.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,13 +14,14 @@ import { loadManifests } from './manifests.js';
 import type { KubeApi, KubeApiOptions } from './server.js';
 import { startKubeApi } from './server.js';
 import { ObjectStore } from './store.js';
+import { matchGolden } from '../../test/golden.js';
+import { skipUnless } from '../../test/tools.js';
 import { NOW, repoRoot } from './test-support.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 const TOKEN = 'fidelity-token';
 const GOLDEN_DIR = join(repoRoot(), 'fixtures', 'golden', 'kubectl');
 const FIXTURE = join(repoRoot(), 'fixtures', 'kube', 'fidelity.yaml');
-const haveKubectl = existsSync(KUBECTL);
 
 const LOG_LINES = [
   '{"timestamp":"2026-11-22 11:58:01.123 Z","level":"info","msg":"Server is listening on [::]:8065","caller":"app/server.go:1012"}',
@@ -80,27 +81,14 @@ function runKubectl(args: string[], home: string): Promise<Run> {
   });
 }
 
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN_DIR, `${name}.txt`);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.ok(existsSync(file), `golden file ${file} is missing: run with UPDATE_GOLDEN=1 and review it`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `kubectl output differs from ${file}`);
-}
+const golden = (name: string, actual: string): void => matchGolden(join(GOLDEN_DIR, `${name}.txt`), actual);
 
 const ok = (r: Run): string => {
   assert.equal(r.code, 0, `kubectl failed: ${r.stderr}`);
   return r.stdout;
 };
 
-describe('kubectl against the simulator', { skip: !haveKubectl && !process.env.CI ? `${KUBECTL} is not installed; skipping the kubectl fidelity tests` : false }, () => {
-  if (!haveKubectl) {
-    it('has kubectl on CI', () => assert.fail(`${KUBECTL} is missing, but CI must have it (the fidelity of the lab is proven with it)`));
-    return;
-  }
+describe('kubectl against the simulator', { skip: skipUnless(KUBECTL, 'kubectl, expected on the machine', 'the kubectl fidelity tests') }, () => {
 
   let lab: Lab;
   before(async () => {
