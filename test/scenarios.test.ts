@@ -19,6 +19,25 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const explain = (r: RunReport) => r.results.filter((x) => x.status !== 'pass' && x.status !== 'skipped' && x.status !== 'not-applicable')
   .map((x) => `${x.id}=${x.status}${x.blocking ? '(blocking)' : ''}: ${x.error?.message ?? x.findings.map((f) => f.message).join(' | ')}`).join('\n');
 
+/** Resolves once the front door has served a request (the watch's first probe), or after 20 s. */
+async function untilProbed(lab: { requestCounts(): { mattermost: number } }): Promise<void> {
+  const deadline = performance.now() + 20_000;
+  while (lab.requestCounts().mattermost === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** A watch that promotes saw no failed probe; one blocked by rollout-availability names its outage. */
+function assertWatchTimeline(report: RunReport, name: string): void {
+  const r = report.results.find((x) => x.id === 'rollout-availability');
+  assert.ok(r?.timeline, `${name} watch: rollout-availability has no time line`);
+  if (report.verdict.promote) {
+    assert.equal(r.measured?.['failedProbes'], 0, `${name} watch promoted with failed probes:\n${explain(report)}`);
+    assert.ok(Number(r.measured?.['probes']) > 10, `${name} watch: only ${r.measured?.['probes']} probes over the rollout`);
+  } else if (r.blocking) {
+    assert.ok(r.timeline.outages.length > 0, `${name} watch: blocked without an outage on the time line`);
+    assert.match(r.findings[0]?.message ?? '', /front-door probes failed in \d+ outages?; the longest lasted/);
+  }
+}
+
 describe('lab scenarios meet their expect.yaml', () => {
   const scenarios = listScenarios();
   it('has scenarios', () => assert.ok(scenarios.length >= 2, `no scenarios under ${BUILTIN_SCENARIOS}`));
@@ -41,11 +60,13 @@ describe('lab scenarios meet their expect.yaml', () => {
       try {
         for (const [phase, expected] of phases) {
           const { report } = phase === 'watch'
-            // watch follows a live upgrade: the lab plays it while the gate watches.
-            ? (await Promise.all([judge(lab.paths.config, 'during'), lab.upgrade(built.expect.watch!.upgrade, { stepMs: 300 })]))[0]
+            // watch follows a live upgrade: the lab plays it once the gate watches (its first probe
+            // reached the front door), as `mmgate watch &` then the version change would.
+            ? (await Promise.all([judge(lab.paths.config, 'during'), untilProbed(lab).then(() => lab.upgrade(built.expect.watch!.upgrade, { stepMs: 300 }))]))[0]
             : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
           assert.equal(report.verdict.promote ? 'promote' : 'blocked', expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${explain(report)}`);
           assert.deepEqual([...report.verdict.blocking].sort(), [...expected.blocking].sort(), `${name} ${phase} blocking set\n${explain(report)}`);
+          if (phase === 'watch') assertWatchTimeline(report, name);
           const smoke = lab.world.smokeLeftovers();
           assert.deepEqual(smoke, { posts: 0, files: 0 }, `${name} ${phase}: smoke data left behind`);
         }
