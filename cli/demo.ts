@@ -36,7 +36,10 @@ export async function demoCommand(opts: { scenario: string; reportDir: string; c
     }
     say(`upgrade + watch: the operator rolls ${lab.installation} to ${lab.scenario.target.version} (maxSurge 1, maxUnavailable 0) while mmgate watch probes the front door`);
     // watch starts first and follows the whole rollout, as it would on the night.
+    const probesBefore = lab.requestCounts().mattermost;
     const watching = runPhaseCommand('during', common);
+    // The version changes once watch's first probe reached the front door (`mmgate watch &`, then the patch).
+    for (let waited = 0; lab.requestCounts().mattermost === probesBefore && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     await lab.upgrade({ version: lab.scenario.target.version }, { stepMs: 400, onStep: (s) => process.stdout.write(`   operator: ${s}\n`) });
     const during = await watching;
     if (during !== 0) {

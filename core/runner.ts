@@ -256,7 +256,7 @@ function resultOf(check: Check, f: ResultFields): CheckResult {
 
 function outcomeFields(o: Outcome): Pick<CheckResult, 'status'> & Partial<CheckResult> {
   if (o.status === 'not-applicable') return { status: o.status, reason: o.reason, ...(o.measured ? { measured: o.measured } : {}) };
-  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}) };
+  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}), ...(o.timeline ? { timeline: o.timeline } : {}) };
 }
 
 /** A check's return value is checked too: a malformed outcome must not read as a pass. */

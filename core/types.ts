@@ -84,9 +84,46 @@ export interface Finding {
 export type Measurements = Readonly<Record<string, number | string | boolean>>;
 
 /** What a check's evaluate() returns. `error` and `skipped` are never returned by a check: the runner adds them. */
+/**
+ * A run of failed front-door probes during a rollout (rollout-availability). Times are
+ * milliseconds since the watch started; the outage lasts from its first failed probe to the next
+ * good one.
+ */
+export interface Outage {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly durationMs: number;
+  readonly failedProbes: number;
+  /** What the failed probes got, counted: `503×5`, `ECONNREFUSED×1`, `timeout×2`. */
+  readonly answers: readonly string[];
+  /** The version the last good probe before it answered, and the first good probe after it. */
+  readonly versionBefore?: string;
+  readonly versionAfter?: string;
+  /** Still failing at the last probe. */
+  readonly ongoing: boolean;
+}
+
+/** One probe on a timeline: t ms since the start, its HTTP status (absent: no answer) and latency. */
+export interface TimelineSample {
+  readonly t: number;
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly ms: number;
+  readonly fresh: boolean;
+  readonly stalled?: boolean;
+}
+
+/** A check's time line: the outages as a short list for text reports, every sample for charts (JSON). */
+export interface Timeline {
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly outages: readonly Outage[];
+  readonly samples: readonly TimelineSample[];
+}
+
 export type Outcome =
-  | { readonly status: 'pass'; readonly summary?: string; readonly measured?: Measurements; readonly findings?: readonly Finding[] }
-  | { readonly status: 'warn' | 'fail'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[] }
+  | { readonly status: 'pass'; readonly summary?: string; readonly measured?: Measurements; readonly findings?: readonly Finding[]; readonly timeline?: Timeline }
+  | { readonly status: 'warn' | 'fail'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[]; readonly timeline?: Timeline }
   | { readonly status: 'not-applicable'; readonly reason: string; readonly measured?: Measurements };
 
 export type ResultStatus = Outcome['status'] | 'error' | 'skipped';
@@ -145,6 +182,8 @@ export interface CheckResult {
   readonly summary?: string;
   readonly findings: readonly Finding[];
   readonly measured?: Measurements;
+  /** A time line the check judged (rollout-availability: the front-door probes and their outages). */
+  readonly timeline?: Timeline;
   /** Why not-applicable or skipped. */
   readonly reason?: string;
   readonly error?: { readonly code: string; readonly message: string };

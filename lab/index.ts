@@ -36,6 +36,8 @@ export interface Lab {
   /** Plays the operator's upgrade on the live lab (mmgate demo). */
   upgrade(spec: UpgradeSpec, opts?: { stepMs?: number; onStep?: (s: string) => void }): Promise<void>;
   setKubeFaults(faults: FaultRule[]): void;
+  /** Holds every front-door request this long (benchmarks); 0 turns it off. */
+  setFrontDoorDelay(ms: number): void;
   /** Requests served so far: Kubernetes API (pod proxy included) and the Mattermost front door. */
   requestCounts(): { kubernetes: number; mattermost: number };
   close(): Promise<void>;
@@ -113,8 +115,9 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
     const servers: PodServers = liveServers(world, spec);
     return {
       scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
-      upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }),
+      upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, frontDoorOutage: (ms) => front.outage(ms), ...(o.onStep ? { onStep: o.onStep } : {}) }),
       setKubeFaults: (f) => kube.setFaults(f),
+      setFrontDoorDelay: (ms) => front.setDelay(ms),
       requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),
       close: closeAll,
     };

@@ -28,6 +28,11 @@ export interface UpgradeSpec {
   newPodsCrash?: boolean;
   /** Strategy Recreate: every old pod goes before a new one starts, so nothing serves in between. */
   recreate?: boolean;
+  /**
+   * The front door answers 503 for this many milliseconds while the first old pod is replaced
+   * (a load balancer's readiness or connection-draining gap: pods are fine, users are not).
+   */
+  frontDoorBlipMs?: number;
 }
 
 export interface UpgradeOptions {
@@ -38,6 +43,8 @@ export interface UpgradeOptions {
   now?: () => Date;
   /** Called after every step with a short description (the demo prints these). */
   onStep?: (what: string) => void;
+  /** Makes the front door answer 503 for ms (a live lab only; building a scenario has no front door). */
+  frontDoorOutage?: (ms: number) => void;
 }
 
 const APPS = 'apps/v1';
@@ -143,6 +150,10 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
     if (!up.recreate) {
       store.delete('v1', 'Pod', namespace, old.metadata.name);
       servers.remove(old.metadata.name);
+    }
+    if (i === 0 && up.frontDoorBlipMs && opts.frontDoorOutage) {
+      opts.frontDoorOutage(up.frontDoorBlipMs);
+      step(`Front door: 503 for ${up.frontDoorBlipMs} ms while ${old.metadata.name} is replaced`);
     }
     updated++;
     step(`Pod ${old.metadata.name}: terminated (${updated}/${replicas} updated)`);

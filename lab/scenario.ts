@@ -30,6 +30,7 @@ const upgradeSchema = z.strictObject({
   updateJobFails: z.boolean().optional(),
   newPodsCrash: z.boolean().optional(),
   recreate: z.boolean().optional(),
+  frontDoorBlipMs: z.number().int().positive().optional().describe('The front door answers 503 for this many ms while the first old pod is replaced (live lab only).'),
 });
 
 export const scenarioFileSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConsoleReporter, renderCheckLine, renderCollectorLine, renderConsoleSummary, terminalRows } from './console.js';
-import { blockedPreflight, buildReport, nastyReport, preflightCollectors, preflightResults, promotedVerify } from './fixtures.js';
+import { blockedPreflight, blockedWatch, buildReport, nastyReport, preflightCollectors, preflightResults, promotedVerify } from './fixtures.js';
 import { Capture } from './test-helpers.js';
 
 // eslint-disable-next-line no-control-regex
@@ -9,6 +9,17 @@ const ANSI = /\u001b\[/;
 const lines = (s: string): string[] => s.trimEnd().split('\n');
 
 describe('renderConsoleSummary', () => {
+  it('prints a check\'s time line: the strip and one line per outage', () => {
+    const out = renderConsoleSummary(blockedWatch(), { color: false });
+    const at = out.indexOf('Timelines');
+    assert.ok(at > 0, out);
+    const lines = out.slice(at).split('\n');
+    assert.equal(lines[2], '  rollout-availability');
+    assert.equal(lines[3], `  timeline 4.0s: [${'.'.repeat(24)}${'X'.repeat(6)}${'.'.repeat(10)}]  40 probes, 6 failed, 1 outage`);
+    assert.equal(lines[4], '    +2.4s → +3.0s  600ms  503×6  10.11.4 → 11.7.1');
+    assert.doesNotMatch(renderConsoleSummary(promotedVerify(), { color: false }), /Timelines/);
+  });
+
   const text = renderConsoleSummary(blockedPreflight(), { color: false });
   const all = lines(text);
 

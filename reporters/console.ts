@@ -5,6 +5,7 @@
  * run writes to, they are erased before the summary, which lists every check again.
  */
 import { formatDuration } from '../core/duration.js';
+import { timelineLines } from '../core/rollout-timeline.js';
 import type { CheckResult, CollectorRun, ResultStatus, RunReport } from '../core/types.js';
 import {
   EVIDENCE_LINES, STATUS_SYMBOL, STATUS_WORD, blockingReason, countsText, findingLines, measuredText,
@@ -130,6 +131,12 @@ export function renderConsoleSummary(input: RunReport, opts: ConsoleRenderOption
       out.push('', `${c.status(r.status)(STATUS_SYMBOL[r.status])} ${c.bold(r.id)} · ${c.yellow('flaky')}: passed, but the data it judged needed collector retries`);
       if (r.waiver) out.push(`  waived until ${r.waiver.expires}: ${oneLine(r.waiver.reason)}`);
     }
+  }
+
+  const timed = report.results.filter((r) => r.timeline);
+  if (timed.length) {
+    out.push('', c.bold('Timelines'));
+    for (const r of timed) out.push('', `  ${c.bold(r.id)}`, ...timelineLines(r.timeline!).map((l) => `  ${l}`));
   }
 
   const failed = report.collectors.filter((x) => !x.ok);

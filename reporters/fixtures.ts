@@ -161,6 +161,19 @@ export function promotedVerify(): RunReport {
   return buildReport({ phase: 'post', results, collectors: [{ key: 'servers', ok: true, durationMs: 80, attempts: 1 }], notes: [], durationMs: 12_900 });
 }
 
+/** A blocked watch whose rollout-availability carries a time line with one 600 ms outage. */
+export function blockedWatch(): RunReport {
+  const samples = Array.from({ length: 40 }, (_, i) => ({ t: i * 100, ok: i < 24 || i >= 30, ...(i < 24 || i >= 30 ? { status: 200 } : { status: 503 }), ms: 4, fresh: i % 2 === 1 }));
+  const results: CheckResult[] = [{
+    id: 'rollout-availability', phase: 'during', title: 'Mattermost was unavailable during the rollout', description: 'Probes the front door.', status: 'fail', level: 'error', blocking: true, durationMs: 1,
+    summary: '34/40 probes answered OK over 4.0s at 10/s; 1 outage; at least 3 pod(s) Ready throughout',
+    findings: [{ message: '6 of 40 front-door probes failed in 1 outage; the longest lasted 600ms at +2.4s (503×6, 10.11.4 → 11.7.1)', actual: '6 failed, longest outage 600ms', expected: '≤ 0 failed probes, outages ≤ 0s', evidence: ['+2.4s → +3.0s  600ms  503×6  10.11.4 → 11.7.1'] }],
+    measured: { probes: 40, failedProbes: 6, longestOutageMs: 600, achievedProbeRate: 10 },
+    timeline: { startedAt: FIXTURE_STARTED_AT, durationMs: 4000, samples, outages: [{ startMs: 2400, endMs: 3000, durationMs: 600, failedProbes: 6, answers: ['503×6'], versionBefore: '10.11.4', versionAfter: '11.7.1', ongoing: false }] },
+  }];
+  return buildReport({ phase: 'during', results, collectors: [{ key: 'rolloutWatch', ok: true, durationMs: 4_100, attempts: 1 }], notes: [], durationMs: 4_300 });
+}
+
 /**
  * Strings that break naive renderers: XML specials, a CDATA terminator, control characters XML 1.0
  * forbids, ANSI colour codes from pod logs, emoji, Markdown table and HTML syntax, a lone surrogate.

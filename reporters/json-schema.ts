@@ -25,6 +25,17 @@ export const findingSchema = z.strictObject({
   evidence: z.array(z.string()).readonly().optional(),
 });
 
+const outageSchema = z.strictObject({
+  startMs: nonNegative, endMs: nonNegative, durationMs: nonNegative, failedProbes: z.number().int().positive(),
+  answers: z.array(z.string()).readonly(), versionBefore: z.string().optional(), versionAfter: z.string().optional(), ongoing: z.boolean(),
+});
+export const timelineSchema = z.strictObject({
+  startedAt: isoTime,
+  durationMs: nonNegative,
+  outages: z.array(outageSchema).readonly(),
+  samples: z.array(z.strictObject({ t: nonNegative, ok: z.boolean(), status: z.number().int().optional(), ms: nonNegative, fresh: z.boolean(), stalled: z.boolean().optional() })).readonly(),
+});
+
 export const checkResultSchema = z.strictObject({
   id: z.string().min(1),
   phase,
@@ -37,6 +48,7 @@ export const checkResultSchema = z.strictObject({
   summary: z.string().optional(),
   findings: z.array(findingSchema).readonly(),
   measured: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  timeline: timelineSchema.optional(),
   reason: z.string().optional(),
   error: codeMessage.optional(),
   waiver: z.strictObject({ reason: z.string(), expires: z.string() }).optional(),

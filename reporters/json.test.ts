@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { blockedPreflight, buildReport, nastyReport, promotedVerify } from './fixtures.js';
+import { blockedPreflight, blockedWatch, buildReport, nastyReport, promotedVerify } from './fixtures.js';
 import { JsonReporter, renderJson } from './json.js';
 import { runReportSchema } from './json-schema.js';
 import { Capture, tempDir } from './test-helpers.js';
@@ -25,9 +25,19 @@ describe('renderJson', () => {
   });
 });
 
+describe('renderJson time lines', () => {
+  it('carries every probe sample of a time line, for charts', () => {
+    const parsed = JSON.parse(renderJson(blockedWatch())) as { results: { timeline?: { samples: unknown[]; outages: unknown[] } }[] };
+    const t = parsed.results[0]?.timeline;
+    assert.equal(t?.samples.length, 40);
+    assert.deepEqual(t?.samples[24], { t: 2400, ok: false, status: 503, ms: 4, fresh: false });
+    assert.equal(t?.outages.length, 1);
+  });
+});
+
 describe('runReportSchema', () => {
   it('accepts every fixture after a JSON round trip', () => {
-    for (const r of [blockedPreflight(), promotedVerify(), nastyReport(), buildReport({ results: [], partial: true })]) {
+    for (const r of [blockedPreflight(), promotedVerify(), blockedWatch(), nastyReport(), buildReport({ results: [], partial: true })]) {
       const parsed = runReportSchema.safeParse(JSON.parse(renderJson(r)));
       assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
       assert.deepEqual(parsed.data, JSON.parse(renderJson(r)));

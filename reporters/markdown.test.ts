@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CheckResult } from '../core/types.js';
-import { blockedPreflight, buildReport, nastyReport, promotedVerify } from './fixtures.js';
+import { blockedPreflight, blockedWatch, buildReport, nastyReport, promotedVerify } from './fixtures.js';
 import { MarkdownReporter, STEP_SUMMARY_LIMIT, mdCode, mdText, renderMarkdown } from './markdown.js';
 import { Capture, tempDir } from './test-helpers.js';
 import type { ReportContext } from './types.js';
@@ -13,6 +13,11 @@ const cells = (row: string): string[] => row.replace(/^\|/, '').replace(/\|$/, '
 const tableRows = (md: string): string[] => md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Status'));
 
 describe('renderMarkdown', () => {
+  it('has a Timelines section with the compact time line in a code block', () => {
+    const out = renderMarkdown(blockedWatch());
+    assert.match(out, /### Timelines\n\n`rollout-availability` \(every probe is in the JSON report\):\n\n```\ntimeline 4\.0s: \[\.{24}X{6}\.{10}\] {2}40 probes, 6 failed, 1 outage\n {2}\+2\.4s → \+3\.0s {2}600ms {2}503×6 {2}10\.11\.4 → 11\.7\.1\n```/);
+  });
+
   const md = renderMarkdown(blockedPreflight());
 
   it('starts with the verdict emoji and headline, then scope and exit code', () => {

@@ -5,6 +5,7 @@
 import { appendFile } from 'node:fs/promises';
 import { formatDuration } from '../core/duration.js';
 import type { CheckResult, ResultStatus, RunReport } from '../core/types.js';
+import { timelineLines } from '../core/rollout-timeline.js';
 import { EVIDENCE_LINES, actualExpected, blockingReason, countsText, measuredText, needsAttention, phaseName, plural, stripAnsi, subjectText } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 import { writeReportFile } from './write.js';
@@ -124,6 +125,9 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
     const attention = report.results.filter(needsAttention);
     if (attention.length) out.push('', '### Details');
     for (const r of attention) out.push(...details(r));
+    const timed = report.results.filter((r) => r.timeline);
+    if (timed.length) out.push('', '### Timelines');
+    for (const r of timed) out.push('', `${mdCode(r.id)} (every probe is in the JSON report):`, '', ...mdBlock(timelineLines(r.timeline!)));
     const flaky = report.results.filter((r) => r.flaky && !needsAttention(r));
     if (flaky.length) {
       out.push('', '### Flaky', '');

@@ -1,14 +1,18 @@
 /**
  * Figures, not assertions: wall time of `mmgate --help`, and of preflight and verify against the
- * lab (healthy → upgraded), with peak memory and the requests each run made. Run with
- * `npm run bench`. Speed and memory targets are read from this output, never from timed tests.
+ * lab (healthy → upgraded), with peak memory and the requests each run made; the watch's probe
+ * loop (rate achieved and CPU); verify's wall time with 50 ms added to every request, against the
+ * critical path of its journeys. Run with `npm run bench`. Speed and memory targets are read from
+ * this output, never from timed tests.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { probeTimeoutFor, runProbeLoop } from '../collectors/watch/probe.js';
 import { startLab } from '../lab/index.js';
+import { judge } from '../test/judge.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -33,35 +37,131 @@ function timeCli(args: string[], cwd: string): Promise<{ ms: number; maxRssMiB: 
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** A ping server in a child process, so the CPU measured is the probe loop's alone. */
+async function pingServer(): Promise<{ url: string; stop: () => void }> {
+  const code = `const s = require('node:http').createServer((q, r) => r.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"OK"}'));
+s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', () => reject(new Error('ping server exited')));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/** The watch's probe loop for `seconds` at `rate`: probes per second achieved and CPU as a share of one core. */
+async function probeLoopFigures(url: string, rate: number, seconds: number): Promise<string> {
+  let n = 0;
+  let failed = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await runProbeLoop({ url, periodMs: 1000 / rate, timeoutMs: probeTimeoutFor(1000 / rate), userAgent: 'mmgate-bench', origin: t0, signal: AbortSignal.timeout(seconds * 1000), onProbe: (p) => { n++; if (!p.ok) failed++; } });
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return `watch probe loop at ${String(rate).padStart(2)}/s   achieved ${(n / (wall / 1000)).toFixed(1)} probes/s over ${(wall / 1000).toFixed(1)} s (${failed} failed), CPU ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(1)} % of one core`;
+}
+
+/**
+ * The critical path of verify against the lab, in requests, from the journeys' dependencies
+ * (collectors/mattermost/smoke.ts): login → users/me → {teams ∥ team} → {channels ∥ channel} →
+ * the longest of the three journeys that then run at once — the file journey: upload → attach →
+ * {download at the front door ∥ through each pod} → delete → info (gone) — then the cleanup's
+ * sweep of the channel → logout. The pod list and every other collector run beside it and are
+ * shorter.
+ */
+const SMOKE_CRITICAL_PATH = [
+  ['login'], ['users/me'], ['teams', 'team'], ['channels', 'channel'],
+  ['file upload'], ['file attach'], ['download front door', 'download via pods'], ['delete post'], ['file info (gone)'],
+  ['sweep channel'], ['logout'],
+] as const;
+
+/**
+ * verify's wall time in this process (module loading, the same for every run, left out) with
+ * `latencyMs` added to every front-door and Kubernetes API request, runs alternating 0 and 50 ms.
+ */
+async function latencyFigures(work: string): Promise<void> {
+  const before = await startLab('healthy', join(work, 'latency-before'));
+  const baseline = join(work, 'latency-baseline.json');
+  try {
+    writeFileSync(baseline, JSON.stringify((await judge(before.paths.config, 'pre')).snapshot));
+  } finally {
+    await before.close();
+  }
+  const lab = await startLab('upgraded', join(work, 'latency'));
+  try {
+    const walls: Record<0 | 50, number[]> = { 0: [], 50: [] };
+    let requests = 0;
+    for (let i = 0; i < 14; i++) {
+      const latency = i % 2 === 0 ? 0 : 50;
+      lab.setFrontDoorDelay(latency);
+      lab.setKubeFaults(latency ? [{ path: '.*', delayMs: latency }] : []);
+      const counts = lab.requestCounts();
+      const t0 = performance.now();
+      const { report } = await judge(lab.paths.config, 'post', baseline);
+      walls[latency].push(performance.now() - t0);
+      const after = lab.requestCounts();
+      requests = after.kubernetes - counts.kubernetes + after.mattermost - counts.mattermost;
+      if (!report.verdict.promote) throw new Error(`verify on upgraded did not promote: ${report.verdict.headline}`);
+    }
+    lab.setFrontDoorDelay(0);
+    lab.setKubeFaults([]);
+    const plain = median(walls[0]);
+    const slow = median(walls[50]);
+    const critical = SMOKE_CRITICAL_PATH.length * 50;
+    console.log(`verify +50 ms/request    median ${slow.toFixed(0)} ms wall vs ${plain.toFixed(0)} ms without (in process, ${walls[0].length} runs each): +${(slow - plain).toFixed(0)} ms for ${requests} requests ` +
+      `(all in a row: +${requests * 50} ms); critical path ${SMOKE_CRITICAL_PATH.length} requests = ${critical} ms; added/critical ${((slow - plain) / critical).toFixed(2)}×, ` +
+      `wall/(wall without + critical) ${(slow / (plain + critical)).toFixed(2)}× (goal ≤ 1.3×)`);
+  } finally {
+    await lab.close();
+  }
+}
+
+/** `npm run bench -- watch latency` runs only those parts (cli, watch, latency); none named runs all. */
+const parts = new Set(process.argv.slice(2));
+const wanted = (part: string): boolean => parts.size === 0 || parts.has(part);
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'mmgate-bench-'));
   try {
-    const help: number[] = [];
-    for (let i = 0; i < 7; i++) help.push((await timeCli(['--help'], work)).ms);
-    console.log(`mmgate --help            median ${median(help).toFixed(0)} ms over ${help.length} runs (min ${Math.min(...help).toFixed(0)} ms), peak RSS ${(await timeCli(['--help'], work)).maxRssMiB.toFixed(0)} MiB`);
-
-    for (const [scenario, phase] of [['healthy', 'preflight'], ['upgraded', 'verify']] as const) {
-      const lab = await startLab(scenario, join(work, scenario));
+    if (wanted('cli')) await cliFigures(work);
+    if (wanted('watch')) {
+      const ping = await pingServer();
       try {
-        const runs: { ms: number; maxRssMiB: number; code: number | null; requests: number; mm: number }[] = [];
-        for (let i = 0; i < 3; i++) {
-          const reports = join(work, `reports-${scenario}`);
-          // verify compares with a preflight baseline: take one first, outside the measured run.
-          if (phase === 'verify' && i === 0) await timeCli(['preflight', '-c', lab.paths.config, '--report-dir', reports, '--format', 'json'], work);
-          const before = lab.requestCounts();
-          const r = await timeCli([phase, '-c', lab.paths.config, '--report-dir', reports, '--format', 'json,junit', ...(phase === 'verify' ? ['--baseline', join(reports, 'preflight.snapshot.json')] : [])], work);
-          const after = lab.requestCounts();
-          runs.push({ ...r, requests: after.kubernetes - before.kubernetes, mm: after.mattermost - before.mattermost });
-        }
-        const m = (k: 'ms' | 'maxRssMiB') => median(runs.map((r) => r[k]));
-        console.log(`${phase.padEnd(9)} on ${scenario.padEnd(9)} median ${m('ms').toFixed(0)} ms wall, peak RSS ${m('maxRssMiB').toFixed(0)} MiB, ` +
-          `${runs[0]!.requests} Kubernetes API requests (pod proxy included) + ${runs[0]!.mm} front-door requests, exit ${runs.map((r) => r.code).join('/')}`);
+        for (const rate of [10, 20, 50]) console.log(await probeLoopFigures(ping.url, rate, 5));
       } finally {
-        await lab.close();
+        ping.stop();
       }
     }
+    if (wanted('latency')) await latencyFigures(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function cliFigures(work: string): Promise<void> {
+  const help: number[] = [];
+  for (let i = 0; i < 7; i++) help.push((await timeCli(['--help'], work)).ms);
+  console.log(`mmgate --help            median ${median(help).toFixed(0)} ms over ${help.length} runs (min ${Math.min(...help).toFixed(0)} ms), peak RSS ${(await timeCli(['--help'], work)).maxRssMiB.toFixed(0)} MiB`);
+
+  for (const [scenario, phase] of [['healthy', 'preflight'], ['upgraded', 'verify']] as const) {
+    const lab = await startLab(scenario, join(work, scenario));
+    try {
+      const runs: { ms: number; maxRssMiB: number; code: number | null; requests: number; mm: number }[] = [];
+      for (let i = 0; i < 3; i++) {
+        const reports = join(work, `reports-${scenario}`);
+        // verify compares with a preflight baseline: take one first, outside the measured run.
+        if (phase === 'verify' && i === 0) await timeCli(['preflight', '-c', lab.paths.config, '--report-dir', reports, '--format', 'json'], work);
+        const before = lab.requestCounts();
+        const r = await timeCli([phase, '-c', lab.paths.config, '--report-dir', reports, '--format', 'json,junit', ...(phase === 'verify' ? ['--baseline', join(reports, 'preflight.snapshot.json')] : [])], work);
+        const after = lab.requestCounts();
+        runs.push({ ...r, requests: after.kubernetes - before.kubernetes, mm: after.mattermost - before.mattermost });
+      }
+      const m = (k: 'ms' | 'maxRssMiB') => median(runs.map((r) => r[k]));
+      console.log(`${phase.padEnd(9)} on ${scenario.padEnd(9)} median ${m('ms').toFixed(0)} ms wall, peak RSS ${m('maxRssMiB').toFixed(0)} MiB, ` +
+        `${runs[0]!.requests} Kubernetes API requests (pod proxy included) + ${runs[0]!.mm} front-door requests, exit ${runs.map((r) => r.code).join('/')}`);
+    } finally {
+      await lab.close();
+    }
   }
 }
 

@@ -46,6 +46,25 @@ const asYaml = (phase: string, verdict: string, blocking: Record<string, string>
 const folders = readdirSync(BUILTIN_SCENARIOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 let judged = 0;
 
+/** Resolves once the front door has served a request (the watch's first probe), or after 20 s. */
+async function untilProbed(lab: { requestCounts(): { mattermost: number } }): Promise<void> {
+  const deadline = performance.now() + 20_000;
+  while (lab.requestCounts().mattermost === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** A watch that promotes saw no failed probe; one blocked by rollout-availability names its outage. */
+function assertWatchTimeline(report: RunReport, name: string): void {
+  const r = report.results.find((x) => x.id === 'rollout-availability');
+  assert.ok(r?.timeline, `${name} watch: rollout-availability has no time line`);
+  if (report.verdict.promote) {
+    assert.equal(r.measured?.['failedProbes'], 0, `${name} watch promoted with failed probes:\n${explain(report)}`);
+    assert.ok(Number(r.measured?.['probes']) > 10, `${name} watch: only ${r.measured?.['probes']} probes over the rollout`);
+  } else if (r.blocking) {
+    assert.ok(r.timeline.outages.length > 0, `${name} watch: blocked without an outage on the time line`);
+    assert.match(r.findings[0]?.message ?? '', /front-door probes failed in \d+ outages?; the longest lasted/);
+  }
+}
+
 describe('lab scenarios meet their expect.yaml', () => {
   for (const name of folders) {
     it(name, async () => {
@@ -73,8 +92,9 @@ describe('lab scenarios meet their expect.yaml', () => {
         for (const [phase, expected] of phases) {
           const upgrade = phase === 'watch' ? built.expect.watch!.upgrade : undefined;
           const { report } = upgrade
-            // watch follows a live upgrade: the lab plays it while the gate watches.
-            ? (await Promise.all([judge(lab.paths.config, 'during'), lab.upgrade(upgrade, { stepMs: 300 })]))[0]
+            // watch follows a live upgrade: the lab plays it once the gate watches (its first probe
+            // reached the front door), as `mmgate watch &` then the version change would.
+            ? (await Promise.all([judge(lab.paths.config, 'during'), untilProbed(lab).then(() => lab.upgrade(upgrade, { stepMs: 300 }))]))[0]
             : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
           const verdict = report.verdict.promote ? 'promote' : 'blocked';
           const actual = blockingMap(report);
@@ -85,6 +105,7 @@ describe('lab scenarios meet their expect.yaml', () => {
           const seen = Object.fromEntries(Object.entries(actual).map(([id, s]) => [id, want[id] === 'error' && s.startsWith('error:') ? 'error' : s]));
           assert.equal(verdict, expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${should}`);
           assert.deepEqual(seen, want, `${name} ${phase}: how each check blocks\n${should}`);
+          if (phase === 'watch') assertWatchTimeline(report, name);
           const smoke = lab.world.smokeLeftovers();
           assert.deepEqual(smoke, { posts: 0, files: 0 }, `${name} ${phase}: smoke data left behind`);
         }

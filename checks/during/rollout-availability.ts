@@ -1,14 +1,94 @@
 /**
  * Prevents a "zero-downtime" upgrade that was not: the runbook says keep at least one pod serving
  * during the rollout. While the operator replaces pods (maxSurge 1, maxUnavailable 0), users must
- * still reach Mattermost through the front door; a failed probe, a gap, or a moment with no Ready
- * pod means users saw errors — a rollout to stop, or a strategy (surge, readiness probes) to fix.
+ * still reach Mattermost through the front door. The watch probes it several times a second, so a
+ * sub-second gap (a readiness or connection-draining gap of the load balancer, whose 503s never
+ * reach Mattermost or its metrics) is seen; every run of failed probes is an outage on the time
+ * line, judged against maxOutage and maxFailedProbes. Each judgement below is one function, so a
+ * new one (a server-side error ratio) is one more entry in JUDGEMENTS.
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../core/duration.js';
 import { outcomeOf } from '../../core/outcome.js';
-import type { Finding } from '../../core/types.js';
+import { achievedRate, outageLine, timelineOf } from '../../core/rollout-timeline.js';
+import type { RolloutWatch } from '../../core/rollout-types.js';
+import type { Finding, Measurements, Outage, Scope } from '../../core/types.js';
+
+const options = z.strictObject({
+  maxFailedProbes: z.number().int().nonnegative().default(0).describe('Failed front-door probes tolerated over the whole watch.'),
+  maxOutage: z.string().regex(DURATION_PATTERN).default('0s').describe('Longest outage tolerated: a run of consecutive failed probes, from the first failed one to the next good one (e.g. 2s).'),
+  minReadyPods: z.number().int().nonnegative().default(1).describe('Fewest Ready Mattermost pods at any rollout sample.'),
+});
+type Options = z.output<typeof options>;
+
+/** What one judgement found: blocking and warning findings, and its figures. */
+interface Judged { fails?: Finding[]; warns?: Finding[]; measured?: Measurements }
+interface Ctx { w: RolloutWatch; options: Options; scope: Scope; outages: readonly Outage[] }
+
+/** Outages and failed probes against maxOutage and maxFailedProbes. */
+function judgeOutages({ w, options: o, scope, outages }: Ctx): Judged {
+  const judged = w.probes.filter((p) => !p.stalled);
+  const failed = judged.filter((p) => !p.ok).length;
+  let longest: Outage | undefined;
+  for (const x of outages) if (!longest || x.durationMs > longest.durationMs) longest = x;
+  const longestMs = longest?.durationMs ?? 0;
+  const latencies = judged.map((p) => p.latencyMs).sort((a, b) => a - b);
+  const measured = {
+    probes: judged.length, failedProbes: failed, outages: outages.length, longestOutageMs: longestMs,
+    probeP95Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))] ?? 0,
+  };
+  if (failed <= o.maxFailedProbes && (failed === 0 || longestMs <= parseDuration(o.maxOutage))) return { measured };
+  const where = longest ? `at +${formatDuration(longest.startMs)} (${longest.answers.join(' ')}${longest.versionBefore || longest.versionAfter ? `, ${longest.versionBefore ?? '?'} → ${longest.versionAfter ?? '?'}` : ''})` : '';
+  return {
+    measured,
+    fails: [{
+      message: `${failed} of ${judged.length} front-door probes failed in ${outages.length} outage${outages.length === 1 ? '' : 's'}; the longest lasted ${formatDuration(longestMs)} ${where}`.trim(),
+      subject: { kind: 'Service', namespace: scope.namespace, name: w.frontDoor },
+      expected: `≤ ${o.maxFailedProbes} failed probes, outages ≤ ${o.maxOutage}`, actual: `${failed} failed, longest outage ${formatDuration(longestMs)}`,
+      remediation: 'Keep maxUnavailable 0 with maxSurge ≥ 1, make the readiness probe reflect real readiness, give the pods a preStop delay longer than the load balancer\'s deregistration, and check the Ingress/Service routes only to Ready pods; roll back if users are affected.',
+      evidence: outages.slice(0, 5).map(outageLine),
+    }],
+  };
+}
+
+/** The fewest Ready pods at any rollout sample, and the samples where Kubernetes could not be read. */
+function judgeReadyPods({ w, options: o, scope }: Ctx): Judged {
+  const known = w.samples.filter((s) => s.kubeError === undefined);
+  const minReady = known.length ? Math.min(...known.map((s) => s.readyPods)) : undefined;
+  const fails: Finding[] = [];
+  if (known.length === 0) fails.push({ message: 'the Kubernetes API could not be read at any sample, so Ready pods were never counted', expected: 'pod counts', actual: 'none', remediation: 'check the kubeconfig and RBAC (list pods) and rerun' });
+  if (minReady !== undefined && minReady < o.minReadyPods) {
+    const at = known.find((s) => s.readyPods === minReady)!;
+    fails.push({
+      message: `only ${minReady} Mattermost pod${minReady === 1 ? ' was' : 's were'} Ready at +${formatDuration(at.elapsedMs)}`,
+      subject: { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+      expected: `≥ ${o.minReadyPods} Ready pod(s) at every sample`, actual: `${minReady}`,
+      remediation: 'the rollout took down pods before new ones were Ready: use RollingUpdate with maxUnavailable 0 and at least 2 replicas',
+    });
+  }
+  const gaps = w.samples.length - known.length;
+  const warns: Finding[] = gaps > 0 && known.length > 0 ? [{ message: `the Kubernetes API could not be read at ${gaps} of ${w.samples.length} samples: Ready pods were not counted then`, expected: 'every sample read', actual: `${gaps} missed` }] : [];
+  return { fails, warns, ...(minReady !== undefined ? { measured: { minReadyPods: minReady } } : {}) };
+}
+
+/** The probe rate achieved: below half the configured one, the watch did not look as often as promised. */
+function judgeProbeRate({ w }: Ctx): Judged {
+  const rate = achievedRate(w.probes, w.probePeriodMs);
+  const stalled = w.probes.filter((p) => p.stalled).length;
+  const measured = { probeRate: w.probeRate, achievedProbeRate: Math.round(rate * 10) / 10, ...(stalled ? { stalledProbes: stalled } : {}) };
+  if (rate >= w.probeRate / 2) return { measured };
+  return {
+    measured,
+    warns: [{
+      message: `the watch probed the front door ${measured.achievedProbeRate} times a second, under half the ${w.probeRate} asked for: an outage shorter than ${formatDuration(1000 / Math.max(rate, 0.01))} could have gone unseen`,
+      expected: `≥ ${w.probeRate / 2} probes/s (half of watch.probeRate)`, actual: `${measured.achievedProbeRate} probes/s${stalled ? `, ${stalled} probes lost to mmgate stalling` : ''}`,
+      remediation: 'Give mmgate watch a CPU of its own (it shares one with other work), or lower watch.probeRate to what it can keep up.',
+    }],
+  };
+}
+
+const JUDGEMENTS: readonly ((c: Ctx) => Judged)[] = [judgeOutages, judgeReadyPods, judgeProbeRate];
 
 export const rolloutAvailability = defineCheck({
   meta: {
@@ -16,59 +96,22 @@ export const rolloutAvailability = defineCheck({
     phase: 'during',
     title: 'Mattermost kept serving during the rollout',
     failureTitle: 'Mattermost was unavailable during the rollout',
-    description: 'Probes the front door (GET /api/v4/system/ping, as every client does) and counts Ready Mattermost pods throughout the rollout. A failed probe or a moment without a Ready pod is downtime users saw.',
+    description: 'Probes the front door (GET /api/v4/system/ping, as every client does) at watch.probeRate, alternating a kept-alive and a fresh connection, and counts Ready Mattermost pods at each rollout read. Every run of failed probes is an outage on the time line (start, end, duration, answers, versions before and after), judged against maxOutage and maxFailedProbes; a moment without a Ready pod fails too. A probe rate achieved below half the configured one is a warning.',
     requires: ['rolloutWatch'],
     recommended: 'error',
   },
-  options: z.strictObject({
-    maxFailedProbes: z.number().int().nonnegative().default(0).describe('Failed front-door probes tolerated.'),
-    maxOutage: z.string().regex(DURATION_PATTERN).default('0s').describe('Longest run of consecutive failed probes tolerated (e.g. 10s).'),
-    minReadyPods: z.number().int().nonnegative().default(1).describe('Fewest Ready Mattermost pods at any sample.'),
-  }),
-  evaluate({ rolloutWatch: w }, { options, scope }) {
-    const subject = { kind: 'Service', namespace: scope.namespace, name: w.frontDoor };
-    if (w.samples.length === 0) {
-      return { status: 'fail', findings: [{ message: 'the watch took no sample, so nothing shows Mattermost stayed available', subject, expected: 'at least one probe', actual: 'none', remediation: 'rerun mmgate watch while the rollout runs' }] };
+  options,
+  evaluate({ rolloutWatch: w }, { options: o, scope }) {
+    if (w.probes.filter((p) => !p.stalled).length === 0) {
+      return { status: 'fail', findings: [{ message: 'the watch judged no front-door probe, so nothing shows Mattermost stayed available', subject: { kind: 'Service', namespace: scope.namespace, name: w.frontDoor }, expected: 'probes throughout the rollout', actual: `${w.probes.length} probes, none judged`, remediation: 'rerun mmgate watch while the rollout runs' }] };
     }
-    const failed = w.samples.filter((s) => !s.probe.ok);
-    // Longest outage: from the first failed probe of a run to the next good one (or the last sample).
-    let longest = 0;
-    let runStart: number | undefined;
-    for (const s of w.samples) {
-      if (!s.probe.ok) runStart ??= s.elapsedMs;
-      else if (runStart !== undefined) { longest = Math.max(longest, s.elapsedMs - runStart); runStart = undefined; }
-    }
-    if (runStart !== undefined) longest = Math.max(longest, w.samples[w.samples.length - 1]!.elapsedMs - runStart + w.intervalMs);
-    const known = w.samples.filter((s) => s.kubeError === undefined);
-    const minReady = known.length ? Math.min(...known.map((s) => s.readyPods)) : undefined;
-    const latencies = w.samples.map((s) => s.probe.latencyMs ?? 0).sort((a, b) => a - b);
-    const p95 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))] ?? 0;
-    const fails: Finding[] = [];
-    const maxOutageMs = parseDuration(options.maxOutage);
-    if (failed.length > options.maxFailedProbes || (failed.length > 0 && longest > maxOutageMs)) {
-      fails.push({
-        message: `${failed.length} of ${w.samples.length} front-door probes failed; the longest outage lasted about ${formatDuration(longest)}`,
-        subject, expected: `≤ ${options.maxFailedProbes} failed probes, outages ≤ ${options.maxOutage}`, actual: `${failed.length} failed, longest ${formatDuration(longest)}`,
-        remediation: 'keep maxUnavailable 0 with maxSurge ≥ 1, make the readiness probe reflect real readiness, and check the Ingress/Service routes only to Ready pods; roll back if users are affected',
-        evidence: failed.slice(0, 5).map((s) => `+${formatDuration(s.elapsedMs)}: ${s.probe.error ?? `HTTP ${s.probe.status}`}`),
-      });
-    }
-    if (minReady !== undefined && minReady < options.minReadyPods) {
-      const at = known.find((s) => s.readyPods === minReady)!;
-      fails.push({
-        message: `only ${minReady} Mattermost pod${minReady === 1 ? ' was' : 's were'} Ready at +${formatDuration(at.elapsedMs)}`,
-        subject: { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
-        expected: `≥ ${options.minReadyPods} Ready pod(s) at every sample`, actual: `${minReady}`,
-        remediation: 'the rollout took down pods before new ones were Ready: use RollingUpdate with maxUnavailable 0 and at least 2 replicas',
-      });
-    }
-    const kubeGaps = w.samples.length - known.length;
-    const warns: Finding[] = kubeGaps > 0 ? [{ message: `the Kubernetes API could not be read at ${kubeGaps} of ${w.samples.length} samples: Ready pods were not counted then`, expected: 'every sample read', actual: `${kubeGaps} missed` }] : [];
-    if (known.length === 0) fails.push({ message: 'the Kubernetes API could not be read at any sample, so Ready pods were never counted', expected: 'pod counts', actual: 'none', remediation: 'check the kubeconfig and RBAC (list pods) and rerun' });
+    const timeline = timelineOf(w.probes, w.probePeriodMs, w.startedAt);
+    const results = JUDGEMENTS.map((j) => j({ w, options: o, scope, outages: timeline.outages }));
+    const measured = Object.assign({}, ...results.map((r) => r.measured ?? {})) as Record<string, number>;
+    const ok = (measured['probes'] ?? 0) - (measured['failedProbes'] ?? 0);
     return outcomeOf({
-      fails, warns,
-      summary: `${w.samples.length - failed.length}/${w.samples.length} probes answered OK over ${formatDuration(w.samples[w.samples.length - 1]!.elapsedMs)}; at least ${minReady ?? '?'} pod(s) Ready throughout`,
-      measured: { probes: w.samples.length, failedProbes: failed.length, longestOutageMs: longest, ...(minReady !== undefined ? { minReadyPods: minReady } : {}), probeP95Ms: p95 },
+      fails: results.flatMap((r) => r.fails ?? []), warns: results.flatMap((r) => r.warns ?? []), measured, timeline,
+      summary: `${ok}/${measured['probes']} probes answered OK over ${formatDuration(timeline.durationMs)} at ${measured['achievedProbeRate']}/s; ${timeline.outages.length} outage${timeline.outages.length === 1 ? '' : 's'}; at least ${measured['minReadyPods'] ?? '?'} pod(s) Ready throughout`,
     });
   },
 });

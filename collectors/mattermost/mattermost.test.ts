@@ -218,7 +218,8 @@ describe('Mattermost collectors against the lab', () => {
     } finally {
       lab.onProxy = undefined;
     }
-    assert.equal(atAbort?.posts, 1, 'the smoke post existed when the run was interrupted');
+    // The journeys run at once: the file's and the webhook's posts may exist too by then.
+    assert.ok((atAbort?.posts ?? 0) >= 1, `the smoke post existed when the run was interrupted (${atAbort?.posts ?? 0} smoke posts)`);
     // The runner stopped waiting; the journey's cleanup finishes on its own.
     await waitFor(() => lab.world.smokeLeftovers().posts === 0 && lab.world.smokeLeftovers().files === 0);
   });

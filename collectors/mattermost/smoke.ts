@@ -35,6 +35,14 @@ declare module '../../core/types.js' {
   }
 }
 
+/** The journey order of the steps (core/mattermost-types.ts): the report lists them so, whichever journey finished first. */
+const STEP_ORDER: readonly SmokeStepName[] = [
+  'login', 'me', 'teams', 'team', 'channels', 'channel',
+  'post.create', 'post.read', 'post.delete',
+  'file.upload', 'file.attach', 'file.download', 'file.delete',
+  'webhook.send', 'webhook.find', 'webhook.delete',
+];
+
 /** At most this many pods are read through (the post and the file), to bound the journey on big clusters. */
 const MAX_POD_READS = 5;
 const FILE_BASE_SIZE = 64 * 1024;
@@ -111,16 +119,19 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
   let readyPods: { name: string; namespace: string }[] | null = null;
   let readyPodsError: string | undefined;
   let kube: KubeClient | undefined;
-  try {
-    const pods = await env.need('pods');
-    readyPods = mattermostPods(pods, env.scope).filter(isPodReady)
-      .map((p) => ({ name: p.metadata.name, namespace: p.metadata.namespace ?? env.scope.namespace }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    if (readyPods.length >= 2) kube = await kubeClient(env);
-  } catch (err) {
-    readyPods = null;
-    readyPodsError = `the pods could not be listed, so reads through each pod were not tried: ${errorMessage(err)}`;
-  }
+  // The pods are listed while the session starts: only the reads through each pod need them.
+  const podsListed = (async () => {
+    try {
+      const pods = await env.need('pods');
+      readyPods = mattermostPods(pods, env.scope).filter(isPodReady)
+        .map((p) => ({ name: p.metadata.name, namespace: p.metadata.namespace ?? env.scope.namespace }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      if (readyPods.length >= 2) kube = await kubeClient(env);
+    } catch (err) {
+      readyPods = null;
+      readyPodsError = `the pods could not be listed, so reads through each pod were not tried: ${errorMessage(err)}`;
+    }
+  })();
 
   const client = await makeClient(url, timeoutMs);
   const steps: SmokeStep[] = [];
@@ -213,7 +224,10 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     }
     return { via: pod.name, ok: false, latencyMs: ms(t0), attempts: 3, ...(last ? { error: last } : {}) };
   };
-  const podsToRead = (): { name: string; namespace: string }[] => (readyPods && readyPods.length >= 2 && kube ? readyPods.slice(0, MAX_POD_READS) : []);
+  const podsToRead = async (): Promise<{ name: string; namespace: string }[]> => {
+    await podsListed;
+    return readyPods && readyPods.length >= 2 && kube ? readyPods.slice(0, MAX_POD_READS) : [];
+  };
 
   try {
     // --- session
@@ -239,180 +253,205 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     if (noSession) {
       for (const n of ['teams', 'team', 'channels', 'channel'] as const) skip(n, noSession);
     } else {
-      const teams = await step('teams', () => client.getMyTeams(), (t) => ({ count: t.length }));
+      // Each list and the lookup it checks membership against are asked at once.
+      const teamsAsked = step('teams', () => client.getMyTeams(), (t) => ({ count: t.length }));
       const t = await step('team', async () => {
         const found = await client.getTeamByName(smoke.team);
+        const teams = await teamsAsked;
         if (teams && !teams.some((x) => x.id === found.id)) throw new StepFailure({ code: 'NOT_MEMBER', status: 200, message: `the smoke user ${smoke.username} is not a member of team ${smoke.team}` });
         return found;
       }, (x) => ({ teamId: x.id }));
       if (t) team = { id: t.id, name: t.name };
-      const channels = t ? await step('channels', () => client.getMyChannels(t.id), (c) => ({ count: c.length })) : (skip('channels', `team ${smoke.team} was not found`), undefined);
+      await teamsAsked;
+      const channelsAsked = t ? step('channels', () => client.getMyChannels(t.id), (c) => ({ count: c.length })) : (skip('channels', `team ${smoke.team} was not found`), Promise.resolve(undefined));
       const c = t ? await step('channel', async () => {
         const found = await client.getChannelByNameAndTeamName(smoke.team, smoke.channel);
+        const channels = await channelsAsked;
         if (channels && !channels.some((x) => x.id === found.id)) throw new StepFailure({ code: 'NOT_MEMBER', status: 200, message: `the smoke user ${smoke.username} is not a member of channel ${smoke.team}/${smoke.channel}` });
         return found;
       }, (x) => ({ channelId: x.id })) : (skip('channel', `team ${smoke.team} was not found`), undefined);
+      await channelsAsked;
       if (c) channel = { id: c.id, name: c.name };
     }
 
     const noChannel = noSession ?? (channel ? undefined : `the smoke channel ${smoke.team}/${smoke.channel} was not found`);
 
     // --- post: create, read back (front door + each ready pod), delete
-    if (noChannel) {
-      for (const n of ['post.create', 'post.read', 'post.delete'] as const) skip(n, noChannel);
-    } else {
-      const ch = channel!;
-      const message = `${marker} post`;
-      const post = await step('post.create', async () => {
-        const p = await client.createPost({ channel_id: ch.id, message });
-        track('post', p.id, 'post');
-        if (p.message !== message) throw new StepFailure({ code: 'MISMATCH', status: 201, message: 'the created post does not carry the message sent' });
-        return p;
-      }, (p) => ({ postId: p.id }));
-      if (!post) {
-        skip('post.read', 'post.create failed');
-        skip('post.delete', 'post.create failed');
-      } else {
-        await step('post.read', async () => {
-          const t0 = performance.now();
-          try {
-            const got = await client.getPost(post.id);
-            postReads.push(got.message === message
-              ? { via: 'front-door', ok: true, latencyMs: ms(t0), attempts: 1 }
-              : { via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: { code: 'MISMATCH', status: 200, message: 'the post read back differs from the one written' } });
-          } catch (err) {
-            postReads.push({ via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: callError(err, url) });
-          }
-          for (const pod of podsToRead()) {
-            const { body: _b, ...read } = await viaPod(pod, `/api/v4/posts/${encodeURIComponent(post.id)}`, (b) => {
-              try { return (JSON.parse(b.toString('utf8')) as { message?: string }).message === message ? undefined : 'the post read back differs from the one written'; } catch { return 'the answer is not a post'; }
-            });
-            postReads.push(read);
-          }
-          const bad = postReads.filter((r) => !r.ok);
-          if (bad.length) throw new StepFailure({ ...bad[0]!.error!, message: `read back failed through ${bad.map((r) => r.via).join(', ')}: ${bad[0]!.error?.message ?? ''}` });
-          return true;
-        }, () => ({ reads: postReads.length, throughPods: postReads.filter((r) => r.via !== 'front-door').length }));
-        await step('post.delete', async () => {
-          await deletePost(post.id);
-          await expectGone(() => client.getPost(post.id), objects.get(post.id)!);
-          return true;
-        });
-      }
-    }
-
-    // --- file: upload (channel_id first), attach to a post, download and compare, delete with the post
-    if (noChannel) {
-      for (const n of ['file.upload', 'file.attach', 'file.download', 'file.delete'] as const) skip(n, noChannel);
-    } else {
-      const ch = channel!;
-      const bytes = randomBytes(FILE_BASE_SIZE + randomInt(0, 4096));
-      upload = { size: bytes.length, sha256: sha256(bytes) };
-      const name = `mmgate-smoke-${runId}.bin`;
-      const info = await step('file.upload', async () => {
-        const form = new FormData();
-        form.append('channel_id', ch.id);
-        form.append('files', new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }), name);
-        const res = await client.uploadFile(form);
-        const fi = res.file_infos?.[0];
-        if (!fi?.id) throw new StepFailure({ code: 'BAD_RESPONSE', status: 201, message: 'the upload answer has no file_infos' });
-        track('file', fi.id, 'file');
-        if (fi.size !== bytes.length) throw new StepFailure({ code: 'MISMATCH', status: 201, message: `the server stored ${fi.size} bytes of the ${bytes.length} sent` });
-        return fi;
-      }, (fi) => ({ fileId: fi.id, size: fi.size }));
-      if (!info) {
-        for (const n of ['file.attach', 'file.download', 'file.delete'] as const) skip(n, 'file.upload failed');
-      } else {
-        const attached = await step('file.attach', async () => {
-          const p = await client.createPost({ channel_id: ch.id, message: `${marker} file`, file_ids: [info.id] });
-          track('post', p.id, 'file');
-          const f = objects.get(info.id);
-          if (f) f.attachedTo = p.id;
-          if (!(p.file_ids ?? []).includes(info.id)) throw new StepFailure({ code: 'MISMATCH', status: 201, message: 'the post was created without the attachment' });
-          return p;
-        }, (p) => ({ postId: p.id }));
-        await step('file.download', async () => {
-          const expect = (b: Uint8Array): string | undefined => (sha256(b) === upload!.sha256 ? undefined : `downloaded ${b.length} bytes with SHA-256 ${sha256(b).slice(0, 12)}…, uploaded ${upload!.size} bytes with ${upload!.sha256.slice(0, 12)}…`);
-          const t0 = performance.now();
-          try {
-            const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs) });
-            const body = new Uint8Array(await res.arrayBuffer());
-            if (res.status !== 200) fileDownloads.push({ via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: httpError(res.status, Buffer.from(body).toString('utf8'), url) });
-            else {
-              const problem = expect(body);
-              fileDownloads.push({ via: 'front-door', ok: !problem, latencyMs: ms(t0), attempts: 1, sha256: sha256(body), size: body.length, ...(problem ? { error: { code: 'MISMATCH', status: 200, message: problem } } : {}) });
-            }
-          } catch (err) {
-            fileDownloads.push({ via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: callError(err, url) });
-          }
-          for (const pod of podsToRead()) {
-            const { body, ...read } = await viaPod(pod, `/api/v4/files/${encodeURIComponent(info.id)}`, expect);
-            fileDownloads.push(body ? { ...read, sha256: sha256(body), size: body.length } : read);
-          }
-          const bad = fileDownloads.filter((r) => !r.ok);
-          if (bad.length) throw new StepFailure({ ...bad[0]!.error!, message: `download failed through ${bad.map((r) => r.via).join(', ')}: ${bad[0]!.error?.message ?? ''}` });
-          return true;
-        }, () => ({ downloads: fileDownloads.length, throughPods: fileDownloads.filter((r) => r.via !== 'front-door').length }));
-        if (attached) {
-          await step('file.delete', async () => {
-            await deletePost(attached.id);
-            await expectGone(() => frontGet(`/api/v4/files/${encodeURIComponent(info.id)}/info`), objects.get(info.id)!);
-            return true;
-          });
-        } else {
-          skip('file.delete', 'file.attach failed (the cleanup attaches the upload to a post and deletes both)');
-        }
-      }
-    }
-
-    // --- incoming webhook: POST /hooks/{id} → "ok", find the post in the channel, delete it
-    if (hook) {
+    const postJourney = async (): Promise<void> => {
       if (noChannel) {
-        for (const n of ['webhook.send', 'webhook.find', 'webhook.delete'] as const) skip(n, noChannel);
+        for (const n of ['post.create', 'post.read', 'post.delete'] as const) skip(n, noChannel);
       } else {
         const ch = channel!;
-        const text = `${marker} webhook`;
-        const sent = await step('webhook.send', async () => {
-          let res: Response;
-          try {
-            res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
-          } catch (err) {
-            throw new StepFailure(fetchError(err, `${url}/hooks/…`));
-          }
-          const body = await res.text();
-          if (res.status !== 200) throw new StepFailure(httpError(res.status, body, `${url}/hooks/…`));
-          if (body.trim() !== 'ok') throw new StepFailure({ code: 'BAD_RESPONSE', status: 200, message: `the webhook answered "${excerpt(body, 80)}" instead of "ok"` });
-          return true;
-        });
-        if (!sent) {
-          skip('webhook.find', 'webhook.send failed');
-          skip('webhook.delete', 'webhook.send failed');
+        const message = `${marker} post`;
+        const post = await step('post.create', async () => {
+          const p = await client.createPost({ channel_id: ch.id, message });
+          track('post', p.id, 'post');
+          if (p.message !== message) throw new StepFailure({ code: 'MISMATCH', status: 201, message: 'the created post does not carry the message sent' });
+          return p;
+        }, (p) => ({ postId: p.id }));
+        if (!post) {
+          skip('post.read', 'post.create failed');
+          skip('post.delete', 'post.create failed');
         } else {
-          const waitMs = parseDuration(env.config.mattermost?.webhookTimeout ?? '10s');
-          const found = await step('webhook.find', async () => {
-            const deadline = performance.now() + waitMs;
-            for (;;) {
-              const list = await client.getPosts(ch.id, 0, 200);
-              const hit = Object.values(list.posts ?? {}).find((p) => p.message === text && !p.delete_at);
-              if (hit) { track('post', hit.id, 'webhook'); return hit; }
-              if (performance.now() > deadline || env.signal.aborted) {
-                throw new StepFailure({ code: 'NOT_FOUND', message: `the webhook's post did not appear in ${smoke.team}/${smoke.channel} within ${Math.round(waitMs / 1000)}s: does the webhook post into that channel?` });
+          await step('post.read', async () => {
+            const atFrontDoor = async (): Promise<SmokeRead> => {
+              const t0 = performance.now();
+              try {
+                const got = await client.getPost(post.id);
+                return got.message === message
+                  ? { via: 'front-door', ok: true, latencyMs: ms(t0), attempts: 1 }
+                  : { via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: { code: 'MISMATCH', status: 200, message: 'the post read back differs from the one written' } };
+              } catch (err) {
+                return { via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: callError(err, url) };
               }
-              await sleep(400);
-            }
+            };
+            const throughPod = async (pod: { name: string; namespace: string }): Promise<SmokeRead> => {
+              const { body: _b, ...read } = await viaPod(pod, `/api/v4/posts/${encodeURIComponent(post.id)}`, (b) => {
+                try { return (JSON.parse(b.toString('utf8')) as { message?: string }).message === message ? undefined : 'the post read back differs from the one written'; } catch { return 'the answer is not a post'; }
+              });
+              return read;
+            };
+            // The front door and every pod are read at once; the results keep that order.
+            const [front, pods] = await Promise.all([atFrontDoor(), podsToRead().then((ps) => Promise.all(ps.map(throughPod)))]);
+            postReads.push(front, ...pods);
+            const bad = postReads.filter((r) => !r.ok);
+            if (bad.length) throw new StepFailure({ ...bad[0]!.error!, message: `read back failed through ${bad.map((r) => r.via).join(', ')}: ${bad[0]!.error?.message ?? ''}` });
+            return true;
+          }, () => ({ reads: postReads.length, throughPods: postReads.filter((r) => r.via !== 'front-door').length }));
+          await step('post.delete', async () => {
+            await deletePost(post.id);
+            await expectGone(() => client.getPost(post.id), objects.get(post.id)!);
+            return true;
+          });
+        }
+      }
+    };
+
+    // --- file: upload (channel_id first), attach to a post, download and compare, delete with the post
+    const fileJourney = async (): Promise<void> => {
+      if (noChannel) {
+        for (const n of ['file.upload', 'file.attach', 'file.download', 'file.delete'] as const) skip(n, noChannel);
+      } else {
+        const ch = channel!;
+        const bytes = randomBytes(FILE_BASE_SIZE + randomInt(0, 4096));
+        upload = { size: bytes.length, sha256: sha256(bytes) };
+        const name = `mmgate-smoke-${runId}.bin`;
+        const info = await step('file.upload', async () => {
+          const form = new FormData();
+          form.append('channel_id', ch.id);
+          form.append('files', new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }), name);
+          const res = await client.uploadFile(form);
+          const fi = res.file_infos?.[0];
+          if (!fi?.id) throw new StepFailure({ code: 'BAD_RESPONSE', status: 201, message: 'the upload answer has no file_infos' });
+          track('file', fi.id, 'file');
+          if (fi.size !== bytes.length) throw new StepFailure({ code: 'MISMATCH', status: 201, message: `the server stored ${fi.size} bytes of the ${bytes.length} sent` });
+          return fi;
+        }, (fi) => ({ fileId: fi.id, size: fi.size }));
+        if (!info) {
+          for (const n of ['file.attach', 'file.download', 'file.delete'] as const) skip(n, 'file.upload failed');
+        } else {
+          const attached = await step('file.attach', async () => {
+            const p = await client.createPost({ channel_id: ch.id, message: `${marker} file`, file_ids: [info.id] });
+            track('post', p.id, 'file');
+            const f = objects.get(info.id);
+            if (f) f.attachedTo = p.id;
+            if (!(p.file_ids ?? []).includes(info.id)) throw new StepFailure({ code: 'MISMATCH', status: 201, message: 'the post was created without the attachment' });
+            return p;
           }, (p) => ({ postId: p.id }));
-          if (found) {
-            await step('webhook.delete', async () => {
-              await deletePost(found.id);
-              await expectGone(() => client.getPost(found.id), objects.get(found.id)!);
+          await step('file.download', async () => {
+            const expect = (b: Uint8Array): string | undefined => (sha256(b) === upload!.sha256 ? undefined : `downloaded ${b.length} bytes with SHA-256 ${sha256(b).slice(0, 12)}…, uploaded ${upload!.size} bytes with ${upload!.sha256.slice(0, 12)}…`);
+            const atFrontDoor = async (): Promise<SmokeRead> => {
+              const t0 = performance.now();
+              try {
+                const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs) });
+                const body = new Uint8Array(await res.arrayBuffer());
+                if (res.status !== 200) return { via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: httpError(res.status, Buffer.from(body).toString('utf8'), url) };
+                const problem = expect(body);
+                return { via: 'front-door', ok: !problem, latencyMs: ms(t0), attempts: 1, sha256: sha256(body), size: body.length, ...(problem ? { error: { code: 'MISMATCH', status: 200, message: problem } } : {}) };
+              } catch (err) {
+                return { via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: callError(err, url) };
+              }
+            };
+            const throughPod = async (pod: { name: string; namespace: string }): Promise<SmokeRead> => {
+              const { body, ...read } = await viaPod(pod, `/api/v4/files/${encodeURIComponent(info.id)}`, expect);
+              return body ? { ...read, sha256: sha256(body), size: body.length } : read;
+            };
+            // The front door and every pod are read at once; the results keep that order.
+            const [front, pods] = await Promise.all([atFrontDoor(), podsToRead().then((ps) => Promise.all(ps.map(throughPod)))]);
+            fileDownloads.push(front, ...pods);
+            const bad = fileDownloads.filter((r) => !r.ok);
+            if (bad.length) throw new StepFailure({ ...bad[0]!.error!, message: `download failed through ${bad.map((r) => r.via).join(', ')}: ${bad[0]!.error?.message ?? ''}` });
+            return true;
+          }, () => ({ downloads: fileDownloads.length, throughPods: fileDownloads.filter((r) => r.via !== 'front-door').length }));
+          if (attached) {
+            await step('file.delete', async () => {
+              await deletePost(attached.id);
+              await expectGone(() => frontGet(`/api/v4/files/${encodeURIComponent(info.id)}/info`), objects.get(info.id)!);
               return true;
             });
           } else {
-            skip('webhook.delete', 'webhook.find failed');
+            skip('file.delete', 'file.attach failed (the cleanup attaches the upload to a post and deletes both)');
           }
         }
       }
-    }
+    };
+
+    // --- incoming webhook: POST /hooks/{id} → "ok", find the post in the channel, delete it
+    const webhookJourney = async (): Promise<void> => {
+      if (hook) {
+        if (noChannel) {
+          for (const n of ['webhook.send', 'webhook.find', 'webhook.delete'] as const) skip(n, noChannel);
+        } else {
+          const ch = channel!;
+          const text = `${marker} webhook`;
+          const sent = await step('webhook.send', async () => {
+            let res: Response;
+            try {
+              res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
+            } catch (err) {
+              throw new StepFailure(fetchError(err, `${url}/hooks/…`));
+            }
+            const body = await res.text();
+            if (res.status !== 200) throw new StepFailure(httpError(res.status, body, `${url}/hooks/…`));
+            if (body.trim() !== 'ok') throw new StepFailure({ code: 'BAD_RESPONSE', status: 200, message: `the webhook answered "${excerpt(body, 80)}" instead of "ok"` });
+            return true;
+          });
+          if (!sent) {
+            skip('webhook.find', 'webhook.send failed');
+            skip('webhook.delete', 'webhook.send failed');
+          } else {
+            const waitMs = parseDuration(env.config.mattermost?.webhookTimeout ?? '10s');
+            const found = await step('webhook.find', async () => {
+              const deadline = performance.now() + waitMs;
+              for (;;) {
+                const list = await client.getPosts(ch.id, 0, 200);
+                const hit = Object.values(list.posts ?? {}).find((p) => p.message === text && !p.delete_at);
+                if (hit) { track('post', hit.id, 'webhook'); return hit; }
+                if (performance.now() > deadline || env.signal.aborted) {
+                  throw new StepFailure({ code: 'NOT_FOUND', message: `the webhook's post did not appear in ${smoke.team}/${smoke.channel} within ${Math.round(waitMs / 1000)}s: does the webhook post into that channel?` });
+                }
+                await sleep(400);
+              }
+            }, (p) => ({ postId: p.id }));
+            if (found) {
+              await step('webhook.delete', async () => {
+                await deletePost(found.id);
+                await expectGone(() => client.getPost(found.id), objects.get(found.id)!);
+                return true;
+              });
+            } else {
+              skip('webhook.delete', 'webhook.find failed');
+            }
+          }
+        }
+      }
+    };
+
+    // The three journeys are independent once the channel is known: they run at once. Each still
+    // runs its own steps in order, and every one has settled before the cleanup below starts.
+    const settled = await Promise.allSettled([postJourney(), fileJourney(), webhookJourney()]);
+    const broken = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (broken) throw broken.reason;
   } catch (err) {
     // A bug in the journey itself must not skip the cleanup below; it is reported as a collector failure after it.
     throw new CollectFailure('FAILED', `the smoke journey stopped unexpectedly: ${errorMessage(err)}`);
@@ -420,12 +459,16 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     await cleanup();
   }
 
+  // The pod list may still be on its way when no journey needed it.
+  await podsListed;
+  const listed = readyPods as { name: string; namespace: string }[] | null;
   if (env.signal.aborted) interrupted = true;
+  steps.sort((a, b) => STEP_ORDER.indexOf(a.name) - STEP_ORDER.indexOf(b.name));
   const all: SmokeObject[] = [...objects.values()].map(({ attachedTo: _a, ...o }) => o);
   const journey: SmokeJourney = {
     url, runId, marker, startedAt: startedAt.toISOString(), auth: smoke.password ? 'password' : 'token',
     ...(user ? { user } : {}), ...(team ? { team } : {}), ...(channel ? { channel } : {}),
-    readyPods: readyPods ? readyPods.map((p) => p.name) : null, ...(readyPodsError ? { readyPodsError } : {}),
+    readyPods: listed ? listed.map((p) => p.name) : null, ...(readyPodsError ? { readyPodsError } : {}),
     steps, postReads, fileDownloads, ...(upload ? { upload } : {}),
     webhookConfigured: hook !== undefined,
     objects: all,

@@ -1,7 +1,8 @@
 /**
- * `mmgate watch`: while the operator rolls the pods, probe the front door as a user's client
- * would and read the rollout's progress, every `watch.interval`, until the installation is stable
- * on the target version or `watch.timeout` passes. Only reads (GETs), like every collector.
+ * `mmgate watch`: while the operator rolls the pods, two loops run until the installation is
+ * stable on the target version or `watch.timeout` passes — the front-door probe loop at
+ * `watch.probeRate` (probe.ts: sub-second outages are seen) and the rollout read at
+ * `watch.interval`. Only reads (GETs), like every collector.
  */
 import type { Collector, CollectEnv } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
@@ -9,10 +10,11 @@ import { parseDuration } from '../../core/duration.js';
 import { errorMessage } from '../../core/errors.js';
 import { APP_CONTAINER, isPodReady, mattermostPods } from '../../core/installation.js';
 import type { KubePod, MattermostCR } from '../../core/kube-types.js';
-import type { RolloutSample, RolloutWatch } from '../../core/rollout-types.js';
-import { imageVersion, formatVersion, parseVersionId } from '../../core/version.js';
+import type { FrontDoorProbe, RolloutSample, RolloutWatch } from '../../core/rollout-types.js';
+import { formatVersion, imageVersion } from '../../core/version.js';
 import { kubeClient } from '../kube/client.js';
 import { frontDoorUrl, USER_AGENT } from '../mattermost/http.js';
+import { probeTimeoutFor, runProbeLoop } from './probe.js';
 
 declare module '../../core/types.js' {
   interface SnapshotData {
@@ -36,48 +38,44 @@ export const rolloutWatchCollector: Collector<'rolloutWatch'> = {
     if (!target) throw new CollectFailure('NOT_CONFIGURED', 'mmgate watch needs the version the rollout goes to: set target.version or --target-version');
     const intervalMs = parseDuration(env.config.watch.interval);
     const timeoutMs = parseDuration(env.config.watch.timeout);
+    const probeRate = env.config.watch.probeRate;
+    const probePeriodMs = 1000 / probeRate;
+    const probeTimeoutMs = probeTimeoutFor(probePeriodMs);
     const kube = await kubeClient(env);
     const frontDoor = await frontDoorUrl(env);
     const started = env.now();
+    const origin = performance.now();
+    const probes: FrontDoorProbe[] = [];
+    // The probe loop stops with the rollout loop (or the run's abort), after its probe in flight.
+    const stopProbes = new AbortController();
+    const probing = runProbeLoop({
+      url: frontDoor, periodMs: probePeriodMs, timeoutMs: probeTimeoutMs, userAgent: USER_AGENT, origin,
+      signal: AbortSignal.any([env.signal, stopProbes.signal]), onProbe: (p) => probes.push(p),
+    });
     const samples: RolloutSample[] = [];
     let completed = false;
-    while (!env.signal.aborted) {
-      const sample = await takeSample(env, kube, frontDoor, target, started, Math.min(intervalMs, 5_000));
-      samples.push(sample);
-      if (sample.complete) { completed = true; break; }
-      if (sample.elapsedMs >= timeoutMs) break;
-      await sleep(intervalMs, env.signal);
+    try {
+      while (!env.signal.aborted) {
+        const at = env.now();
+        const sample: RolloutSample = { at: at.toISOString(), elapsedMs: Math.round(performance.now() - origin), ...await readRollout(env, kube, target) };
+        samples.push(sample);
+        if (sample.complete) { completed = true; break; }
+        if (sample.elapsedMs >= timeoutMs) break;
+        await sleep(intervalMs, env.signal);
+      }
+    } finally {
+      stopProbes.abort();
+      await probing;
     }
     return {
-      targetVersion: target, frontDoor, intervalMs, timeoutMs, startedAt: started.toISOString(), finishedAt: env.now().toISOString(),
-      completed, interrupted: !completed && env.signal.aborted, samples,
+      targetVersion: target, frontDoor, intervalMs, timeoutMs, probeRate, probePeriodMs, probeTimeoutMs,
+      startedAt: started.toISOString(), finishedAt: env.now().toISOString(),
+      completed, interrupted: !completed && env.signal.aborted, samples, probes,
     };
   },
 };
 
-async function takeSample(env: CollectEnv, kube: Awaited<ReturnType<typeof kubeClient>>, frontDoor: string, target: string, started: Date, probeTimeoutMs: number): Promise<RolloutSample> {
-  const at = env.now();
-  const [probe, state] = await Promise.all([probeFrontDoor(frontDoor, probeTimeoutMs, env.signal), readRollout(env, kube, target)]);
-  return { at: at.toISOString(), elapsedMs: at.getTime() - started.getTime(), probe, ...state };
-}
-
-async function probeFrontDoor(url: string, timeoutMs: number, signal: AbortSignal): Promise<RolloutSample['probe']> {
-  const t0 = performance.now();
-  try {
-    const res = await fetch(`${url}/api/v4/system/ping`, { headers: { 'User-Agent': USER_AGENT }, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
-    const body = await res.text();
-    const latencyMs = Math.round(performance.now() - t0);
-    let status: string | undefined;
-    try { status = (JSON.parse(body) as { status?: string }).status; } catch { /* not JSON: judged by the HTTP status */ }
-    const version = parseVersionId(res.headers.get('x-version-id') ?? undefined)?.version;
-    const ok = res.status === 200 && status === 'OK';
-    return { ok, status: res.status, latencyMs, ...(version ? { version } : {}), ...(ok ? {} : { error: `HTTP ${res.status}${status ? ` status ${status}` : ''}` }) };
-  } catch (err) {
-    return { ok: false, latencyMs: Math.round(performance.now() - t0), error: errorMessage(err) };
-  }
-}
-
-async function readRollout(env: CollectEnv, kube: Awaited<ReturnType<typeof kubeClient>>, target: string): Promise<Omit<RolloutSample, 'at' | 'elapsedMs' | 'probe'>> {
+async function readRollout(env: CollectEnv, kube: Awaited<ReturnType<typeof kubeClient>>, target: string): Promise<Omit<RolloutSample, 'at' | 'elapsedMs'>> {
   try {
     const ns = encodeURIComponent(env.scope.namespace);
     const [pods, cr] = await Promise.all([

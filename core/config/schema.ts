@@ -69,9 +69,10 @@ export const configSchema = z.strictObject({
     url: httpUrl.describe('Prometheus HTTP API base URL.'),
   }).optional(),
   watch: z.strictObject({
-    interval: duration.default('2s').describe('How often mmgate watch probes the front door and reads the rollout.'),
+    interval: duration.default('2s').describe('How often mmgate watch reads the rollout (the Mattermost resource and its pods).'),
+    probeRate: z.number().min(0.1).max(50).default(10).describe('Front-door probes per second (GET /api/v4/system/ping, alternating a kept-alive and a fresh connection), from 0.1 up to 50. Each probe times out before the next is due; a slow probe delays the next rather than stacking them. A 600 ms outage needs several probes a second to be seen.'),
     timeout: duration.default('30m').describe('How long the rollout may take; past it, rollout-completion fails.'),
-  }).default({ interval: '2s', timeout: '30m' }).describe('mmgate watch: availability and progress while the operator rolls the pods.'),
+  }).default({ interval: '2s', probeRate: 10, timeout: '30m' }).describe('mmgate watch: availability and progress while the operator rolls the pods.'),
   serve: z.strictObject({
     listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/, 'host:port such as 0.0.0.0:8080 or 127.0.0.1:0').default('0.0.0.0:8080').describe('Address mmgate serve listens on.'),
     token: z.string().min(16, 'at least 16 characters').describe('Bearer token every caller sends (Authorization: Bearer …); only /healthz is open: ${env:NAME} or ${file:PATH}.'),

@@ -2,7 +2,8 @@
  * The installation's front door: an HTTP server on 127.0.0.1 that spreads requests round-robin
  * across the ready pods, like the Mattermost Service behind an Ingress. Everything — API, root
  * webhooks, web pages — goes to a pod's port 8065, so version headers, logs and metrics land on
- * the pod that served the request. With no ready pod it answers 503 as ingress-nginx does.
+ * the pod that served the request. With no ready pod it answers 503 as ingress-nginx does, and
+ * also during an outage a test asks for (a load balancer's readiness or draining gap).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
@@ -23,6 +24,10 @@ export interface FrontDoor {
   port: number;
   /** Every request, in order, with the pod that served it. */
   requests: FrontDoorRequestLog[];
+  /** Answer every request 503, as the load balancer does in a readiness or draining gap, for the next ms. */
+  outage(ms: number): void;
+  /** Hold every request this long before serving it (latency for benchmarks); 0 turns it off. */
+  setDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -46,14 +51,17 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
 export async function startFrontDoor(world: MattermostWorld): Promise<FrontDoor> {
   const requests: FrontDoorRequestLog[] = [];
   let next = 0;
+  let outageUntil = 0;
+  let delayMs = 0;
   const server = createServer((req, res) => {
     void (async () => {
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
       try {
         const body = await readBody(req);
+        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         const ready = world.podNames().filter((n) => world.isReady(n));
-        if (ready.length === 0) {
+        if (ready.length === 0 || performance.now() < outageUntil) {
           requests.push({ method, path, pod: '', status: 503 });
           res.writeHead(503, { 'Content-Type': 'text/html' }).end(NO_ENDPOINT);
           return;
@@ -78,6 +86,8 @@ export async function startFrontDoor(world: MattermostWorld): Promise<FrontDoor>
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    outage: (ms) => { outageUntil = performance.now() + ms; },
+    setDelay: (ms) => { delayMs = ms; },
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Keep-alive sockets (fetch keeps them) would hold close() open otherwise.
