@@ -19,19 +19,23 @@ export interface PodRow {
   readonly fileDownload?: boolean;
 }
 
+/** One rollout read: ready pods and the versions they run, at elapsedMs. */
 export interface TimelinePoint {
   readonly elapsedMs: number;
-  readonly ok: boolean;
   readonly readyPods: number;
   readonly pods: number;
   readonly versions: Readonly<Record<string, number>>;
 }
+
+/** One front-door probe at t ms (stalled: mmgate's own process stalled, it says nothing). */
+export interface ProbePoint { readonly t: number; readonly ok: boolean; readonly stalled: boolean }
 
 export interface Screenshot { readonly journey: string; readonly name: string; readonly path: string }
 
 export interface HtmlDetails {
   readonly pods: readonly PodRow[];
   readonly timeline: readonly TimelinePoint[];
+  readonly probes: readonly ProbePoint[];
   readonly screenshots: readonly Screenshot[];
 }
 
@@ -68,10 +72,13 @@ function podRows(data: Data): PodRow[] {
   });
 }
 
+function probes(data: Data): ProbePoint[] {
+  return list(value(data, 'rolloutWatch')?.['probes']).map((p) => ({ t: num(p['t']) ?? 0, ok: p['ok'] === true, stalled: p['stalled'] === true }));
+}
+
 function timeline(data: Data): TimelinePoint[] {
   return list(value(data, 'rolloutWatch')?.['samples']).map((s) => ({
     elapsedMs: num(s['elapsedMs']) ?? 0,
-    ok: (s['probe'] as { ok?: unknown } | undefined)?.ok === true,
     readyPods: num(s['readyPods']) ?? 0,
     pods: num(s['pods']) ?? 0,
     versions: (s['versions'] && typeof s['versions'] === 'object' ? s['versions'] : {}) as Record<string, number>,
@@ -85,6 +92,6 @@ function screenshots(data: Data): Screenshot[] {
 }
 
 export function htmlDetails(snapshot: Snapshot | undefined): HtmlDetails {
-  if (!snapshot) return { pods: [], timeline: [], screenshots: [] };
-  return { pods: podRows(snapshot.data), timeline: timeline(snapshot.data), screenshots: screenshots(snapshot.data) };
+  if (!snapshot) return { pods: [], timeline: [], probes: [], screenshots: [] };
+  return { pods: podRows(snapshot.data), timeline: timeline(snapshot.data), probes: probes(snapshot.data), screenshots: screenshots(snapshot.data) };
 }

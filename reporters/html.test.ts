@@ -5,7 +5,7 @@ import { blockedPreflight, nastyReport, promotedVerify } from './fixtures.js';
 import { htmlDetails } from './html-data.js';
 import { esc, renderHtml, timelineSvg } from './html.js';
 
-const empty = { details: { pods: [], timeline: [], screenshots: [] }, images: new Map<string, string>(), history: [] };
+const empty = { details: { pods: [], timeline: [], probes: [], screenshots: [] }, images: new Map<string, string>(), history: [] };
 
 describe('renderHtml', () => {
   it('puts the verdict first and each blocking check with measured, expected and fix', () => {
@@ -45,11 +45,14 @@ describe('pods, timeline and screenshots from the snapshot', () => {
         { pod: 'mm-b', namespace: 'mattermost', podReady: false, error: { code: 'TIMEOUT', message: 'no answer in 15s' } },
       ], jobServerPods: [] },
       smokeJourney: { postReads: [{ via: 'front-door', ok: true }, { via: 'mm-a', ok: true }, { via: 'mm-b', ok: false }], fileDownloads: [{ via: 'mm-a', ok: false }] },
-      rolloutWatch: { samples: [
-        { elapsedMs: 0, probe: { ok: true }, readyPods: 3, pods: 3, versions: { '10.11.4': 3 } },
-        { elapsedMs: 500, probe: { ok: false, status: 503 }, readyPods: 2, pods: 4, versions: { '10.11.4': 2 } },
-        { elapsedMs: 1000, probe: { ok: true }, readyPods: 3, pods: 3, versions: { '11.7.1': 3 } },
-      ] },
+      rolloutWatch: {
+        samples: [
+          { elapsedMs: 0, readyPods: 3, pods: 3, versions: { '10.11.4': 3 } },
+          { elapsedMs: 500, readyPods: 2, pods: 4, versions: { '10.11.4': 2 } },
+          { elapsedMs: 1000, readyPods: 3, pods: 3, versions: { '11.7.1': 3 } },
+        ],
+        probes: [{ t: 0, ok: true }, { t: 100, ok: false, status: 503 }, { t: 200, ok: false, stalled: true }, { t: 300, ok: true }],
+      },
       browserJourney: { enabled: true, journeys: [{ title: 'login', attachments: [{ name: 'screenshot', path: '/r/failure.png', contentType: 'image/png' }, { name: 'ctx', path: '/r/ctx.md', contentType: 'text/markdown' }] }] },
     },
   } as unknown as Snapshot;
@@ -63,12 +66,14 @@ describe('pods, timeline and screenshots from the snapshot', () => {
   });
 
   it('charts the rollout: a tick per probe, red where it failed, version labels where they change', () => {
-    const svg = timelineSvg(details.timeline);
+    const svg = timelineSvg(details.timeline, details.probes, [{ startMs: 100, endMs: 200, durationMs: 100, failedProbes: 1, answers: ['503×1'] } as never]);
     assert.equal((svg.match(/<rect [^>]*fill="#a4001d"/g) ?? []).length, 1);
     assert.equal((svg.match(/<rect [^>]*fill="#1b5e20"/g) ?? []).length, 2);
+    assert.equal((svg.match(/<rect [^>]*fill="#9e9e9e"/g) ?? []).length, 1, 'a stalled probe is neither');
     assert.match(svg, /10\.11\.4×3/);
     assert.match(svg, /11\.7\.1×3/);
-    assert.match(svg, /3 samples, 1 failed probes, ready pods from 3 to 3/);
+    assert.match(svg, /4 front-door probes, 1 failed; 3 rollout reads, ready pods from 3 to 3/);
+    assert.match(svg, /<li>outage at \+100ms for 100ms: 1 failed probes \(503×1\)<\/li>/);
   });
 
   it('embeds only PNG screenshots, and names one it could not embed', () => {
@@ -82,6 +87,6 @@ describe('pods, timeline and screenshots from the snapshot', () => {
   it('a snapshot key that is a collect error draws nothing, and no snapshot draws nothing', () => {
     const failed = htmlDetails({ meta: {} as Snapshot['meta'], data: { serverPings: { $collectError: true, key: 'serverPings', code: 'TIMEOUT', message: 'x' } } } as unknown as Snapshot);
     assert.deepEqual(failed.pods, []);
-    assert.deepEqual(htmlDetails(undefined), { pods: [], timeline: [], screenshots: [] });
+    assert.deepEqual(htmlDetails(undefined), { pods: [], timeline: [], probes: [], screenshots: [] });
   });
 });

@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { formatDuration } from '../core/duration.js';
 import type { HistoryEntry } from '../core/history.js';
-import type { CheckResult, ResultStatus, RunReport } from '../core/types.js';
-import { htmlDetails, type HtmlDetails, type PodRow, type TimelinePoint } from './html-data.js';
+import type { CheckResult, Outage, ResultStatus, RunReport } from '../core/types.js';
+import { htmlDetails, type HtmlDetails, type PodRow, type ProbePoint, type TimelinePoint } from './html-data.js';
 import { EVIDENCE_LINES, STATUS_SYMBOL, STATUS_WORD, countsText, measuredText, needsAttention, phaseName, scopeLine, stripAnsi, subjectText } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 import { writeReportFile } from './write.js';
@@ -101,24 +101,29 @@ function podMatrix(pods: readonly PodRow[]): string {
   return `<section aria-labelledby="h-pods"><h2 id="h-pods">Pods</h2><table><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
-/** The rollout as an inline SVG: ready pods as a line, each probe as a tick (green ok, red failed). */
-export function timelineSvg(points: readonly TimelinePoint[]): string {
-  if (!points.length) return '';
+/**
+ * The rollout as an inline SVG: ready pods as a line (from the rollout reads), every front-door
+ * probe as a tick (green answered, red failed, grey where mmgate itself stalled), the versions
+ * written where they change; the outages listed under it.
+ */
+export function timelineSvg(points: readonly TimelinePoint[], probes: readonly ProbePoint[], outages: readonly Outage[] = []): string {
+  if (!points.length && !probes.length) return '';
   const W = 900; const H = 180; const left = 40; const bottom = 150;
-  const maxT = Math.max(1, ...points.map((p) => p.elapsedMs));
+  const maxT = Math.max(1, ...points.map((p) => p.elapsedMs), ...probes.map((p) => p.t));
   const maxPods = Math.max(1, ...points.map((p) => Math.max(p.pods, p.readyPods)));
   const x = (t: number): number => left + (t / maxT) * (W - left - 10);
   const y = (n: number): number => bottom - (n / maxPods) * (bottom - 20);
   const line = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.elapsedMs).toFixed(1)},${y(p.readyPods).toFixed(1)}`).join(' ');
-  const ticks = points.map((p) => `<rect x="${(x(p.elapsedMs) - 1).toFixed(1)}" y="${bottom + 8}" width="3" height="14" fill="${p.ok ? '#1b5e20' : '#a4001d'}"/>`).join('');
+  const ticks = probes.map((p) => `<rect x="${x(p.t).toFixed(1)}" y="${bottom + 8}" width="2" height="14" fill="${p.stalled ? '#9e9e9e' : p.ok ? '#1b5e20' : '#a4001d'}"/>`).join('');
   const versionLabels = points.filter((p, i) => i === 0 || JSON.stringify(p.versions) !== JSON.stringify(points[i - 1]!.versions))
     .map((p) => `<text x="${x(p.elapsedMs).toFixed(1)}" y="14" font-size="10" fill="#333">${esc(Object.entries(p.versions).map(([v, n]) => `${v}×${n}`).join(' '))}</text>`).join('');
-  const failed = points.filter((p) => !p.ok).length;
-  const label = `Rollout over ${formatDuration(maxT)}: ${points.length} samples, ${failed} failed probes, ready pods from ${points[0]!.readyPods} to ${points.at(-1)!.readyPods}`;
+  const failed = probes.filter((p) => !p.ok && !p.stalled).length;
+  const label = `Rollout over ${formatDuration(maxT)}: ${probes.length} front-door probes, ${failed} failed; ${points.length} rollout reads, ready pods from ${points[0]?.readyPods ?? '?'} to ${points.at(-1)?.readyPods ?? '?'}`;
+  const list = outages.length ? `<ul>${outages.map((o) => `<li>outage at +${esc(formatDuration(o.startMs))} for ${esc(formatDuration(o.durationMs))}: ${o.failedProbes} failed probes (${esc(o.answers.join(', '))})</li>`).join('')}</ul>` : '';
   return `<section aria-labelledby="h-timeline"><h2 id="h-timeline">Rollout timeline</h2>
 <svg role="img" aria-labelledby="svg-title" viewBox="0 0 ${W} ${H}" width="100%" xmlns="http://www.w3.org/2000/svg"><title id="svg-title">${esc(label)}</title>
 <line x1="${left}" y1="${bottom}" x2="${W - 10}" y2="${bottom}" stroke="#888"/><text x="2" y="${y(maxPods) + 4}" font-size="10" fill="#333">${maxPods} pods</text><text x="2" y="${bottom + 20}" font-size="10" fill="#333">probes</text>
-<path d="${line}" fill="none" stroke="#0d47a1" stroke-width="2"/>${ticks}${versionLabels}</svg><p>${esc(label)}.</p></section>`;
+<path d="${line}" fill="none" stroke="#0d47a1" stroke-width="2"/>${ticks}${versionLabels}</svg><p>${esc(label)}.</p>${list}</section>`;
 }
 
 function screenshotsSection(input: HtmlInput): string {
@@ -148,7 +153,7 @@ ${verdictBlock(report)}
 ${blockingSection(report)}
 ${allChecks(report)}
 ${podMatrix(input.details.pods)}
-${timelineSvg(input.details.timeline)}
+${timelineSvg(input.details.timeline, input.details.probes, report.results.flatMap((r) => r.timeline?.outages ?? []))}
 ${screenshotsSection(input)}
 ${notes}
 ${historySection(input.history)}
