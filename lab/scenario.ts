@@ -14,6 +14,7 @@ import { helmReleaseSecret } from './kube/helm.js';
 import { loadManifests } from './kube/manifests.js';
 import { ObjectStore } from './kube/store.js';
 import type { FaultRule, KubeObject } from './kube/types.js';
+import { applyMergePatch } from './merge-patch.js';
 import { simulateUpgrade, type PodServers } from './operator.js';
 import { parseMattermostSpec, type MattermostSpec, type PodServerSpec } from './mattermost/spec.js';
 
@@ -254,17 +255,6 @@ function patchMattermost(spec: MattermostSpec, patch: NonNullable<ScenarioFile['
   return { ...spec, pods, ...(patch.behaviour ? { behaviour: applyMergePatch(spec.behaviour ?? {}, patch.behaviour) as MattermostSpec['behaviour'] } : {}) };
 }
 
-/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch);
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = applyMergePatch(out[k], v);
-  }
-  return out;
-}
-
 /** PodServers over a scenario spec being built. */
 function specServers(spec: MattermostSpec): PodServers {
   return {
@@ -275,3 +265,4 @@ function specServers(spec: MattermostSpec): PodServers {
 }
 
 export type { FaultRule };
+export { applyMergePatch };
