@@ -3,17 +3,18 @@
  * blocking finding makes it `fail`, otherwise any warning makes it `warn`, otherwise `pass`.
  * Keeps the status and the findings list from disagreeing.
  */
-import type { Finding, Measurements, Outcome } from './types.js';
+import type { Change, Finding, Measurements, Outcome } from './types.js';
 
 export interface GradedFindings {
   readonly fails: readonly Finding[];
   readonly warns?: readonly Finding[];
   readonly summary?: string;
   readonly measured?: Measurements;
+  readonly changes?: readonly Change[];
 }
 
-export function outcomeOf({ fails, warns = [], summary, measured }: GradedFindings): Outcome {
-  const extras = { ...(summary ? { summary } : {}), ...(measured ? { measured } : {}) };
+export function outcomeOf({ fails, warns = [], summary, measured, changes }: GradedFindings): Outcome {
+  const extras = { ...(summary ? { summary } : {}), ...(measured ? { measured } : {}), ...(changes ? { changes } : {}) };
   if (fails.length > 0) return { status: 'fail', findings: [...fails, ...warns], ...extras };
   if (warns.length > 0) return { status: 'warn', findings: warns, ...extras };
   return { status: 'pass', ...extras };

@@ -236,6 +236,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     verdict: decide(all, { partial }),
     partial,
     notes: [...notes],
+    ...(all.some((r) => r.changes) ? { changes: all.flatMap((r) => (r.changes ?? []).map((c) => ({ check: r.id, ...c }))) } : {}),
   });
   const snapshot: Snapshot = opts.snapshot ?? redactor.redactDeep({
     meta: { schemaVersion: 1, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
@@ -275,7 +276,7 @@ function resultOf(check: Check, f: ResultFields): CheckResult {
 
 function outcomeFields(o: Outcome): Pick<CheckResult, 'status'> & Partial<CheckResult> {
   if (o.status === 'not-applicable') return { status: o.status, reason: o.reason, ...(o.measured ? { measured: o.measured } : {}) };
-  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}) };
+  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}), ...(o.changes ? { changes: o.changes } : {}) };
 }
 
 /** A check's return value is checked too: a malformed outcome must not read as a pass. */

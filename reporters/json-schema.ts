@@ -25,6 +25,11 @@ export const findingSchema = z.strictObject({
   evidence: z.array(z.string()).readonly().optional(),
 });
 
+const changeFields = {
+  area: z.string(), item: z.string(), before: z.string(), after: z.string(), judged: z.enum(['finding', 'info', 'allowed']),
+};
+export const changeSchema = z.strictObject(changeFields);
+
 export const checkResultSchema = z.strictObject({
   id: z.string().min(1),
   phase,
@@ -41,6 +46,7 @@ export const checkResultSchema = z.strictObject({
   error: codeMessage.optional(),
   waiver: z.strictObject({ reason: z.string(), expires: z.string() }).optional(),
   flaky: z.boolean().optional(),
+  changes: z.array(changeSchema).readonly().optional(),
 });
 
 export const collectorRunSchema = z.strictObject({
@@ -76,6 +82,7 @@ export const runReportSchema = z.strictObject({
   verdict: verdictSchema,
   partial: z.boolean(),
   notes: z.array(z.string()).readonly(),
+  changes: z.array(z.strictObject({ check: z.string(), ...changeFields })).readonly().optional(),
 });
 
 // Compile-time: the schema's type and core's must be identical once readonly and optionality are
