@@ -31,6 +31,8 @@ const upgradeSchema = z.strictObject({
   updateJobFails: z.boolean().optional(),
   newPodsCrash: z.boolean().optional(),
   recreate: z.boolean().optional(),
+  plugins: z.record(z.string(), z.string().nullable()).optional().describe('Plugins the new release replaces (id → version) or removes (id → null).'),
+  config: mergePatch.optional().describe('A merge patch the new release applies to the servers\' configuration.'),
 });
 
 export const scenarioFileSchema = z.strictObject({
@@ -42,6 +44,7 @@ export const scenarioFileSchema = z.strictObject({
   mattermost: z.strictObject({
     pods: z.record(z.string(), mergePatch).optional().describe('Merge patches per pod name; "*" applies to every pod.'),
     behaviour: mergePatch.optional(),
+    license: mergePatch.optional().describe('Merge patch on the installation\'s licence (sku, users, cluster, metrics, expiresIn).'),
   }).optional(),
   lab: z.strictObject({
     aggregatedDiscovery: z.boolean().optional(),
@@ -252,12 +255,17 @@ function patchMattermost(spec: MattermostSpec, patch: NonNullable<ScenarioFile['
       pods[n] = applyMergePatch(pods[n] ?? {}, m) as PodServerSpec;
     }
   }
-  return { ...spec, pods, ...(patch.behaviour ? { behaviour: applyMergePatch(spec.behaviour ?? {}, patch.behaviour) as MattermostSpec['behaviour'] } : {}) };
+  return {
+    ...spec, pods,
+    ...(patch.behaviour ? { behaviour: applyMergePatch(spec.behaviour ?? {}, patch.behaviour) as MattermostSpec['behaviour'] } : {}),
+    ...(patch.license ? { license: applyMergePatch(spec.license ?? {}, patch.license) as MattermostSpec['license'] } : {}),
+  };
 }
 
 /** PodServers over a scenario spec being built. */
 function specServers(spec: MattermostSpec): PodServers {
   return {
+    defaults: spec.defaults ?? {},
     get: (pod) => spec.pods[pod],
     add: (pod, s) => { spec.pods[pod] = s; },
     remove: (pod) => { delete spec.pods[pod]; },
