@@ -3,7 +3,7 @@
  * effective configuration (masked), and the baseline values read back from the preflight
  * snapshot. Pure helpers for collectors, checks and the lab.
  *
- * Facts (see docs/checks.md, "What the upgrade changed"):
+ * Facts (docs/what-changed.md):
  * - `GET /api/v4/license/client?format=old` answers a map of strings; a caller with
  *   read_license_information (system admins) gets the full client licence (IsLicensed,
  *   SkuShortName, Users, Cluster, Metrics, ExpiresAt in ms…), anyone else a sanitized one without
