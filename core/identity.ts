@@ -57,14 +57,20 @@ const DATA_SOURCE = /^datasource(replicas|searchreplicas)?$/i;
 /** A DSN reduced to what may be shown: scheme, host, port and database, never user or password. */
 export function dataSourceHost(dsn: string): string {
   if (dsn === FAKE_SETTING) return dsn;
-  try {
-    const u = new URL(dsn);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    // mysql "user:pass@tcp(host:3306)/db?…": keep the part after the last @, without the query.
-    const at = dsn.lastIndexOf('@');
-    return at >= 0 ? dsn.slice(at + 1).split('?')[0] ?? MASKED : MASKED;
+  // Only a DSN with "scheme://" is a URL: "user:pass@tcp(host)/db" would parse as scheme "user:".
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dsn)) {
+    try {
+      const u = new URL(dsn);
+      return `${u.protocol}//${u.host}${u.pathname}`;
+    } catch {
+      return MASKED;
+    }
   }
+  // A key=value DSN ("host=db password=…") is masked whole; MySQL "user:pass@tcp(host:3306)/db?…"
+  // keeps the part after the last @, without the query.
+  if (/password\s*=/i.test(dsn)) return MASKED;
+  const at = dsn.lastIndexOf('@');
+  return at >= 0 ? dsn.slice(at + 1).split('?')[0] ?? MASKED : MASKED;
 }
 
 /** The value a setting may be stored with: secrets masked by key, data sources reduced to their host. */
