@@ -7,6 +7,8 @@ import rolloutAvailability from './during/rollout-availability.js';
 import rolloutCompletion from './during/rollout-completion.js';
 import browserJourney from './post/browser-journey.js';
 import clusterCoherence from './post/cluster-coherence.js';
+import clusterMembership from './post/cluster-membership.js';
+import configChanges from './post/config-changes.js';
 import dataIntegrity from './post/data-integrity.js';
 import fileRoundtrip from './post/file-roundtrip.js';
 import imageVersion from './post/image-version.js';
@@ -14,6 +16,8 @@ import incomingWebhook from './post/incoming-webhook.js';
 import logErrors from './post/log-errors.js';
 import login from './post/login.js';
 import navigation from './post/navigation.js';
+import licenseUnchanged from './post/license-unchanged.js';
+import pluginChanges from './post/plugin-changes.js';
 import pluginHealth from './post/plugin-health.js';
 import podRestarts from './post/pod-restarts.js';
 import postRoundtrip from './post/post-roundtrip.js';
@@ -25,6 +29,7 @@ import backupRecency from './pre/backup-recency.js';
 import configDrift from './pre/config-drift.js';
 import helmRelease from './pre/helm-release.js';
 import installationState from './pre/installation-state.js';
+import license from './pre/license.js';
 import nodeReadiness from './pre/node-readiness.js';
 import operatorHealth from './pre/operator-health.js';
 import podHealth from './pre/pod-health.js';
@@ -39,6 +44,8 @@ export const builtinChecks: readonly Check[] = [
   backupRecency,
   browserJourney,
   clusterCoherence,
+  clusterMembership,
+  configChanges,
   configDrift,
   dataIntegrity,
   fileRoundtrip,
@@ -46,11 +53,14 @@ export const builtinChecks: readonly Check[] = [
   imageVersion,
   incomingWebhook,
   installationState,
+  license,
+  licenseUnchanged,
   logErrors,
   login,
   navigation,
   nodeReadiness,
   operatorHealth,
+  pluginChanges,
   pluginHealth,
   podHealth,
   podRestarts,

@@ -10,10 +10,11 @@ import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { appendHistory, historyEntry, readHistory } from '../core/history.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
-import { runGate, type RunOutput } from '../core/runner.js';
+import { markInterrupted, runGate, type RunOutput } from '../core/runner.js';
 import { PHASE_COMMAND, PHASES, type Phase, type RunReport, type Scope, type Snapshot, type Target } from '../core/types.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
+import { processInterrupt } from './interrupt.js';
 
 /**
  * Collector failures that mean mmgate was pointed at the wrong place or lacks a setting (exit 2).
@@ -102,8 +103,14 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
   return { loaded, config, registry, checkOptions, scope, target };
 }
 
-/** SIGINT/SIGTERM stop the run cleanly: partial reports are still written, exit 3. */
+/**
+ * SIGINT/SIGTERM stop the run cleanly: partial reports are still written, exit 3. The CLI entry
+ * installs process-wide handlers before anything loads (cli/interrupt.ts); a run started without
+ * them (in-process use) listens for its own duration.
+ */
 function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const processWide = processInterrupt();
+  if (processWide) return { signal: processWide, dispose: () => undefined };
   const ac = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => ac.abort(new Error(`interrupted by ${sig}`));
   process.once('SIGINT', onSignal);
@@ -175,31 +182,31 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   }
   const dir = resolve(config.reports.dir);
   await mkdir(dir, { recursive: true });
+  // A signal after the checks were judged still cuts the run: the reports say so (exit 3).
+  if (signal.aborted && !out.report.partial) out = { ...out, report: markInterrupted(out.report, signal.reason) };
   const historyDir = config.reports.history ? resolve(config.reports.history) : undefined;
   const history = historyDir ? await readHistory(historyDir).catch(() => []) : [];
-  const { failures } = await writeReports(out.report, reporters, {
+  const writeCtx = {
     dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env, snapshot: out.snapshot,
     history: [...history, historyEntry(out.report)],
     ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}),
-  });
+  };
+  const { failures } = await writeReports(out.report, reporters, writeCtx);
+  failures.push(...await writeSnapshots(out.snapshot, dir, name, flags.saveSnapshot, Boolean(snapshot)));
   if (historyDir && !snapshot) {
     await appendHistory(historyDir, historyEntry(out.report)).catch((err: Error) => failures.push({ reporter: 'history', message: `cannot append to ${historyDir}: ${err.message}` }));
   }
   embedded?.onReport(out.report);
-  // The snapshot is always kept beside the reports: verify takes preflight's as --baseline.
-  const snapshotJson = `${JSON.stringify(out.snapshot, null, 2)}\n`;
-  const snapshotFiles = [resolve(dir, `${name}.snapshot.json`), ...(flags.saveSnapshot ? [resolve(flags.saveSnapshot)] : [])];
-  for (const f of snapshot ? snapshotFiles.slice(1) : snapshotFiles) {
-    try {
-      await mkdir(dirname(f), { recursive: true });
-      await writeFile(f, snapshotJson);
-    } catch (err) {
-      failures.push({ reporter: 'snapshot', message: `cannot write ${f}: ${(err as Error).message}` });
-    }
+  // A signal while the reports were written: write them again, marked partial (not the console: it said it once).
+  const cutWhileWriting = signal.aborted && !out.report.partial;
+  if (cutWhileWriting) {
+    const again = await writeReports(markInterrupted(out.report, signal.reason), reporters.filter((r) => r.name !== 'console'), writeCtx);
+    failures.push(...again.failures);
+    process.stderr.write(`mmgate: ${signal.reason instanceof Error ? signal.reason.message : 'interrupted'} while the reports were written: they are marked partial (exit 3)\n`);
   }
   for (const f of failures) process.stderr.write(`mmgate: report "${f.reporter}" failed: ${loaded.redactor.redact(f.message)}\n`);
   // A gate must not lose its JUnit file silently: a failed reporter makes the run a harness failure.
-  if (failures.length > 0) return 3;
+  if (failures.length > 0 || cutWhileWriting) return 3;
   // A Kubernetes API that cannot be reached, refused credentials or a missing setting are the
   // operator's to fix, not a verdict on the upgrade: one message per cause naming the endpoint or
   // key, exit 2. The reports above still say blocked, with every check that could not look.
@@ -209,6 +216,22 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
     return 2;
   }
   return out.report.verdict.exitCode;
+}
+
+/** The snapshot is always kept beside the reports: verify takes preflight's as --baseline. */
+async function writeSnapshots(data: Snapshot, dir: string, name: string, extra: string | undefined, replayed: boolean): Promise<{ reporter: string; message: string }[]> {
+  const json = `${JSON.stringify(data, null, 2)}\n`;
+  const files = [...(replayed ? [] : [resolve(dir, `${name}.snapshot.json`)]), ...(extra ? [resolve(extra)] : [])];
+  const failures: { reporter: string; message: string }[] = [];
+  for (const f of files) {
+    try {
+      await mkdir(dirname(f), { recursive: true });
+      await writeFile(f, json);
+    } catch (err) {
+      failures.push({ reporter: 'snapshot', message: `cannot write ${f}: ${(err as Error).message}` });
+    }
+  }
+  return failures;
 }
 
 async function assertReadable(path: string, flag: string): Promise<void> {

@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { startLab } from '../lab/index.js';
 import { listScenarios } from '../lab/scenario.js';
+import { processInterrupt, signalEndsCommand } from './interrupt.js';
 
 export async function labCommand(opts: { scenario: string; out: string; list?: boolean }): Promise<number> {
   if (opts.list) {
@@ -10,13 +11,19 @@ export async function labCommand(opts: { scenario: string; out: string; list?: b
     for (const r of rows) process.stdout.write(`${r.name.padEnd(width)}  ${r.description}\n`);
     return 0;
   }
+  // The lab serves until a signal: that is its normal end, also when it comes while the lab starts.
+  signalEndsCommand();
   const lab = await startLab(opts.scenario, opts.out);
   const rel = relative(process.cwd(), lab.paths.config) || lab.paths.config;
   // One line, printed only once everything listens: scripts wait for it.
   process.stdout.write(`mmgate lab ready: scenario ${lab.scenario.name} · kubernetes ${lab.kubeUrl} · mattermost ${lab.mattermostUrl} · config ${rel} (run: mmgate preflight -c ${rel})\n`);
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const interrupt = processInterrupt();
+    if (!interrupt) {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    } else if (interrupt.aborted) resolve();
+    else interrupt.addEventListener('abort', () => resolve(), { once: true });
   });
   await lab.close();
   return 0;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { interruptedUnexpectedly } from './interrupt.js';
 import { HARNESS_VERSION } from '../core/version-info.js';
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -174,6 +175,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }
+  // A signal that cut a command which did not report it (a gate run reports it as exit 3 itself) must not read as success.
+  if (interruptedUnexpectedly() && !process.exitCode) process.exitCode = 3;
 }
 
 /** Usage and config errors: one message, the fix, exit 2, never a stack trace. */

@@ -51,6 +51,7 @@ export interface KubePod extends KubeObject {
   status?: {
     phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
     reason?: string;
+    message?: string;
     podIP?: string;
     startTime?: string;
     conditions?: Condition[];
@@ -77,7 +78,7 @@ export interface KubeReplicaSet extends KubeObject {
 }
 
 export interface KubeJob extends KubeObject {
-  spec?: { backoffLimit?: number; template?: PodTemplate };
+  spec?: { backoffLimit?: number; completions?: number; template?: PodTemplate };
   status?: { active?: number; succeeded?: number; failed?: number; startTime?: string; completionTime?: string; conditions?: Condition[] };
 }
 

@@ -2,7 +2,8 @@
  * Shared judgement helpers for the post-upgrade checks that read Mattermost data (pure functions):
  * the version a target means, smoke-journey steps and leftovers turned into findings.
  */
-import type { CallError, SmokeJourney, SmokePart, SmokeStep, SmokeStepName } from './mattermost-types.js';
+import type { KubePod } from './kube-types.js';
+import type { CallError, ClusterNode, SmokeJourney, SmokePart, SmokeStep, SmokeStepName } from './mattermost-types.js';
 import type { Finding, Scope, Target } from './types.js';
 import { formatVersion, imageVersion, parseImage, parseVersion } from './version.js';
 
@@ -47,6 +48,10 @@ export function describeCallError(e: CallError | undefined): string {
   const status = e.status !== undefined ? `HTTP ${e.status}` : e.code;
   return `${status}${e.id ? ` (${e.id})` : ''}: ${e.message}`;
 }
+
+/** A cluster node is a pod when its hostname is the pod's name (Kubernetes sets it so) or its address the pod's IP. */
+export const nodeIsPod = (n: ClusterNode, p: KubePod): boolean =>
+  (n.hostname !== '' && (n.hostname === p.metadata.name || n.hostname.startsWith(`${p.metadata.name}.`))) || (n.ipaddress !== '' && n.ipaddress === p.status?.podIP);
 
 export const installationRef = (scope: Scope) => ({ kind: 'Mattermost', namespace: scope.namespace, name: scope.installation });
 

@@ -3,7 +3,7 @@
  * blocking finding makes it `fail`, otherwise any warning makes it `warn`, otherwise `pass`.
  * Keeps the status and the findings list from disagreeing.
  */
-import type { Finding, Measurements, Outcome, Timeline } from './types.js';
+import type { Change, Finding, Measurements, Outcome, Timeline } from './types.js';
 
 export interface GradedFindings {
   readonly fails: readonly Finding[];
@@ -11,10 +11,11 @@ export interface GradedFindings {
   readonly summary?: string;
   readonly measured?: Measurements;
   readonly timeline?: Timeline;
+  readonly changes?: readonly Change[];
 }
 
-export function outcomeOf({ fails, warns = [], summary, measured, timeline }: GradedFindings): Outcome {
-  const extras = { ...(summary ? { summary } : {}), ...(measured ? { measured } : {}), ...(timeline ? { timeline } : {}) };
+export function outcomeOf({ fails, warns = [], summary, measured, timeline, changes }: GradedFindings): Outcome {
+  const extras = { ...(summary ? { summary } : {}), ...(measured ? { measured } : {}), ...(timeline ? { timeline } : {}), ...(changes ? { changes } : {}) };
   if (fails.length > 0) return { status: 'fail', findings: [...fails, ...warns], ...extras };
   if (warns.length > 0) return { status: 'warn', findings: warns, ...extras };
   return { status: 'pass', ...extras };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineCheck } from './check.js';
 import { CollectFailure, type Collector } from './collector.js';
 import { configSchema } from './config/schema.js';
-import { runGate, type RunOptions } from './runner.js';
+import { markInterrupted, runGate, type RunOptions } from './runner.js';
 import { Redactor } from './secrets.js';
 import type { Check, Outcome } from './types.js';
 
@@ -125,6 +125,30 @@ describe('runner', () => {
     const { report } = await runGate(options([mkCheck('slow', () => ({ status: 'pass' }))], [c], { signal: ac.signal }));
     assert.equal(report.verdict.exitCode, 3);
     assert.ok(report.notes.some((n) => /interrupted/.test(n)));
+  });
+
+  it('a signal before the run began: no source is asked, partial, exit 3, and the report says it was cut before collecting', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('interrupted by SIGTERM'));
+    let called = 0;
+    const c = collector('test.a', async () => { called++; return 1; });
+    const { report, snapshot } = await runGate(options([mkCheck('slow', () => ({ status: 'pass' }))], [c], { signal: ac.signal }));
+    assert.equal(called, 0, 'no collector ran');
+    assert.equal(report.partial, true);
+    assert.equal(report.verdict.exitCode, 3);
+    assert.deepEqual(report.collectors.map((r) => r.error?.code), ['INTERRUPTED']);
+    assert.ok(report.notes.some((n) => /cut before anything was collected \(interrupted by SIGTERM\)/.test(n)), report.notes.join('; '));
+    assert.equal((snapshot.data as Record<string, { code?: string }>)['test.a']?.code, 'INTERRUPTED');
+  });
+
+  it('markInterrupted keeps the results but makes the report partial, exit 3', async () => {
+    const { report } = await runGate(options([mkCheck('ok', () => ({ status: 'pass' }))], [collector('test.a', async () => 1)]));
+    assert.equal(report.verdict.exitCode, 0);
+    const cut = markInterrupted(report, new Error('interrupted by SIGINT'));
+    assert.equal(cut.partial, true);
+    assert.equal(cut.verdict.exitCode, 3);
+    assert.deepEqual(cut.results, report.results);
+    assert.match(cut.notes.at(-1) ?? '', /interrupted by SIGINT.*while the reports were written/);
   });
 
   it('retries transient collector failures and marks the pass flaky', async () => {

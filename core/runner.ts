@@ -77,6 +77,8 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
   // Every collector and check listens on the run's signal: many listeners are expected here.
   setMaxListeners(0, runSignal);
   const notes = new Set<string>();
+  // A signal before anything was collected (while mmgate started): nothing is asked of any source.
+  const cutBeforeCollecting = opts.signal?.aborted === true;
 
   // 1. Plan: the checks of this phase that are on, and the collectors they need.
   const planned: { check: Check; level: CheckResult['level']; waiver?: CheckResult['waiver'] }[] = [];
@@ -113,7 +115,9 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
         const t0 = performance.now();
         let attempts = 0;
         let value: unknown;
-        if (!collector) {
+        if (runSignal.aborted) {
+          value = collectError(key, 'INTERRUPTED', `not collected: ${reasonOf(runSignal)}`);
+        } else if (!collector) {
           value = collectError(key, 'NO_COLLECTOR', `no collector provides "${key}": is the plugin that defines it listed under plugins:?`);
         } else {
           const limit = deadline(collector.budgetMs?.(opts.config) ?? opts.timeouts.collectorMs, runSignal, `${collector.source}`);
@@ -213,7 +217,8 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
   clearTimeout(overallTimer);
   const partial = runSignal.aborted;
   if (overall.signal.aborted) notes.add(`the overall deadline (${Math.round(opts.timeouts.overallMs / 1000)}s) was reached: raise timeouts.overall or find the slow source in "collectors"`);
-  else if (opts.signal?.aborted) notes.add('the run was interrupted (SIGINT/SIGTERM)');
+  else if (cutBeforeCollecting) notes.add(`the run was cut before anything was collected (${reasonOf(runSignal)}): nothing was judged`);
+  else if (opts.signal?.aborted) notes.add(`the run was interrupted (${reasonOf(runSignal)})`);
   const all = [...results, ...skipped].sort((a, b) => a.id.localeCompare(b.id));
   const finishedAt = now();
   const report: RunReport = redactor.redactDeep({
@@ -231,12 +236,27 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     verdict: decide(all, { partial }),
     partial,
     notes: [...notes],
+    ...(all.some((r) => r.changes) ? { changes: all.flatMap((r) => (r.changes ?? []).map((c) => ({ check: r.id, ...c }))) } : {}),
   });
   const snapshot: Snapshot = opts.snapshot ?? redactor.redactDeep({
     meta: { schemaVersion: 1, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
     data: data as Snapshot['data'],
   });
   return { report, snapshot };
+}
+
+const reasonOf = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : 'SIGINT/SIGTERM');
+
+/**
+ * A report whose run was cut after its checks were judged (a signal while the reports were
+ * written): the results stand, but the run did not end, so it is partial and exits 3.
+ */
+export function markInterrupted(report: RunReport, reason: unknown): RunReport {
+  const why = reason instanceof Error ? reason.message : 'interrupted';
+  return {
+    ...report, partial: true, verdict: decide(report.results, { partial: true }),
+    notes: [...report.notes, `the run was interrupted (${why}) after its checks were judged, while the reports were written`],
+  };
 }
 
 type ResultFields = Omit<CheckResult, 'id' | 'phase' | 'title' | 'description' | 'blocking' | 'findings'> & { findings?: CheckResult['findings'] };
@@ -256,7 +276,7 @@ function resultOf(check: Check, f: ResultFields): CheckResult {
 
 function outcomeFields(o: Outcome): Pick<CheckResult, 'status'> & Partial<CheckResult> {
   if (o.status === 'not-applicable') return { status: o.status, reason: o.reason, ...(o.measured ? { measured: o.measured } : {}) };
-  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}), ...(o.timeline ? { timeline: o.timeline } : {}) };
+  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}), ...(o.timeline ? { timeline: o.timeline } : {}), ...(o.changes ? { changes: o.changes } : {}) };
 }
 
 /** A check's return value is checked too: a malformed outcome must not read as a pass. */

@@ -80,6 +80,23 @@ export interface Finding {
   readonly evidence?: readonly string[];
 }
 
+/**
+ * One thing that differs between the preflight baseline and now (license, cluster, plugins,
+ * settings), as the check that compared them judged it. Reports gather them in a "what changed"
+ * section, whatever the check's status.
+ */
+export interface Change {
+  /** What kind of thing: license, cluster, plugin, config. */
+  readonly area: string;
+  /** Which one: a license field, a plugin id, a dotted setting path. */
+  readonly item: string;
+  /** Its value at preflight, and now ("(none)" when absent; secrets masked). */
+  readonly before: string;
+  readonly after: string;
+  /** `finding`: the check reports it as a finding (blocks at level error) · `info`: listed · `allowed`: an allow-list covers it. */
+  readonly judged: 'finding' | 'info' | 'allowed';
+}
+
 /** Measured figures a check reports, pass or not (latencies, counts, versions). */
 export type Measurements = Readonly<Record<string, number | string | boolean>>;
 
@@ -122,8 +139,8 @@ export interface Timeline {
 }
 
 export type Outcome =
-  | { readonly status: 'pass'; readonly summary?: string; readonly measured?: Measurements; readonly findings?: readonly Finding[]; readonly timeline?: Timeline }
-  | { readonly status: 'warn' | 'fail'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[]; readonly timeline?: Timeline }
+  | { readonly status: 'pass'; readonly summary?: string; readonly measured?: Measurements; readonly findings?: readonly Finding[]; readonly timeline?: Timeline; readonly changes?: readonly Change[] }
+  | { readonly status: 'warn' | 'fail'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[]; readonly timeline?: Timeline; readonly changes?: readonly Change[] }
   | { readonly status: 'not-applicable'; readonly reason: string; readonly measured?: Measurements };
 
 export type ResultStatus = Outcome['status'] | 'error' | 'skipped';
@@ -190,6 +207,8 @@ export interface CheckResult {
   readonly waiver?: { readonly reason: string; readonly expires: string };
   /** A pass that needed collector retries. */
   readonly flaky?: boolean;
+  /** What differs from the preflight baseline, as this check judged it. */
+  readonly changes?: readonly Change[];
 }
 
 export interface Verdict {
@@ -223,6 +242,8 @@ export interface RunReport {
   readonly partial: boolean;
   /** Things the reader should know that are not check results (expired waivers, ignored checks, reporter failures). */
   readonly notes: readonly string[];
+  /** "What changed" since the preflight baseline: every check's changes, in check order (absent when none compared). */
+  readonly changes?: readonly (Change & { readonly check: string })[];
 }
 
 export interface CollectorRun {

@@ -173,6 +173,7 @@ function withLabIdentities(spec: MattermostSpec, s: { adminToken: string; smokeP
 function liveServers(world: MattermostWorld, spec: MattermostSpec): PodServers {
   const specs = new Map(Object.entries(spec.pods));
   return {
+    defaults: spec.defaults ?? {},
     get: (pod) => specs.get(pod),
     add: (pod, s) => { specs.set(pod, s); world.addPod(pod, s); },
     remove: (pod) => { specs.delete(pod); world.removePod(pod); },

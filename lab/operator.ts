@@ -8,10 +8,13 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from './kube/store.js';
 import type { KubeObject } from './kube/types.js';
-import type { PodServerSpec } from './mattermost/spec.js';
+import { applyMergePatch } from './merge-patch.js';
+import type { PluginSpec, PodServerSpec } from './mattermost/spec.js';
 
 /** The Mattermost servers behind the pods: a scenario's spec while building, the live world in a demo. */
 export interface PodServers {
+  /** What every server gets unless its own spec says otherwise (the scenario's `defaults`). */
+  readonly defaults: Partial<PodServerSpec>;
   get(pod: string): PodServerSpec | undefined;
   add(pod: string, spec: PodServerSpec): void;
   remove(pod: string): void;
@@ -33,6 +36,32 @@ export interface UpgradeSpec {
    * (a load balancer's readiness or connection-draining gap: pods are fine, users are not).
    */
   frontDoorBlipMs?: number;
+  /** Plugins the new release replaces (id → its version) or removes (id → null), on top of LAB_RELEASE. */
+  plugins?: Record<string, string | null>;
+  /** A merge patch the new release's config migration applies, on top of LAB_RELEASE. */
+  config?: Record<string, unknown>;
+}
+
+/**
+ * What the lab's simulated new release changes on every upgraded server, so an upgrade has
+ * something to show in "what changed": a prepackaged plugin at a newer version and a setting its
+ * config migration raises. Lab behaviour, not a statement about a Mattermost release.
+ */
+export const LAB_RELEASE = {
+  plugins: { playbooks: '2.5.0' } as Record<string, string | null>,
+  config: { TeamSettings: { MaxUsersPerTeam: 100 } } as Record<string, unknown>,
+};
+
+/** The upgraded server's plugins and config: the old server's, changed as the release says. */
+function releaseSpec(old: PodServerSpec | undefined, defaults: Partial<PodServerSpec>, up: UpgradeSpec): Pick<PodServerSpec, 'plugins' | 'config'> {
+  const replaced = { ...LAB_RELEASE.plugins, ...up.plugins };
+  const plugins = (old?.plugins ?? defaults.plugins ?? []).flatMap((p): PluginSpec[] => {
+    if (!(p.id in replaced)) return [p];
+    const version = replaced[p.id];
+    return version === null || version === undefined ? [] : [{ ...p, version }];
+  });
+  const config = applyMergePatch(applyMergePatch(old?.config ?? {}, LAB_RELEASE.config), up.config ?? {}) as Record<string, unknown>;
+  return { plugins, config };
 }
 
 export interface UpgradeOptions {
@@ -139,9 +168,9 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
     await sleep(opts.stepMs ?? 0);
     const stored = store.put(newPod);
     const serverSpec = oldServers.get(old.metadata.name);
-    // The new pod's server keeps the old one's plugins and config, but has its own name and address.
+    // The new pod's server keeps the old one's plugins and config as the release changes them, but has its own name and address.
     const ip = (stored.status as { podIP?: string } | undefined)?.podIP;
-    servers.add(name, { ...(serverSpec ?? { version: up.version }), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}) });
+    servers.add(name, { ...(serverSpec ?? { version: up.version }), ...releaseSpec(serverSpec, servers.defaults, up), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}) });
     if (up.newPodsCrash) {
       // maxUnavailable 0: an old pod is only removed once a new one is ready, so the rollout stops here.
       step(`Pod ${name}: CrashLoopBackOff; rollout stalls, old pods keep serving`);

@@ -14,6 +14,7 @@ import { helmReleaseSecret } from './kube/helm.js';
 import { loadManifests } from './kube/manifests.js';
 import { ObjectStore } from './kube/store.js';
 import type { FaultRule, KubeObject } from './kube/types.js';
+import { applyMergePatch } from './merge-patch.js';
 import { simulateUpgrade, type PodServers } from './operator.js';
 import { parseMattermostSpec, type MattermostSpec, type PodServerSpec } from './mattermost/spec.js';
 
@@ -31,6 +32,8 @@ const upgradeSchema = z.strictObject({
   newPodsCrash: z.boolean().optional(),
   recreate: z.boolean().optional(),
   frontDoorBlipMs: z.number().int().positive().optional().describe('The front door answers 503 for this many ms while the first old pod is replaced (live lab only).'),
+  plugins: z.record(z.string(), z.string().nullable()).optional().describe('Plugins the new release replaces (id → version) or removes (id → null).'),
+  config: mergePatch.optional().describe('A merge patch the new release applies to the servers\' configuration.'),
 });
 
 export const scenarioFileSchema = z.strictObject({
@@ -42,6 +45,7 @@ export const scenarioFileSchema = z.strictObject({
   mattermost: z.strictObject({
     pods: z.record(z.string(), mergePatch).optional().describe('Merge patches per pod name; "*" applies to every pod.'),
     behaviour: mergePatch.optional(),
+    license: mergePatch.optional().describe('Merge patch on the installation\'s licence (sku, users, cluster, metrics, expiresIn).'),
   }).optional(),
   lab: z.strictObject({
     aggregatedDiscovery: z.boolean().optional(),
@@ -266,23 +270,17 @@ function patchMattermost(spec: MattermostSpec, patch: NonNullable<ScenarioFile['
       pods[n] = applyMergePatch(pods[n] ?? {}, m) as PodServerSpec;
     }
   }
-  return { ...spec, pods, ...(patch.behaviour ? { behaviour: applyMergePatch(spec.behaviour ?? {}, patch.behaviour) as MattermostSpec['behaviour'] } : {}) };
-}
-
-/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch);
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = applyMergePatch(out[k], v);
-  }
-  return out;
+  return {
+    ...spec, pods,
+    ...(patch.behaviour ? { behaviour: applyMergePatch(spec.behaviour ?? {}, patch.behaviour) as MattermostSpec['behaviour'] } : {}),
+    ...(patch.license ? { license: applyMergePatch(spec.license ?? {}, patch.license) as MattermostSpec['license'] } : {}),
+  };
 }
 
 /** PodServers over a scenario spec being built. */
 function specServers(spec: MattermostSpec): PodServers {
   return {
+    defaults: spec.defaults ?? {},
     get: (pod) => spec.pods[pod],
     add: (pod, s) => { spec.pods[pod] = s; },
     remove: (pod) => { delete spec.pods[pod]; },
@@ -290,3 +288,4 @@ function specServers(spec: MattermostSpec): PodServers {
 }
 
 export type { FaultRule };
+export { applyMergePatch };

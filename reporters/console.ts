@@ -8,6 +8,7 @@ import { formatDuration } from '../core/duration.js';
 import { timelineLines } from '../core/rollout-timeline.js';
 import type { CheckResult, CollectorRun, ResultStatus, RunReport } from '../core/types.js';
 import {
+  changeLines,
   EVIDENCE_LINES, STATUS_SYMBOL, STATUS_WORD, blockingReason, countsText, findingLines, measuredText,
   needsAttention, phaseName, plural, scopeLine, stripAnsi,
 } from './text.js';
@@ -146,6 +147,12 @@ export function renderConsoleSummary(input: RunReport, opts: ConsoleRenderOption
       const why = x.error ? `${x.error.code}: ${x.error.message}` : 'failed';
       out.push(...indent(`${x.key}: ${why} (${plural(x.attempts, 'attempt')}, ${formatDuration(x.durationMs)})`, `  ${c.red('✖')} `));
     }
+  }
+
+  const changed = changeLines(report);
+  if (changed) {
+    out.push('', c.bold('What changed since preflight'));
+    for (const l of changed) out.push(...indent(l, '  '));
   }
 
   if (report.notes.length) {

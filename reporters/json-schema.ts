@@ -35,6 +35,10 @@ export const timelineSchema = z.strictObject({
   outages: z.array(outageSchema).readonly(),
   samples: z.array(z.strictObject({ t: nonNegative, ok: z.boolean(), status: z.number().int().optional(), ms: nonNegative, fresh: z.boolean(), stalled: z.boolean().optional() })).readonly(),
 });
+const changeFields = {
+  area: z.string(), item: z.string(), before: z.string(), after: z.string(), judged: z.enum(['finding', 'info', 'allowed']),
+};
+export const changeSchema = z.strictObject(changeFields);
 
 export const checkResultSchema = z.strictObject({
   id: z.string().min(1),
@@ -53,6 +57,7 @@ export const checkResultSchema = z.strictObject({
   error: codeMessage.optional(),
   waiver: z.strictObject({ reason: z.string(), expires: z.string() }).optional(),
   flaky: z.boolean().optional(),
+  changes: z.array(changeSchema).readonly().optional(),
 });
 
 export const collectorRunSchema = z.strictObject({
@@ -88,6 +93,7 @@ export const runReportSchema = z.strictObject({
   verdict: verdictSchema,
   partial: z.boolean(),
   notes: z.array(z.string()).readonly(),
+  changes: z.array(z.strictObject({ check: z.string(), ...changeFields })).readonly().optional(),
 });
 
 // Compile-time: the schema's type and core's must be identical once readonly and optionality are

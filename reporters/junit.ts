@@ -15,7 +15,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { CheckResult, RunReport } from '../core/types.js';
 import { formatDuration } from '../core/duration.js';
-import { blockingReason, countsText, findingLines, measuredText, phaseName, plural, scopeLine } from './text.js';
+import { blockingReason, changeLines, countsText, findingLines, measuredText, phaseName, plural, scopeLine } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 import { writeReportFile } from './write.js';
 import { serialize, type XmlNode } from './xml.js';
@@ -103,6 +103,8 @@ function suiteOut(report: RunReport): string {
     lines.push('collectors that failed:');
     for (const c of failed) lines.push(`  ${c.key}: ${c.error ? `${c.error.code}: ${c.error.message}` : 'failed'} (${plural(c.attempts, 'attempt')})`);
   }
+  const changed = changeLines(report);
+  if (changed) lines.push('what changed since preflight:', ...changed.map((l) => `  ${l}`));
   if (report.notes.length) lines.push('notes:', ...report.notes.map((n) => `  - ${n}`));
   return lines.join('\n');
 }

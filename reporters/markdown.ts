@@ -6,7 +6,7 @@ import { appendFile } from 'node:fs/promises';
 import { formatDuration } from '../core/duration.js';
 import type { CheckResult, ResultStatus, RunReport } from '../core/types.js';
 import { timelineLines } from '../core/rollout-timeline.js';
-import { EVIDENCE_LINES, actualExpected, blockingReason, countsText, measuredText, needsAttention, phaseName, plural, stripAnsi, subjectText } from './text.js';
+import { EVIDENCE_LINES, JUDGED_WORD, actualExpected, blockingReason, countsText, reportedChanges, measuredText, needsAttention, phaseName, plural, stripAnsi, subjectText } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 import { writeReportFile } from './write.js';
 
@@ -86,6 +86,22 @@ export interface MarkdownOptions {
   readonly brief?: boolean;
 }
 
+const MD_CHANGES = 100;
+
+/** "What changed since preflight": one row per change, what the checks judged first. */
+function changesSection(report: RunReport): string[] {
+  const all = reportedChanges(report);
+  if (!all) return [];
+  const out = ['', '### What changed since preflight', ''];
+  if (all.length === 0) return [...out, 'Nothing differs from the preflight baseline in licence, cluster, plugins or configuration.'];
+  out.push('| | Area | Item | Before | After | Check |', '|---|---|---|---|---|---|');
+  for (const c of all.slice(0, MD_CHANGES)) {
+    out.push(`| ${JUDGED_WORD[c.judged]} | ${mdText(c.area)} | ${mdCode(c.item, { inTable: true })} | ${mdCode(c.before, { inTable: true })} | ${mdCode(c.after, { inTable: true })} | ${mdCode(c.check, { inTable: true })} |`);
+  }
+  if (all.length > MD_CHANGES) out.push('', `${all.length - MD_CHANGES} more in the JSON report (\`changes\`).`);
+  return out;
+}
+
 export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): string {
   const v = report.verdict;
   const { scope, target } = report;
@@ -134,6 +150,8 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
       for (const r of flaky) out.push(`- ${mdCode(r.id)} passed, but the data it judged needed collector retries`);
     }
   }
+
+  out.push(...changesSection(report));
 
   const failed = report.collectors.filter((c) => !c.ok);
   if (failed.length) {

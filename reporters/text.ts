@@ -93,3 +93,26 @@ export function findingLines(f: Finding, maxEvidence: number): string[] {
   }
   return out;
 }
+
+type ReportedChange = NonNullable<RunReport['changes']>[number];
+const JUDGED_ORDER: Readonly<Record<ReportedChange['judged'], number>> = { finding: 0, allowed: 1, info: 2 };
+export const JUDGED_WORD: Readonly<Record<ReportedChange['judged'], string>> = { finding: 'judged', allowed: 'allowed', info: 'changed' };
+
+/** "What changed" since the preflight baseline, what the checks judged first; undefined when nothing was compared. */
+export function reportedChanges(report: RunReport): readonly ReportedChange[] | undefined {
+  if (!report.changes) return undefined;
+  return [...report.changes].sort((a, b) => JUDGED_ORDER[a.judged] - JUDGED_ORDER[b.judged]);
+}
+
+/** One change as a line of text: "config ClusterSettings.Enable: true → false (config-changes)". */
+export const changeText = (c: ReportedChange): string => `${c.area} ${c.item}: ${c.before} → ${c.after} (${c.check})`;
+
+/** Text lines for the console and JUnit: at most `max`, then how many more the JSON report holds. */
+export function changeLines(report: RunReport, max = 25): string[] | undefined {
+  const all = reportedChanges(report);
+  if (!all) return undefined;
+  if (all.length === 0) return ['nothing differs from the preflight baseline in licence, cluster, plugins or configuration'];
+  const lines = all.slice(0, max).map((c) => `[${JUDGED_WORD[c.judged]}] ${changeText(c)}`);
+  if (all.length > max) lines.push(`… ${all.length - max} more in the JSON report (changes)`);
+  return lines;
+}

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { mattermostPods } from '../../core/installation.js';
-import { installationRef } from '../../core/mattermost.js';
+import { installationRef, nodeIsPod } from '../../core/mattermost.js';
 import { outcomeOf } from '../../core/outcome.js';
 import type { ClusterNode } from '../../core/mattermost-types.js';
 import type { Finding } from '../../core/types.js';
@@ -49,9 +49,7 @@ export const clusterCoherenceCheck = defineCheck({
     }
     const fails: Finding[] = [];
     const hostnames = nodes.map((n) => n.hostname || n.ipaddress || n.id);
-    // A node is a pod when its hostname is the pod's name (Kubernetes sets it so) or its address the pod's IP.
-    const isPod = (n: ClusterNode, p: (typeof appPods)[number]) =>
-      (n.hostname !== '' && (n.hostname === p.metadata.name || n.hostname.startsWith(`${p.metadata.name}.`))) || (n.ipaddress !== '' && n.ipaddress === p.status?.podIP);
+    const isPod = nodeIsPod;
     const missing = appPods.filter((p) => !nodes.some((n) => isPod(n, p))).map((p) => p.metadata.name);
     const stale = nodes.filter((n) => !appPods.some((p) => isPod(n, p)));
     if (nodes.length !== pods.length || missing.length > 0 || stale.length > 0) {

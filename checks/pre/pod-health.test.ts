@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runCheck, type CheckCase } from '../../core/testing.js';
 import type { CheckResult } from '../../core/types.js';
-import { failed, pod } from '../fixtures.js';
+import type { KubeJob, KubePod, KubeReplicaSet } from '../../core/kube-types.js';
+import { deployment, failed, job, pod } from '../fixtures.js';
 import { podHealth } from './pod-health.js';
 
 type Options = { allNamespaces: boolean; maxRestarts: number; ignore: string[]; startupGrace: string };
@@ -149,4 +150,99 @@ describe('pod-health', () => {
   it('rejects an invalid ignore pattern at config time', () => {
     assert.throws(() => podHealth.options.parse({ ignore: ['(unclosed'] }), /valid regular expression/);
   });
+});
+
+// ---- Current pods against history: a pod that failed and was replaced is a warning, not a block.
+
+const evicted = (name: string): KubePod => {
+  const p = pod({ name, phase: 'Failed', nodeName: 'n1', createdAt: '2026-11-15T08:00:00Z' });
+  return { ...p, status: { ...p.status, reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi.' } };
+};
+const replicaSet = (name: string, replicas: number, ready: number, deploymentName?: string): KubeReplicaSet => ({
+  apiVersion: 'apps/v1', kind: 'ReplicaSet',
+  metadata: { name, namespace: 'mattermost', ...(deploymentName ? { ownerReferences: [{ kind: 'Deployment', name: deploymentName, controller: true }] } : {}) },
+  spec: { replicas }, status: { replicas, readyReplicas: ready },
+});
+const jobPod = (name: string, jobName: string): KubePod => {
+  const p = pod({ name, app: 'mattermost-update-check', phase: 'Failed', nodeName: 'n1' });
+  return { ...p, metadata: { ...p.metadata, ownerReferences: [{ kind: 'Job', name: jobName, controller: true }] } };
+};
+const completedJob: KubeJob = { ...job({ name: 'mattermost-update-check', succeeded: 1 }), status: { succeeded: 1, failed: 1, conditions: [{ type: 'Complete', status: 'True' }] } };
+
+const historyCases: { name: string; input: CheckCase<Options>; status: CheckResult['status']; then: (r: CheckResult) => void }[] = [
+  {
+    name: 'Evicted and replaced (its Deployment has every replica ready): a warning with kubectl delete pod',
+    input: { data: { pods: [...healthy, evicted('mm-7d9c6b5f4-ev1ct')], replicaSets: [replicaSet('mm-7d9c6b5f4', 2, 2, 'mm')], deployments: [deployment({ replicas: 2 })] } },
+    status: 'warn',
+    then: (r) => {
+      assert.equal(r.findings.length, 1);
+      const f = r.findings[0];
+      assert.deepEqual(f?.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-7d9c6b5f4-ev1ct' });
+      assert.match(f?.message ?? '', /failed \(Evicted\) and is history: Deployment mm has 2\/2 ready replicas/);
+      assert.equal(f?.remediation?.startsWith('kubectl -n mattermost delete pod mm-7d9c6b5f4-ev1ct'), true);
+      assert.doesNotMatch(f?.remediation ?? '', /readiness probe/);
+      assert.deepEqual(f?.evidence, ['pod: The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi.']);
+      assert.equal(r.measured?.['podsHistory'], 1);
+    },
+  },
+  {
+    name: 'Evicted and not replaced (its Deployment is short of ready replicas): still blocks',
+    input: { data: { pods: [healthy[0]!, healthy[2]!, evicted('mm-7d9c6b5f4-ev1ct')], replicaSets: [replicaSet('mm-7d9c6b5f4', 2, 1, 'mm')], deployments: [deployment({ replicas: 2, availableReplicas: 1 })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings[0]?.subject?.name, 'mm-7d9c6b5f4-ev1ct');
+      assert.equal(r.findings[0]?.message, 'Pod mattermost/mm-7d9c6b5f4-ev1ct is Failed');
+      assert.match(r.findings[0]?.remediation ?? '', /why it failed \(Evicted/);
+      assert.deepEqual(r.findings[0]?.evidence?.[0], 'pod: Evicted: The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi.');
+    },
+  },
+  {
+    name: 'Evicted with an owner that could not be read: current (fail closed), it blocks',
+    input: { data: { pods: [...healthy, evicted('mm-7d9c6b5f4-ev1ct')], replicaSets: failed('replicaSets'), deployments: [deployment({ replicas: 2 })] } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.subject?.name, 'mm-7d9c6b5f4-ev1ct'),
+  },
+  {
+    name: 'Completed pods are neither judged nor history',
+    input: { data: { pods: [...healthy, pod({ name: 'backup-29001-x7k2p', app: 'backup', phase: 'Succeeded', nodeName: 'n1' })] } },
+    status: 'pass',
+    then: (r) => assert.deepEqual(r.measured, { podsJudged: 3, podsHealthy: 3, podsIgnored: 0, mattermostPods: 2 }),
+  },
+  {
+    name: 'a Failed job pod whose Job later completed is history',
+    input: { data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')], jobs: [completedJob] } },
+    status: 'warn',
+    then: (r) => {
+      assert.match(r.findings[0]?.message ?? '', /mattermost-update-check-x2b9q failed and is history: Job mattermost-update-check has since completed/);
+      assert.match(r.findings[0]?.remediation ?? '', /delete pod mattermost-update-check-x2b9q/);
+    },
+  },
+  {
+    name: 'a Failed job pod whose Job failed blocks',
+    input: { data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')], jobs: [job({ failed: 1 })] } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.message, 'Pod mattermost/mattermost-update-check-x2b9q is Failed'),
+  },
+  {
+    name: 'Terminating pods are not judged',
+    input: { data: { pods: [...healthy, pod({ name: 'mm-7d9c6b5f4-gone1', terminating: true, ready: false })] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['podsJudged'], 3),
+  },
+  {
+    name: 'Pending past the startup grace blocks, even when its owner is otherwise complete',
+    input: { data: { pods: [...healthy, pod({ name: 'mm-7d9c6b5f4-old01', phase: 'Pending', createdAt: '2026-11-20T11:30:00Z' })], replicaSets: [replicaSet('mm-7d9c6b5f4', 2, 2, 'mm')], deployments: [deployment({ replicas: 2 })] } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.actual, 'Pending, created 30 min ago'),
+  },
+];
+
+describe('pod-health: current pods and history', () => {
+  for (const c of historyCases) {
+    it(c.name, async () => {
+      const r = await runCheck(podHealth, c.input);
+      assert.equal(r.status, c.status, JSON.stringify(r.findings.length ? r.findings : r.error));
+      c.then(r);
+    });
+  }
 });

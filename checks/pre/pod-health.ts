@@ -3,15 +3,21 @@
  * that cannot pull its image or read its config, or one that keeps restarting hides its cause
  * behind the upgrade, and the rollout (which waits for readiness) may stall on the same fault.
  * With zero Mattermost pods there is no running installation to upgrade at all.
+ *
+ * Current pods are told apart from history: a pod that Failed (Evicted by node pressure, an
+ * out-of-memory kill) and whose owner has since reached what it wants (its Deployment or
+ * ReplicaSet all ready again, its Job completed) is a record of the past, left until someone
+ * deletes it. It is a warning with `kubectl delete pod` as the fix; anything current that is not
+ * healthy still blocks, and a Failed pod whose owner cannot be seen recovered counts as current.
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { duration } from '../../core/config/schema.js';
 import { parseDuration } from '../../core/duration.js';
 import { isPodReady, mattermostPods, podRef } from '../../core/installation.js';
-import type { ContainerStatus, KubePod } from '../../core/kube-types.js';
+import type { ContainerStatus, KubeDeployment, KubeJob, KubeObject, KubePod, KubeReplicaSet } from '../../core/kube-types.js';
 import { outcomeOf } from '../../core/outcome.js';
-import { isCollectError, type Finding } from '../../core/types.js';
+import { isCollectError, present, type Finding } from '../../core/types.js';
 
 /** Waiting reasons that do not clear on their own: the pod needs a fix, not time. */
 const STUCK_REASONS: Readonly<Record<string, string>> = {
@@ -31,6 +37,37 @@ const evidenceOf = (c: ContainerStatus): string[] => [
   ...(c.lastState?.terminated ? [`${c.name}: last terminated ${c.lastState.terminated.reason ?? 'unknown'} (exit code ${c.lastState.terminated.exitCode ?? '?'})`] : []),
 ];
 
+interface Owners { readonly replicaSets?: readonly KubeReplicaSet[]; readonly deployments?: readonly KubeDeployment[]; readonly jobs?: readonly KubeJob[] }
+
+const atDesired = (what: string, want: number, ready: number): string | undefined =>
+  ready >= want ? `${what} has ${ready}/${want} ready replicas` : undefined;
+
+/**
+ * How a finished pod's owner recovered since, when it did: its Deployment (through the
+ * ReplicaSet) or bare ReplicaSet has all its desired replicas ready, or its Job completed.
+ * Undefined when the owner is not known, not seen, or not recovered: the pod is then current.
+ */
+function recoveredOwner(p: KubePod, owners: Owners): string | undefined {
+  const ref = p.metadata.ownerReferences?.find((r) => r.controller) ?? p.metadata.ownerReferences?.[0];
+  if (!ref) return undefined;
+  const ns = p.metadata.namespace;
+  const named = (name: string) => (o: KubeObject) => o.metadata.name === name && (o.metadata.namespace ?? ns) === ns;
+  if (ref.kind === 'ReplicaSet') {
+    const rs = owners.replicaSets?.find(named(ref.name));
+    if (!rs) return undefined;
+    const dref = rs.metadata.ownerReferences?.find((r) => r.kind === 'Deployment');
+    if (!dref) return atDesired(`ReplicaSet ${rs.metadata.name}`, rs.spec?.replicas ?? 1, rs.status?.readyReplicas ?? 0);
+    const d = owners.deployments?.find(named(dref.name));
+    return d ? atDesired(`Deployment ${d.metadata.name}`, d.spec?.replicas ?? 1, d.status?.readyReplicas ?? 0) : undefined;
+  }
+  if (ref.kind === 'Job') {
+    const j = owners.jobs?.find(named(ref.name));
+    const complete = j && (j.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') || (j.status?.succeeded ?? 0) >= (j.spec?.completions ?? 1));
+    return complete ? `Job ${ref.name} has since completed` : undefined;
+  }
+  return undefined;
+}
+
 export const podHealth = defineCheck({
   meta: {
     id: 'pod-health',
@@ -39,7 +76,7 @@ export const podHealth = defineCheck({
     failureTitle: 'Some pods are unhealthy',
     description: 'An installation that is crash-looping, cannot pull its image, or keeps restarting before the upgrade will hide its fault behind the upgrade and may stall the rollout.',
     requires: ['pods'],
-    optional: ['clusterPods'],
+    optional: ['clusterPods', 'replicaSets', 'deployments', 'jobs'],
     recommended: 'error',
   },
   options: z.strictObject({
@@ -66,14 +103,31 @@ export const podHealth = defineCheck({
     let judged = 0;
     let healthy = 0;
     let ignored = 0;
+    let history = 0;
+    const owners: Owners = {
+      ...(present(input.replicaSets) ? { replicaSets: present(input.replicaSets) } : {}),
+      ...(present(input.deployments) ? { deployments: present(input.deployments) } : {}),
+      ...(present(input.jobs) ? { jobs: present(input.jobs) } : {}),
+    };
 
     for (const p of pods) {
       if (p.metadata.deletionTimestamp || p.status?.phase === 'Succeeded') continue;
       const qualified = `${p.metadata.namespace ?? ''}/${p.metadata.name}`;
       if (ignore.some((re) => re.test(p.metadata.name) || re.test(qualified))) { ignored++; continue; }
+      const subject = podRef(p);
+      const replaced = p.status?.phase === 'Failed' ? recoveredOwner(p, owners) : undefined;
+      if (replaced) {
+        history++;
+        warns.push({
+          message: `Pod ${qualified} failed${p.status?.reason ? ` (${p.status.reason})` : ''} and is history: ${replaced}`,
+          subject, expected: 'no failed pods left behind', actual: `Failed${p.status?.reason ? `: ${p.status.reason}` : ''}, replaced`,
+          remediation: `kubectl -n ${subject.namespace} delete pod ${p.metadata.name} (its owner already runs what it needs; the pod only records the failure)`,
+          evidence: [...(p.status?.message ? [`pod: ${p.status.message}`] : [])],
+        });
+        continue;
+      }
       judged++;
       const before = fails.length + warns.length;
-      const subject = podRef(p);
       const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
 
       for (const c of statuses) {
@@ -107,9 +161,11 @@ export const podHealth = defineCheck({
           subject, expected: 'Running and Ready', actual: `${phase}${phase === 'Running' ? ', not Ready' : ''}${Number.isFinite(ageMs) ? `, created ${Math.round(ageMs / 60_000)} min ago` : ''}`,
           remediation: phase === 'Pending'
             ? `kubectl -n ${subject.namespace} describe pod ${p.metadata.name}: the events say why it is not scheduled or started (resources, taints, volumes).`
-            : `kubectl -n ${subject.namespace} describe pod ${p.metadata.name}: check its readiness probe and logs; a pod that is not Ready serves no traffic.`,
+            : phase === 'Failed'
+              ? `kubectl -n ${subject.namespace} describe pod ${p.metadata.name}: its status says why it failed (Evicted: node pressure; OOMKilled: memory limit), and its owner has not replaced it with a ready pod.`
+              : `kubectl -n ${subject.namespace} describe pod ${p.metadata.name}: check its readiness probe and logs; a pod that is not Ready serves no traffic.`,
           evidence: [
-            ...(p.status?.reason ? [`pod: ${p.status.reason}`] : []),
+            ...(p.status?.reason ? [`pod: ${p.status.reason}${p.status.message ? `: ${p.status.message}` : ''}`] : []),
             ...(scheduled?.status === 'False' && scheduled.message ? [`PodScheduled: ${scheduled.message}`] : []),
             ...statuses.flatMap(evidenceOf),
           ],
@@ -129,8 +185,8 @@ export const podHealth = defineCheck({
     }
     return outcomeOf({
       fails, warns,
-      summary: `${healthy} of ${judged} pods healthy${options.allNamespaces ? ' across all namespaces' : ` in ${scope.namespace}`}${ignored ? `, ${ignored} ignored` : ''}; ${mmCount} Mattermost pods`,
-      measured: { podsJudged: judged, podsHealthy: healthy, podsIgnored: ignored, mattermostPods: mmCount },
+      summary: `${healthy} of ${judged} pods healthy${options.allNamespaces ? ' across all namespaces' : ` in ${scope.namespace}`}${ignored ? `, ${ignored} ignored` : ''}${history ? `, ${history} failed and replaced (history)` : ''}; ${mmCount} Mattermost pods`,
+      measured: { podsJudged: judged, podsHealthy: healthy, podsIgnored: ignored, mattermostPods: mmCount, ...(history ? { podsHistory: history } : {}) },
     });
   },
 });

@@ -14,7 +14,7 @@ import type { Collector } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
 import { isCollectError } from '../../core/types.js';
 import { readBaselineDocument } from '../baseline.js';
-import { adminGet } from '../mattermost/http.js';
+import { analyticsStandard } from '../mattermost/identity.js';
 import { countTables } from './counts.js';
 import { connFromConfig, describeConn } from './pg.js';
 
@@ -61,7 +61,7 @@ export const dataCountsCollector: Collector<'dataCounts'> = {
       throw new CollectFailure('NOT_CONFIGURED', 'no source of row counts: set database.dsn (a read-only DSN) or mattermost.admin.token (with mattermost.url, or the CR\'s status.endpoint)');
     }
     // The same admin call as every other: front door from mattermost.url or the CR, token redacted.
-    const { data, url } = await adminGet<unknown>(env, '/api/v4/analytics/old?name=standard');
+    const { data, url } = await analyticsStandard(env);
     return { source: 'api', where: url, collectedAt, counts: countsFromAnalytics(data), tolerance };
   },
 };

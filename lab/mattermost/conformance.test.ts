@@ -211,6 +211,7 @@ const MUST_COVER = [
   'GET /api/v4/cluster/status',
   'GET /api/v4/config/client',
   'GET /api/v4/license/client',
+  'GET /api/v4/config',
   'GET /api/v4/analytics/old',
 ];
 
@@ -545,6 +546,15 @@ test('the simulator conforms to the Mattermost OpenAPI spec, except for the allo
     await call(world, pod, 'GET', '/api/v4/plugins/statuses', { token: userToken, expect: 403 });
     await call(world, pod, 'GET', '/api/v4/cluster/status', { token: adminToken, expect: 200 });
     await call(world, pod, 'GET', '/api/v4/cluster/status', { token: userToken, expect: 403 });
+    const config = await call(world, pod, 'GET', '/api/v4/config', { token: adminToken, expect: 200 });
+    await call(world, pod, 'GET', '/api/v4/config', { token: userToken, expect: 403 });
+    // Secret settings come sanitized, as Config.Sanitize leaves them (model.FakeSetting).
+    assert.equal(((config.body as JsonObject).SqlSettings as JsonObject).DataSource, '********************************');
+    const full = await call(world, pod, 'GET', '/api/v4/license/client?format=old', { token: adminToken, expect: 200 });
+    assert.match(String((full.body as JsonObject).ExpiresAt), /^\d{13}$/, 'an admin gets the licence expiry');
+    const sanitized = await call(world, pod, 'GET', '/api/v4/license/client?format=old', { token: userToken, expect: 200 });
+    assert.equal((sanitized.body as JsonObject).ExpiresAt, undefined, 'a non-admin gets the sanitized licence');
+    assert.equal((sanitized.body as JsonObject).Cluster, 'true');
     const unlicensed = new MattermostWorld(sampleSpec({ defaults: { licensed: false } }));
     const l = await unlicensed.handlePod(pod, 8065, { method: 'POST', path: '/api/v4/users/login', headers: {}, body: Buffer.from(JSON.stringify({ login_id: ADMIN.username, password: ADMIN.password })) });
     const none = await call(unlicensed, pod, 'GET', '/api/v4/cluster/status', { token: l.headers.Token, expect: 200 });

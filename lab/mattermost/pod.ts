@@ -6,6 +6,8 @@
 import { LogBook, resolveLogTime } from './logs.js';
 import { PodMetrics } from './metrics.js';
 import { md5, newId, sha1 } from './model.js';
+import { applyMergePatch } from '../merge-patch.js';
+import { defaultConfig } from './config.js';
 import type { PluginSpec, PodServerSpec } from './spec.js';
 
 /** What every pod of an installation shares unless told otherwise: one config, one hash. */
@@ -22,6 +24,8 @@ export interface ResolvedPod {
   readonly plugins: readonly PluginSpec[];
   readonly hostname: string;
   readonly ip: string;
+  /** The server's configuration (unsanitized; the config route sanitizes it). */
+  readonly config: Record<string, unknown>;
 }
 
 export function versionParts(version: string): [number, number, number] {
@@ -41,6 +45,7 @@ export function defaultSchemaVersion(version: string): string {
 
 export function resolvePod(name: string, index: number, spec: PodServerSpec, defaults: Partial<PodServerSpec> = {}): ResolvedPod {
   const s = { ...defaults, ...spec, health: { ...defaults.health, ...spec.health } };
+  const config = applyMergePatch(applyMergePatch(defaultConfig('Mattermost'), defaults.config ?? {}), spec.config ?? {}) as Record<string, unknown>;
   return {
     version: s.version,
     buildNumber: s.buildNumber ?? s.version,
@@ -52,6 +57,7 @@ export function resolvePod(name: string, index: number, spec: PodServerSpec, def
     plugins: s.plugins ?? [],
     hostname: s.hostname ?? name,
     ip: s.ip ?? `10.244.0.${10 + (index % 240)}`,
+    config,
   };
 }
 

@@ -15,10 +15,14 @@ import type { Store } from './store.js';
 /** What handlers may know about the installation beyond their own pod. */
 export interface WorldView {
   readonly siteName: string;
+  /** The installation's licence (a pod with `licensed: false` has none). */
+  readonly license: ResolvedLicense;
   readonly behaviour: Readonly<Required<BehaviourSpec>>;
   readonly store: Store;
   pods(): readonly PodServer[];
 }
+
+export interface ResolvedLicense { readonly sku: string; readonly users: number; readonly cluster: boolean; readonly metrics: boolean; readonly expiresAt: number; readonly issuedAt: number }
 
 export interface RouteContext {
   readonly world: WorldView;

@@ -44,6 +44,21 @@ export interface PodServerSpec {
   logs?: LogLineSpec[];
   hostname?: string;
   ip?: string;
+  /** Merge patch (RFC 7386) on the server's configuration (GET /api/v4/config). */
+  config?: Record<string, unknown>;
+}
+
+/** The installation's licence (pods with `licensed: false` have none). */
+export interface LicenseSpec {
+  /** Default enterprise. */
+  sku?: string;
+  /** Licensed seats, default 1000. */
+  users?: number;
+  /** Default true. */
+  cluster?: boolean;
+  metrics?: boolean;
+  /** When it expires, relative to the lab's start ('365d' by default, '7d', '-1d' for expired). */
+  expiresIn?: string;
 }
 
 export interface UserSpec {
@@ -120,6 +135,7 @@ export interface MattermostSpec {
   defaults?: Partial<PodServerSpec>;
   incomingWebhooks?: IncomingWebhookSpec[];
   behaviour?: BehaviourSpec;
+  license?: LicenseSpec;
 }
 
 /** Mattermost ids: 26 characters of its base32 alphabet. */
@@ -159,6 +175,7 @@ const podFields = {
   logs: z.array(logLineSchema).optional(),
   hostname: z.string().min(1).optional(),
   ip: z.string().min(1).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
 };
 
 export const podServerSpecSchema: z.ZodType<PodServerSpec> = z.object(podFields).strict();
@@ -209,6 +226,16 @@ export const mattermostSpecSchema: z.ZodType<MattermostSpec> = z
           })
           .strict(),
       )
+      .optional(),
+    license: z
+      .object({
+        sku: z.string().min(1).optional(),
+        users: z.number().int().nonnegative().optional(),
+        cluster: z.boolean().optional(),
+        metrics: z.boolean().optional(),
+        expiresIn: z.string().regex(/^-?\d+[smhd]$/, 'a duration like 365d, 7d or -1d').optional(),
+      })
+      .strict()
       .optional(),
     behaviour: z
       .object({

@@ -10,7 +10,7 @@ import type { SimRequest, SimResponse } from './http.js';
 import { newId } from './model.js';
 import type { SessionRec, UserRec } from './model.js';
 import { PodServer } from './pod.js';
-import type { Route, RouteContext, WorldView } from './router.js';
+import type { ResolvedLicense, Route, RouteContext, WorldView } from './router.js';
 import { matchRoute } from './router.js';
 import { fileRoutes } from './routes/files.js';
 import { hookRoutes } from './routes/hooks.js';
@@ -38,10 +38,18 @@ function refused(pod: string, port: number): PodResponse {
   return text(502, `error trying to reach service: dial tcp ${pod}:${port}: connect: connection refused`);
 }
 
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** '365d', '7d', '-1d' → milliseconds. */
+const relativeMs = (s: string): number => {
+  const m = /^(-?\d+)([smhd])$/.exec(s);
+  return m ? Number(m[1]) * (UNIT_MS[m[2]!] ?? 0) : 0;
+};
+
 export class MattermostWorld implements WorldView {
   readonly store: Store;
   readonly siteName: string;
   readonly behaviour: Readonly<Required<BehaviourSpec>>;
+  readonly license: ResolvedLicense;
   private readonly spec: MattermostSpec;
   private readonly pods_ = new Map<string, PodServer>();
   private readonly now: () => Date;
@@ -59,6 +67,12 @@ export class MattermostWorld implements WorldView {
       enableIncomingWebhooks: b.enableIncomingWebhooks ?? true,
       uploadsDisabled: b.uploadsDisabled ?? false,
       webapp: { login: 'password', landing: 'channel', locale: 'en', postMessageTestId: true, uploadPreview: true, ...b.webapp },
+    };
+    const l = this.spec.license ?? {};
+    const start = this.now().getTime();
+    this.license = {
+      sku: l.sku ?? 'enterprise', users: l.users ?? 1000, cluster: l.cluster ?? true, metrics: l.metrics ?? true,
+      issuedAt: start - 30 * 86_400_000, expiresAt: start + relativeMs(l.expiresIn ?? '365d'),
     };
     for (const [name, s] of Object.entries(this.spec.pods)) this.addPod(name, s);
   }

@@ -6,6 +6,7 @@ import { AppError, header, invalidParam, json, sortedObject } from '../http.js';
 import type { Route, RouteContext } from '../router.js';
 import { requireAdmin } from '../router.js';
 import { isSystemAdmin } from '../store.js';
+import { sanitizeConfig } from '../config.js';
 
 const OK = 'OK';
 const UNHEALTHY = 'UNHEALTHY';
@@ -127,7 +128,12 @@ function clientConfig(ctx: RouteContext) {
 
 export const MAX_FILE_SIZE = 104857600;
 
-/** `getClientLicense`: the sanitized licence map anonymous callers get. */
+/**
+ * `getClientLicense`: the client licence map (all strings). A caller with read_license_information
+ * (a system admin) gets it whole; anyone else the sanitized map, without Id, Name, Email,
+ * IssuedAt, StartsAt, ExpiresAt and SkuName (utils/license.go GetClientLicense,
+ * GetSanitizedClientLicense).
+ */
 function clientLicense(ctx: RouteContext) {
   const format = ctx.url.searchParams.get('format');
   if (format === null || format === '')
@@ -139,18 +145,36 @@ function clientLicense(ctx: RouteContext) {
     );
   if (format !== 'old') throw invalidParam('format');
   if (!ctx.pod.conf.licensed) return json(200, { IsLicensed: 'false' });
-  const features = ['Announcement', 'Cluster', 'Compliance', 'CustomPermissionsSchemes', 'DataRetention', 'Elasticsearch', 'GuestAccounts', 'LDAP', 'LDAPGroups', 'MFA', 'MHPNS', 'MessageExport', 'Metrics', 'OpenId', 'SAML'];
-  return json(
-    200,
-    sortedObject({
-      IsLicensed: 'true',
-      IsTrial: 'false',
-      IsGovSku: 'false',
-      SkuShortName: 'enterprise',
-      Users: '1000',
-      ...Object.fromEntries(features.map((f) => [f, 'true'])),
-    }),
-  );
+  const l = ctx.world.license;
+  const features = ['Announcement', 'Compliance', 'CustomPermissionsSchemes', 'DataRetention', 'Elasticsearch', 'GuestAccounts', 'LDAP', 'LDAPGroups', 'MFA', 'MHPNS', 'MessageExport', 'OpenId', 'SAML'];
+  const full: Record<string, string> = {
+    IsLicensed: 'true',
+    IsTrial: 'false',
+    IsGovSku: 'false',
+    Id: 'mmgatelablicenseid00000000',
+    Name: 'Lab Admin',
+    Email: 'licensing@example.com',
+    Company: 'Example Corp',
+    SkuName: `${l.sku[0]!.toUpperCase()}${l.sku.slice(1)}`,
+    SkuShortName: l.sku,
+    Users: String(l.users),
+    Cluster: String(l.cluster),
+    Metrics: String(l.metrics),
+    IssuedAt: String(l.issuedAt),
+    StartsAt: String(l.issuedAt),
+    ExpiresAt: String(l.expiresAt),
+    ...Object.fromEntries(features.map((f) => [f, 'true'])),
+  };
+  if (!isSystemAdmin(ctx.user)) for (const k of ['Id', 'Name', 'Email', 'IssuedAt', 'StartsAt', 'ExpiresAt', 'SkuName']) delete full[k];
+  return json(200, sortedObject(full));
+}
+
+/** `getConfig` (manage_system): the configuration with secret settings replaced by model.FakeSetting (Config.Sanitize). */
+function getConfig(ctx: RouteContext) {
+  requireAdmin(ctx, 'manage_system');
+  const config = sanitizeConfig(ctx.pod.conf.config);
+  (config['TeamSettings'] as Record<string, unknown>)['SiteName'] = ctx.world.siteName;
+  return json(200, config);
 }
 
 const ANALYTICS_NAMES = new Set(['standard', 'bot_post_counts_day', 'post_counts_day', 'user_counts_with_posts_day', 'extra_counts']);
@@ -193,6 +217,7 @@ export const systemRoutes: Route[] = [
   { method: 'GET', path: '/api/v4/system/ping', handler: 'getSystemPing', kind: 'api', run: ping },
   { method: 'GET', path: '/api/v4/config/client', handler: 'getClientConfig', kind: 'api', run: clientConfig },
   { method: 'GET', path: '/api/v4/license/client', handler: 'getClientLicense', kind: 'api', run: clientLicense },
+  { method: 'GET', path: '/api/v4/config', handler: 'getConfig', kind: 'api', session: true, run: getConfig },
   { method: 'GET', path: '/api/v4/analytics/old', handler: 'getAnalytics', kind: 'api', session: true, run: analytics },
   { method: 'GET', path: '/api/v4/system/schema/version', handler: 'getAppliedSchemaMigrations', kind: 'api', session: true, run: schemaVersion },
 ];

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LicenseView } from '../../core/identity.js';
+import { runCheck } from '../../core/testing.js';
+import { failed } from '../fixtures.js';
+import { licenseUnchangedCheck } from './license-unchanged.js';
+
+const lic = (o: Partial<LicenseView> = {}): LicenseView => ({ url: 'https://chat.example.com', isLicensed: true, sanitized: false, skuShortName: 'enterprise', cluster: true, metrics: true, expiresAt: '2027-06-01T00:00:00.000Z', users: 500, ...o });
+const base = (value?: LicenseView) => ({ path: '/r/preflight.snapshot.json', collectedAt: '2026-11-20T10:00:00Z', ...(value ? { value } : { reason: 'the preflight snapshot holds no license' }) });
+
+describe('license-unchanged', () => {
+  it('passes when the licence is the same, and lists nothing', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: lic(), baselineLicense: base(lic()) } });
+    assert.equal(r.status, 'pass');
+    assert.deepEqual(r.changes ?? [], []);
+  });
+  it('a lost licence fails with before and after, and is a finding in what changed', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: { url: 'https://chat.example.com', isLicensed: false, sanitized: false }, baselineLicense: base(lic()) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]!.message, /lost the licence: at preflight IsLicensed was true, now it is false/);
+    assert.equal(r.findings[0]!.expected, 'IsLicensed true, as at preflight (2026-11-20T10:00:00Z)');
+    assert.equal(r.findings[0]!.actual, 'IsLicensed false');
+    assert.deepEqual(r.changes?.find((c) => c.item === 'IsLicensed'), { area: 'license', item: 'IsLicensed', before: 'true', after: 'false', judged: 'finding' });
+  });
+  it('losing clustering alone fails; a renewed expiry is listed as information', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: lic({ cluster: false, expiresAt: '2028-06-01T00:00:00.000Z' }), baselineLicense: base(lic()) } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => f.actual), ['Cluster false']);
+    assert.deepEqual(r.changes?.map((c) => `${c.item}:${c.judged}`), ['Cluster:finding', 'ExpiresAt:info']);
+  });
+  it('no --baseline fails: nothing compared is never a pass', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: lic(), baselineLicense: null } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]!.actual, 'no --baseline');
+  });
+  it('a baseline without the licence fails and names the file', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: lic(), baselineLicense: base() } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings[0]!.subject, { kind: 'File', name: '/r/preflight.snapshot.json' });
+  });
+  it('a licence that could not be read now is an error', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: failed('license'), baselineLicense: base(lic()) } });
+    assert.equal(r.status, 'error');
+  });
+});
