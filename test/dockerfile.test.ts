@@ -16,13 +16,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mmgate-docker-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** The runtime stage's RUN command, continuation lines joined. */
-function runtimeRun(dockerfile: string): string {
+/** The runtime stage's COPY destination (where the build's output lands) and its RUN command, continuation lines joined. */
+function runtimeStage(dockerfile: string): { copiedTo: string; run: string } {
   const stage = dockerfile.split(/^FROM /m).find((s) => /AS runtime/.test(s.split('\n')[0]!));
   assert.ok(stage, 'the Dockerfile has a runtime stage');
+  const copiedTo = /^COPY --from=build \S+ (\S+?)\/?$/m.exec(stage)?.[1];
   const run = /^RUN ((?:.*\\\n)*.*)$/m.exec(stage)?.[1];
-  assert.ok(run, 'the runtime stage has a RUN step');
-  return run.replace(/\\\n\s*/g, ' ');
+  assert.ok(copiedTo && run, 'the runtime stage copies the build output and has a RUN step');
+  return { copiedTo, run: run.replace(/\\\n\s*/g, ' ') };
 }
 
 describe('the Dockerfile, replayed', () => {
@@ -40,7 +41,8 @@ describe('the Dockerfile, replayed', () => {
     mkdirSync(join(work, 'bin'));
     // The same command, in the scratch directory. The machine's npm cache is left alone.
     const app = join(work, 'opt', 'mmgate');
-    const step = runtimeRun(dockerfile).replaceAll('/tmp/mmgate', out).replaceAll('/usr/local/bin', join(work, 'bin')).replace('npm cache clean --force', 'true');
+    const { copiedTo, run } = runtimeStage(dockerfile);
+    const step = run.replaceAll(copiedTo, out).replaceAll('/usr/local/bin', join(work, 'bin')).replace('npm cache clean --force', 'true');
     const replay = spawnSync('bash', ['-euc', step], { cwd: work, encoding: 'utf8', env: { ...process.env, APP: app, NODE_ENV: 'production' }, timeout: 600_000 });
     assert.equal(replay.status, 0, replay.stderr);
     const installed = spawnSync('ls', [join(app, 'node_modules')], { encoding: 'utf8' }).stdout;

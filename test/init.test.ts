@@ -65,7 +65,7 @@ for (const scenario of ['healthy', 'node-not-ready', 'drift-between-sites']) {
         for (const secret of Object.values(lab.secrets)) assert.ok(!written.includes(secret), 'a secret was written');
 
         // No backups configured: the gate fails closed on them, and on nothing else the scenario does not.
-        const expected = [...((lab.scenario.expect as { preflight?: { blocking: string[] } }).preflight?.blocking ?? [])].sort();
+        const expected = Object.keys((lab.scenario.expect as { preflight?: { blocking: Record<string, string> } }).preflight?.blocking ?? {}).sort();
         const bare = await preflight(lab, file, `${scenario}-bare`);
         assert.ok(bare.blocking.includes('backup-recency'), bare.blocking.join(','));
         addWhatNoClusterKnows(file, lab);

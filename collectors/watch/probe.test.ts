@@ -46,7 +46,10 @@ describe('front-door probe loop', () => {
       await (await fetch(`${d.url}/warm-up`)).text(); // the first request of a process pays for compiling the HTTP code
       const probes = await probeFor(d.url, 1000, 100);
       assert.ok(probes.length >= 6 && probes.length <= 11, `${probes.length} probes in 1 s at 10/s`);
-      assert.ok(probes.every((p) => p.ok && p.status === 200 && p.version === '11.7.1'), JSON.stringify(probes.find((p) => !p.ok)));
+      // A probe the test process itself stalled on (a loaded machine) says nothing: judge the rest.
+      const judged = probes.filter((p) => !p.stalled);
+      assert.ok(judged.length >= 4, `${judged.length} probes judged`);
+      assert.ok(judged.every((p) => p.ok && p.status === 200 && p.version === '11.7.1'), JSON.stringify(judged.find((p) => !p.ok)));
       assert.deepEqual(probes.slice(0, 4).map((p) => p.fresh), [false, true, false, true]);
       assert.ok(d.paths.slice(1).every((p) => p === '/api/v4/system/ping'));
       // One connection kept for the kept-alive half, one per fresh probe.
