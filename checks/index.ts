@@ -5,9 +5,11 @@
 import type { Check } from '../core/types.js';
 import rolloutAvailability from './during/rollout-availability.js';
 import rolloutCompletion from './during/rollout-completion.js';
+import apiLatency from './post/api-latency.js';
 import browserJourney from './post/browser-journey.js';
 import clusterCoherence from './post/cluster-coherence.js';
 import dataIntegrity from './post/data-integrity.js';
+import errorRate from './post/error-rate.js';
 import fileRoundtrip from './post/file-roundtrip.js';
 import imageVersion from './post/image-version.js';
 import incomingWebhook from './post/incoming-webhook.js';
@@ -25,6 +27,7 @@ import backupRecency from './pre/backup-recency.js';
 import configDrift from './pre/config-drift.js';
 import helmRelease from './pre/helm-release.js';
 import installationState from './pre/installation-state.js';
+import metricsHealth from './pre/metrics-health.js';
 import nodeReadiness from './pre/node-readiness.js';
 import operatorHealth from './pre/operator-health.js';
 import podHealth from './pre/pod-health.js';
@@ -35,12 +38,14 @@ import singleWriter from './pre/single-writer.js';
 import upgradePath from './pre/upgrade-path.js';
 
 export const builtinChecks: readonly Check[] = [
+  apiLatency,
   backupIntegrity,
   backupRecency,
   browserJourney,
   clusterCoherence,
   configDrift,
   dataIntegrity,
+  errorRate,
   fileRoundtrip,
   helmRelease,
   imageVersion,
@@ -48,6 +53,7 @@ export const builtinChecks: readonly Check[] = [
   installationState,
   logErrors,
   login,
+  metricsHealth,
   navigation,
   nodeReadiness,
   operatorHealth,

@@ -44,6 +44,19 @@ export interface PodServerSpec {
   logs?: LogLineSpec[];
   hostname?: string;
   ip?: string;
+  /** The metrics listener on 8067: on (default); not-found: /metrics answers 404 (no licence with metrics); off: nothing listens (MetricsSettings.Enable=false). */
+  metrics?: 'on' | 'not-found' | 'off';
+  /** Faults the metrics checks must catch, on this pod's API handlers. */
+  faults?: PodFaults;
+}
+
+export interface PodFaults {
+  /** Handlers the faults apply to (mattermost_api_time's handler label); default all. */
+  handlers?: string[];
+  /** Every request takes this many times its usual time (the server really answers later). */
+  latencyFactor?: number;
+  /** This share of requests answers 500, deterministically (every 1/ratio-th request). */
+  errorRatio?: number;
 }
 
 export interface UserSpec {
@@ -139,6 +152,12 @@ const podFields = {
   logs: z.array(logLineSchema).optional(),
   hostname: z.string().min(1).optional(),
   ip: z.string().min(1).optional(),
+  metrics: z.enum(['on', 'not-found', 'off']).optional(),
+  faults: z.object({
+    handlers: z.array(z.string().min(1)).optional(),
+    latencyFactor: z.number().min(1).optional(),
+    errorRatio: z.number().gt(0).max(1).optional(),
+  }).strict().optional(),
 };
 
 export const podServerSpecSchema: z.ZodType<PodServerSpec> = z.object(podFields).strict();

@@ -1,0 +1,60 @@
+/**
+ * Prevents promoting an upgrade that works but is slower: a new version that doubles p99 latency
+ * passes every smoke journey. Each upgraded pod's p99 per handler group (histogram_quantile over
+ * mattermost_api_time_bucket) is compared with the same group's p99 at preflight (--baseline).
+ */
+import { z } from 'zod';
+import { defineCheck } from '../../core/check.js';
+import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOption, noDataOption, podSubject } from '../../core/metrics-judge.js';
+import type { Finding } from '../../core/types.js';
+
+export const apiLatency = defineCheck({
+  meta: {
+    id: 'api-latency',
+    phase: 'post',
+    title: 'The upgraded servers answer as fast as before',
+    failureTitle: 'The upgraded servers answer slower than before (or their metrics cannot be read)',
+    description: 'Per pod and per handler group, the p99 of mattermost_api_time over the window must stay under max(factor × baseline p99, baseline p99 + minIncreaseMs) of the preflight baseline, and under maxP99Ms. Groups under minRequests are not judged; no data is inconclusive, never a pass.',
+    requires: ['serverMetrics', 'baselineMetrics'],
+    recommended: 'error',
+  },
+  options: z.strictObject({
+    factor: z.number().min(1).default(1.5).describe('p99 may grow to this multiple of its preflight baseline…'),
+    minIncreaseMs: z.number().min(0).default(200).describe('…or by this many ms, whichever allows more (small baselines are noisy).'),
+    maxP99Ms: z.number().positive().default(5000).describe('Absolute ceiling of a group\'s p99, in ms, whatever the baseline.'),
+    minRequests: minRequestsOption,
+    noData: noDataOption,
+  }),
+  evaluate({ serverMetrics: m, baselineMetrics: b }, { options: o, scope }) {
+    const base = b?.metrics ?? null;
+    let worst = 0;
+    const j = judgePods(m, scope, o.minRequests, (pod, g, s) => {
+      if (s.p99Ms === null) return undefined;
+      worst = Math.max(worst, s.p99Ms);
+      const before = baselineOf(base, g, o.minRequests);
+      const relative = before?.p99Ms != null ? Math.max(o.factor * before.p99Ms, before.p99Ms + o.minIncreaseMs) : Infinity;
+      const limit = Math.min(relative, o.maxP99Ms);
+      if (s.p99Ms <= limit) return undefined;
+      return {
+        message: `pod ${pod}, ${groupName(g)}: p99 ${s.p99Ms} ms${before?.p99Ms != null ? `, ${before.p99Ms} ms at preflight (×${(s.p99Ms / before.p99Ms).toFixed(1)})` : ''}`,
+        subject: podSubject(scope, pod),
+        expected: before?.p99Ms != null ? `p99 ≤ ${Math.round(limit)} ms (max(${o.factor} × ${before.p99Ms}, ${before.p99Ms} + ${o.minIncreaseMs}), ceiling ${o.maxP99Ms})` : `p99 ≤ ${o.maxP99Ms} ms (no baseline for this group)`,
+        actual: `p99 ${s.p99Ms} ms, p50 ${s.p50Ms ?? '?'} ms over ${s.requests} requests`,
+        remediation: `Compare pod ${pod} with its peers (database load, CPU throttling, a plugin, a migration still running in the background); roll back if the new version is slower.`,
+      } satisfies Finding;
+    });
+    if (!base) {
+      j.noData.push({
+        message: 'inconclusive: no preflight baseline of the metrics, so "slower than before" cannot be judged',
+        subject: b ? { kind: 'File', name: b.path } : { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+        expected: 'verify --baseline <preflight.snapshot.json with serverMetrics>', actual: b?.reason ?? 'no --baseline',
+        remediation: 'Run preflight with metrics-health on before the upgrade and give its preflight.snapshot.json to verify --baseline.',
+      });
+    }
+    return metricsOutcome(j, o.noData, `${m.pods.length} pod(s) from ${m.where} over ${m.windowSeconds}s; ${j.judged} pod × handler group(s) judged; worst p99 ${worst} ms${base?.groups['*']?.p99Ms != null ? `, baseline p99 ${base.groups['*'].p99Ms} ms` : ''}`, {
+      source: m.source, pods: m.pods.length, worstP99Ms: worst, ...(base?.groups['*']?.p99Ms != null ? { baselineP99Ms: base.groups['*'].p99Ms } : {}),
+    });
+  },
+});
+
+export default apiLatency;

@@ -1,0 +1,80 @@
+/**
+ * How the metrics checks judge (metrics-health, error-rate, api-latency, user PromQL checks):
+ * each Ready pod and each of its handler groups with enough requests is held to the limits; a
+ * pod or a group that gives no number is "no data", which is never a pass. It is inconclusive,
+ * and the check's `noData` option says whether inconclusive blocks (error, the default: the
+ * check fails) or warns. Every finding names the pod and the handler group.
+ */
+import { z } from 'zod';
+import { ALL_HANDLERS, type GroupStats, type ServerMetrics } from './metrics-types.js';
+import { outcomeOf } from './outcome.js';
+import type { Finding, Measurements, Outcome, Scope } from './types.js';
+
+export const noDataOption = z.enum(['error', 'warn']).default('error')
+  .describe('No data (no series, too few requests, an unlicensed server, a stale scrape) is inconclusive, never a pass: error makes it fail (blocks), warn makes it a warning.');
+export const minRequestsOption = z.number().int().positive().default(50)
+  .describe('Handler groups with fewer requests in the window are not judged (too few to tell); a pod under it over all handlers is no data.');
+
+export const podSubject = (scope: Scope, pod: string) => ({ kind: 'Pod', namespace: scope.namespace, name: pod });
+export const groupName = (g: string): string => (g === ALL_HANDLERS ? 'all handlers' : `handler ${g}`);
+export const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+
+const REMEDY_NO_DATA = 'Make the metrics readable: a licence with metrics and MetricsSettings.Enable=true on every server; Prometheus scraping the pods (or metrics.source: scrape); traffic in the window (verify --traffic in quiet hours, or a longer metrics.window / metrics.scrapeInterval). Set the check\'s noData: warn only if you accept promoting without metrics.';
+
+export interface Judged {
+  readonly fails: Finding[];
+  readonly noData: Finding[];
+  /** Pod × group pairs held to the limits. */
+  readonly judged: number;
+}
+
+/**
+ * Walks every pod and every group with at least minRequests requests; `judge` returns a finding
+ * when the group breaks a limit. Pods without data, or under minRequests over all handlers,
+ * become no-data findings.
+ */
+export function judgePods(m: ServerMetrics, scope: Scope, minRequests: number, judge: (pod: string, group: string, s: GroupStats) => Finding | undefined): Judged {
+  const fails: Finding[] = [];
+  const noData: Finding[] = [];
+  let judged = 0;
+  if (m.pods.length === 0) {
+    noData.push({ message: 'inconclusive: no Ready Mattermost pod to read metrics from', subject: { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation }, expected: 'Ready pods with metrics', actual: 'none', remediation: REMEDY_NO_DATA });
+  }
+  for (const p of m.pods) {
+    const subject = podSubject(scope, p.pod);
+    if (p.state !== 'ok') {
+      noData.push({ message: `inconclusive: no metrics for pod ${p.pod} (${p.state})`, subject, expected: `mattermost_api_time from ${m.source === 'prometheus' ? 'Prometheus' : '/metrics'}`, actual: p.detail ?? p.state, remediation: REMEDY_NO_DATA });
+      continue;
+    }
+    const all = p.groups[ALL_HANDLERS]?.requests ?? 0;
+    if (all < minRequests) {
+      noData.push({ message: `inconclusive: pod ${p.pod} served ${all} API requests in the ${m.windowSeconds}s window, fewer than minRequests ${minRequests}`, subject, expected: `≥ ${minRequests} requests`, actual: String(all), remediation: REMEDY_NO_DATA });
+      continue;
+    }
+    for (const [g, s] of Object.entries(p.groups)) {
+      if (s.requests < minRequests) continue;
+      judged++;
+      const f = judge(p.pod, g, s);
+      if (f) fails.push(f);
+    }
+  }
+  return { fails, noData, judged };
+}
+
+/** The outcome: limits broken fail; no data is inconclusive at the noData level; the summary says which. */
+export function metricsOutcome(j: Judged, noDataLevel: 'error' | 'warn', summary: string, measured: Measurements): Outcome {
+  const inconclusive = j.noData.length > 0;
+  const note = inconclusive ? `; inconclusive (${j.noData.length} without data): noData is ${noDataLevel}, so ${noDataLevel === 'error' ? 'it blocks' : 'it only warns'}` : '';
+  return outcomeOf({
+    fails: noDataLevel === 'error' ? [...j.fails, ...j.noData] : j.fails,
+    warns: noDataLevel === 'warn' ? j.noData : [],
+    summary: `${summary}${note}`,
+    measured: { ...measured, judged: j.judged, inconclusive, noData: noDataLevel },
+  });
+}
+
+/** Baseline stats of a group, when the baseline saw enough of it to compare. */
+export function baselineOf(base: ServerMetrics | null | undefined, group: string, minRequests: number): GroupStats | undefined {
+  const s = base?.groups[group];
+  return s && s.requests >= minRequests ? s : undefined;
+}
