@@ -4,6 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../core/config/load.js';
+import { withQueryChecks } from '../core/config/promql.js';
 import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
 import { configSchema, type MmgateConfig } from '../core/config/schema.js';
 import { parseDuration } from '../core/duration.js';
@@ -73,7 +74,7 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     for (const f of flags.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${REPORT_FORMATS.join(', ')}`);
     config.reports.formats = flags.format as MmgateConfig['reports']['formats'];
   }
-  const registry = await loadRegistry(config.plugins, loaded.dir);
+  const registry = await withQueryChecks(await loadRegistry(config.plugins, loaded.dir), config, loaded.path ?? 'config');
   assertKnownIds('--only', flags.only ?? [], registry.checks, phase);
   assertKnownIds('--skip', flags.skip ?? [], registry.checks, phase);
   assertKnownIds('--ignore', flags.ignore ?? [], registry.checks, phase);

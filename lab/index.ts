@@ -47,12 +47,18 @@ export interface Lab {
 
 const SMOKE_USER = 'mmgate-smoke';
 /** Requests a second the lab's simulated users send (scenario lab.traffic changes it). */
-export const DEFAULT_TRAFFIC_RPS = 60;
-const LAB_METRICS_WINDOW = '6s';
+export const DEFAULT_TRAFFIC_RPS = 120;
+const LAB_METRICS_WINDOW = '5s';
 const secret = () => randomBytes(18).toString('base64url');
 
-export async function startLab(scenarioArg: string, outDir: string): Promise<Lab> {
-  const scenario = await buildScenario(scenarioArg);
+export interface LabOptions {
+  /** Start the scenario's Prometheus even when the scenario does not ask for one (tests compare both metrics sources). */
+  readonly prometheus?: boolean;
+}
+
+export async function startLab(scenarioArg: string, outDir: string, opts: LabOptions = {}): Promise<Lab> {
+  const built = await buildScenario(scenarioArg);
+  const scenario = opts.prometheus && !built.lab.prometheus ? { ...built, lab: { ...built.lab, prometheus: { skipPods: [] } } } : built;
   const { namespace, name: installation } = theInstallation(scenario.store, scenario.dir);
   const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret() };
   const spec = withLabIdentities(scenario.mattermost, secrets, scenario.dir);
@@ -80,6 +86,7 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
     if (rps > 0) {
       const traffic = startTraffic(world, { rps, token: secrets.adminToken });
       closers.push(() => traffic.stop());
+      await traffic.warmedUp;
     }
     // Other sites: their own clusters, reached with their own kube contexts.
     const clusters = [{ context: 'mmgate-lab', url: kube.url, caPem: kube.caPem ?? '' }];
@@ -121,7 +128,7 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
       // The lab's rollouts take seconds, not minutes: watch them closely.
       watch: { interval: '500ms', timeout: '5m' },
       // Its traffic is light and its windows short: judge what a few seconds show.
-      metrics: { window: LAB_METRICS_WINDOW, scrapeInterval: '2s' },
+      metrics: { window: LAB_METRICS_WINDOW, scrapeInterval: '1s' },
       ...(prometheus ? { prometheus: { url: prometheus.url, staleAfter: '10s' } } : {}),
       checks: Object.fromEntries(['metrics-health', 'error-rate', 'api-latency'].map((id) => [id, ['error', { minRequests: 20 }]])),
     };

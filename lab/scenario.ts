@@ -47,7 +47,7 @@ export const scenarioFileSchema = z.strictObject({
     metricsServer: z.boolean().optional(),
     kubernetesMinor: z.string().regex(/^\d+$/).optional(),
     faults: z.array(z.record(z.string(), z.unknown())).optional(),
-    traffic: z.number().min(0).optional().describe('API requests a second the lab\'s simulated users send to the Ready Mattermost servers (default 60; 0 = none).'),
+    traffic: z.number().min(0).optional().describe('API requests a second the lab\'s simulated users send to the Ready Mattermost servers (default 120; 0 = none).'),
     prometheus: z.strictObject({
       skipPods: z.array(z.string()).default([]).describe('Pods Prometheus is not told about ("*" = every Mattermost pod).'),
     }).optional().describe('Start a real Prometheus that scrapes the pods through the pod proxy; the generated mmgate.yaml then reads the metrics from it.'),

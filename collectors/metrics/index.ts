@@ -15,6 +15,7 @@ import {
 import { isCollectError, type Snapshot } from '../../core/types.js';
 import { readBaselineDocument } from '../baseline.js';
 import { alternation, prometheusApi } from './prometheus.js';
+import { promqlResultsCollector } from './promql.js';
 import { apiDelta, gaugesOf, scrapePod } from './scrape.js';
 
 declare module '../../core/types.js' {
@@ -172,4 +173,4 @@ export const baselineMetricsCollector: Collector<'baselineMetrics'> = {
   },
 };
 
-export const metricsCollectors = [serverMetricsCollector, baselineMetricsCollector] as const;
+export const metricsCollectors = [serverMetricsCollector, baselineMetricsCollector, promqlResultsCollector] as const;
