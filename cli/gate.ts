@@ -38,6 +38,7 @@ export interface GateFlags {
   saveSnapshot?: string;
   baseline?: string;
   since?: string;
+  traffic?: boolean;
   color?: boolean;
 }
 
@@ -68,6 +69,7 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     if (Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since ${flags.since}: not a time`, 'give an ISO time such as 2026-11-23T21:00:00Z');
     config.mattermost = { ...(config.mattermost ?? configSchema.shape.mattermost.unwrap().parse({})), upgradeStartedAt: new Date(flags.since).toISOString() };
   }
+  if (flags.traffic) config.metrics = { ...config.metrics, traffic: true };
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
   if (flags.format?.length) {

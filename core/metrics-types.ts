@@ -68,6 +68,8 @@ export interface ServerMetrics {
   readonly pods: readonly PodServerMetrics[];
   /** Every pod with data together, per handler group: the baseline post checks compare with. */
   readonly groups: Readonly<Record<string, GroupStats>>;
+  /** What verify --traffic sent through the front door during the window. */
+  readonly traffic?: { readonly requests: number; readonly failed: number; readonly rate: number };
 }
 
 /** The group every request of a pod belongs to, whatever its handler. */

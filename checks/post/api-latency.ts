@@ -14,7 +14,7 @@ export const apiLatency = defineCheck({
     phase: 'post',
     title: 'The upgraded servers answer as fast as before',
     failureTitle: 'The upgraded servers answer slower than before (or their metrics cannot be read)',
-    description: 'Per pod and per handler group, the p99 of mattermost_api_time over the window must stay under max(factor × baseline p99, baseline p99 + minIncreaseMs) of the preflight baseline, and under maxP99Ms. Groups under minRequests are not judged; no data is inconclusive, never a pass.',
+    description: 'Per pod and per handler group, the p99 of mattermost_api_time over the window, with Prometheus\'s histogram_quantile interpolation over the bucket increases (from Prometheus, or the difference of two scrapes of /metrics: the same maths). It must stay under min(max(factor × baseline p99, baseline p99 + minIncreaseMs), maxP99Ms), the baseline being the same group at preflight (verify --baseline). Groups under minRequests are not judged. No data is inconclusive, never a pass: noData: error (default) fails and blocks, noData: warn warns.',
     requires: ['serverMetrics', 'baselineMetrics'],
     recommended: 'error',
   },

@@ -15,7 +15,7 @@ export const errorRate = defineCheck({
     phase: 'post',
     title: 'The upgraded servers fail no more often than before',
     failureTitle: 'The upgraded servers answer more requests with 5xx than before (or their metrics cannot be read)',
-    description: 'Per pod and per handler group, the share of mattermost_api_time requests answered 5xx (status_code=~"5..", never mattermost_http_errors_total, which counts 4xx too) over the window must stay within max(factor × baseline, baseline + maxIncrease) of the preflight baseline, and under maxRatio. Groups under minRequests are not judged; no data is inconclusive, never a pass.',
+    description: 'Per pod and per handler group, the 5xx share over the window: increase(mattermost_api_time_count{status_code=~"5.."}) / increase(mattermost_api_time_count) from Prometheus, or the difference of two scrapes of the pod\'s /metrics (never mattermost_http_errors_total, which counts 4xx too). It must stay under min(max(factor × baseline, baseline + maxIncrease), maxRatio), the baseline being the same group\'s share at preflight (verify --baseline); a group without baseline is held to maxRatio. Groups under minRequests are not judged. No data — no series, a pod under minRequests, an unlicensed server (/metrics 404), a stale or too short scrape, no baseline — is inconclusive, never a pass: noData: error (default) fails and blocks, noData: warn warns; the summary and measured.noData say which.',
     requires: ['serverMetrics', 'baselineMetrics'],
     recommended: 'error',
   },

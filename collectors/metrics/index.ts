@@ -17,6 +17,7 @@ import { readBaselineDocument } from '../baseline.js';
 import { alternation, prometheusApi } from './prometheus.js';
 import { promqlResultsCollector } from './promql.js';
 import { apiDelta, gaugesOf, scrapePod } from './scrape.js';
+import { withTraffic } from './traffic.js';
 
 declare module '../../core/types.js' {
   interface SnapshotData {
@@ -123,12 +124,17 @@ async function readByPrometheus(env: CollectEnv, pods: readonly string[]): Promi
 export const serverMetricsCollector: Collector<'serverMetrics'> = {
   key: 'serverMetrics',
   source: 'Mattermost metrics: Prometheus (prometheus.url) or each pod\'s /metrics through the pod proxy',
-  budgetMs: (config) => parseDuration(config.metrics.scrapeInterval) + parseDuration(config.timeouts.collector),
+  budgetMs: (config) => parseDuration(config.metrics.scrapeInterval) + (config.metrics.traffic ? parseDuration(config.metrics.window) : 0) + parseDuration(config.timeouts.collector),
   async collect(env) {
     const all = await env.need('pods');
     const pods = mattermostPods(all, env.scope).filter(isPodReady).map((p) => p.metadata.name).sort();
     const source = metricsSource(env);
-    const readings = pods.length === 0 ? new Map<string, PodReading>() : source === 'prometheus' ? await readByPrometheus(env, pods) : await readByScrape(env, pods);
+    const read = (): Promise<Map<string, PodReading>> => pods.length === 0 ? Promise.resolve(new Map()) : source === 'prometheus' ? readByPrometheus(env, pods) : readByScrape(env, pods);
+    // --traffic (verify only): the smoke user's requests fill the window; Prometheus needs a whole window of them first.
+    const withLoad = env.config.metrics.traffic && env.phase === 'post';
+    const { result: readings, traffic } = withLoad
+      ? await withTraffic(env, async () => { if (source === 'prometheus') await sleep(parseDuration(env.config.metrics.window), env.signal); return read(); })
+      : { result: await read(), traffic: undefined };
     if (env.signal.aborted) throw new CollectFailure('TIMEOUT', 'stopped before the second scrape');
     const groups = env.config.metrics.handlerGroups;
     const ok = [...readings.values()].filter((r) => r.state === 'ok').flatMap((r) => r.series);
@@ -143,6 +149,7 @@ export const serverMetricsCollector: Collector<'serverMetrics'> = {
       windowSeconds: Math.round(parseDuration(source === 'prometheus' ? env.config.metrics.window : env.config.metrics.scrapeInterval) / 1000),
       pods: podMetrics,
       groups: summarise(ok, groups),
+      ...(traffic ? { traffic } : {}),
     };
   },
 };

@@ -1,0 +1,130 @@
+/**
+ * The metrics checks at the command line: bad input exits 2 naming the key (a Prometheus URL that
+ * is not one, PromQL that does not parse, a threshold that is not a number), and verify --traffic
+ * gives a quiet installation's metrics checks requests to judge, leaving nothing behind.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { startLab, type Lab } from '../lab/index.js';
+import type { RunReport } from '../core/types.js';
+import { judge } from './judge.js';
+
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'mmgate-metrics-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run { code: number | null; stdout: string; stderr: string }
+function mmgate(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: work, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const noStack = (r: Run) => assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+
+/** A config file in `work` with the given YAML. */
+function config(name: string, yaml: string): string {
+  const p = join(work, name);
+  writeFileSync(p, yaml);
+  return p;
+}
+
+describe('metrics config errors exit 2 naming the key', () => {
+  it('a Prometheus URL that is not a URL', async () => {
+    const r = await mmgate(['preflight', '-c', config('url.yaml', 'prometheus: { url: "prometheus.monitoring:9090" }\n'), '--report-dir', join(work, 'r1')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /prometheus\.url: .*http\(s\) URL/);
+    noStack(r);
+  });
+  it('PromQL that does not parse, with where', async () => {
+    const r = await mmgate(['verify', '-c', config('promql.yaml', [
+      'prometheus: { url: "http://127.0.0.1:9" }',
+      'metrics:',
+      '  queries:',
+      '    - { name: posts-p99, expr: "histogram_quantile(0.99, sum by (le) (rate(mattermost_api_time_bucket[5m])", comparison: "<", threshold: 1 }',
+      '',
+    ].join('\n')), '--report-dir', join(work, 'r2')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /metrics\.queries\[0\]\.expr: not valid PromQL near character \d+/);
+    noStack(r);
+  });
+  it('a threshold that is not a number, a comparison that does not exist, a bad check option', async () => {
+    const r = await mmgate(['verify', '-c', config('threshold.yaml', [
+      'prometheus: { url: "http://127.0.0.1:9" }',
+      'metrics:',
+      '  queries:',
+      '    - { name: errors, expr: "sum(up)", comparison: "=<", threshold: high }',
+      '',
+    ].join('\n')), '--report-dir', join(work, 'r3')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /metrics\.queries\[0\]\.comparison/);
+    assert.match(r.stderr, /metrics\.queries\[0\]\.threshold/);
+    const o = await mmgate(['verify', '-c', config('option.yaml', 'checks:\n  api-latency: [error, { factor: 0.5 }]\n'), '--report-dir', join(work, 'r4')]);
+    assert.equal(o.code, 2, o.stderr);
+    assert.match(o.stderr, /checks\.api-latency\[1\]\.factor/);
+    noStack(o);
+  });
+  it('PromQL checks without prometheus.url', async () => {
+    const r = await mmgate(['verify', '-c', config('noprom.yaml', 'metrics:\n  queries:\n    - { name: up, expr: "sum(up)", comparison: ">", threshold: 0 }\n'), '--report-dir', join(work, 'r5')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /metrics\.queries: PromQL checks need Prometheus/);
+  });
+});
+
+describe('against the lab', () => {
+  let lab: Lab;
+  before(async () => {
+    // A quiet installation: the lab's users send nothing.
+    const dir = join(work, 'quiet');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'scenario.yaml'), 'description: upgraded, at night — nobody uses Mattermost\nextends: upgraded\nlab: { traffic: 0 }\n');
+    lab = await startLab(dir, join(work, 'quiet-lab'));
+  });
+  after(async () => { await lab?.close(); });
+
+  it('a Prometheus URL that answers but is not Prometheus exits 2 naming prometheus.url', async () => {
+    const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, unknown>;
+    doc['prometheus'] = { url: lab.mattermostUrl };
+    const cfg = join(lab.paths.dir, 'not-prometheus.yaml');
+    writeFileSync(cfg, stringify(doc));
+    const r = await mmgate(['preflight', '-c', cfg, '--only', 'metrics-health', '--report-dir', join(work, 'r6')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /without a Prometheus API answer: prometheus\.url must be Prometheus's base URL/);
+    noStack(r);
+  });
+
+  it('quiet hours give no data (blocks); verify --traffic fills the window through the smoke user, and cleans up', async () => {
+    const metricsOf = (r: RunReport) => r.results.find((x) => x.id === 'metrics-health')!;
+    const quiet = await judge(lab.paths.config, 'pre');
+    assert.equal(metricsOf(quiet.report).status, 'fail');
+    assert.match(metricsOf(quiet.report).findings[0]!.message, /inconclusive: pod .* served 0 API requests/);
+    const baseline = join(work, 'quiet-baseline.json');
+    writeFileSync(baseline, JSON.stringify(quiet.snapshot));
+
+    const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
+    doc['metrics'] = { ...doc['metrics'], traffic: true, trafficRate: 40, scrapeInterval: '2s' };
+    const cfg = join(lab.paths.dir, 'traffic.yaml');
+    writeFileSync(cfg, stringify(doc));
+    const before = lab.world.store.loginSessions();
+    const { report, snapshot } = await judge(cfg, 'post', baseline);
+    const m = snapshot.data.serverMetrics as { traffic?: { requests: number; failed: number }; groups: Record<string, { requests: number }> };
+    assert.ok((m.traffic?.requests ?? 0) >= 40, `traffic sent: ${JSON.stringify(m.traffic)}`);
+    assert.equal(m.traffic?.failed, 0);
+    assert.ok((m.groups['getUser']?.requests ?? 0) > 0, 'the smoke user\'s requests reached the servers\' metrics');
+    // The baseline of a quiet night had nothing to compare with: still no pass, but the window has data now.
+    const er = report.results.find((x) => x.id === 'error-rate')!;
+    assert.ok(er.findings.every((f) => !/served \d+ API requests/.test(f.message)), JSON.stringify(er.findings));
+    assert.equal(lab.world.store.loginSessions(), before, 'the traffic session was logged out');
+    assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+  });
+});
