@@ -6,9 +6,9 @@
  * check fails) or warns. Every finding names the pod and the handler group.
  */
 import { z } from 'zod';
-import { ALL_HANDLERS, type GroupStats, type ServerMetrics } from './metrics-types.js';
+import { ALL_HANDLERS, type GroupStats, type RolloutMetrics, type ServerMetrics } from './metrics-types.js';
 import { outcomeOf } from './outcome.js';
-import type { Finding, Measurements, Outcome, Scope } from './types.js';
+import { isCollectError, type CollectError, type Finding, type Measurements, type Outcome, type Scope } from './types.js';
 
 export const noDataOption = z.enum(['error', 'warn']).default('error')
   .describe('No data (no series, too few requests, an unlicensed server, a stale scrape) is inconclusive, never a pass: error makes it fail (blocks), warn makes it a warning.');
@@ -77,4 +77,31 @@ export function metricsOutcome(j: Judged, noDataLevel: 'error' | 'warn', summary
 export function baselineOf(base: ServerMetrics | null | undefined, group: string, minRequests: number): GroupStats | undefined {
   const s = base?.groups[group];
   return s && s.requests >= minRequests ? s : undefined;
+}
+
+export const serverErrorsOption = z.strictObject({
+  maxRatio: z.number().min(0).max(1).default(0.01).describe('Largest share of API requests the servers answered 5xx during the rollout.'),
+  minRequests: z.number().int().positive().default(50).describe('Fewer requests than this during the rollout is no data.'),
+  noData: noDataOption,
+}).default({ maxRatio: 0.01, minRequests: 50, noData: 'error' }).describe('The servers\' own 5xx ratio during the rollout (mattermost_api_time, from Prometheus or /metrics), besides the front-door probes.');
+
+/** Findings on the 5xx the servers answered during a rollout (rollout-availability). */
+export function serverErrorFindings(rm: RolloutMetrics | CollectError | undefined, o: z.output<typeof serverErrorsOption>, scope: Scope): { fails: Finding[]; warns: Finding[]; measured: Measurements } {
+  const subject = { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation };
+  const noData = (actual: string): { fails: Finding[]; warns: Finding[]; measured: Measurements } => {
+    const f: Finding = { message: 'inconclusive: the servers\' own 5xx during the rollout could not be judged', subject, expected: `≥ ${o.minRequests} API requests in mattermost_api_time`, actual, remediation: REMEDY_NO_DATA };
+    return { fails: o.noData === 'error' ? [f] : [], warns: o.noData === 'warn' ? [f] : [], measured: { serverErrorsNoData: o.noData } };
+  };
+  if (!rm || isCollectError(rm)) return noData(rm ? rm.message : 'not collected');
+  if (rm.requests < o.minRequests) return noData(`${rm.requests} requests${rm.unreadable.length ? `; unreadable: ${rm.unreadable.join(', ')}` : ''}`);
+  const ratio = rm.errors / rm.requests;
+  const measured = { serverRequests: rm.requests, serverErrors: rm.errors, serverErrorRatio: ratio };
+  if (ratio <= o.maxRatio) return { fails: [], warns: [], measured };
+  const worst = Object.entries(rm.pods).filter(([, p]) => p.errors > 0).sort((a, b) => b[1].errors - a[1].errors);
+  return { fails: [{
+    message: `the servers answered ${pct(ratio)} of ${rm.requests} API requests with 5xx during the rollout`, subject,
+    expected: `≤ ${pct(o.maxRatio)} 5xx`, actual: `${rm.errors} of ${rm.requests}`,
+    remediation: 'users saw errors the front-door probe did not catch: read the pods\' logs for the 5xx (kubectl logs -c mattermost), and roll back if the new version causes them',
+    evidence: worst.slice(0, 5).map(([pod, p]) => `${pod}: ${Math.round(p.errors)} of ${Math.round(p.requests)} 5xx`),
+  }], warns: [], measured };
 }

@@ -72,6 +72,16 @@ export interface ServerMetrics {
   readonly traffic?: { readonly requests: number; readonly failed: number; readonly rate: number };
 }
 
+export interface RolloutMetrics {
+  readonly source: 'prometheus' | 'scrape';
+  /** API requests the servers answered during the watch, and how many with 5xx, per pod. */
+  readonly pods: Readonly<Record<string, { readonly requests: number; readonly errors: number }>>;
+  readonly requests: number;
+  readonly errors: number;
+  /** Pods whose metrics could not be read at some point (their requests are missing then). */
+  readonly unreadable: readonly string[];
+}
+
 /** The group every request of a pod belongs to, whatever its handler. */
 export const ALL_HANDLERS = '*';
 export const API_TIME = 'mattermost_api_time';

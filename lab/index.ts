@@ -130,7 +130,10 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       // Its traffic is light and its windows short: judge what a few seconds show.
       metrics: { window: LAB_METRICS_WINDOW, scrapeInterval: '1s' },
       ...(prometheus ? { prometheus: { url: prometheus.url, staleAfter: '10s' } } : {}),
-      checks: Object.fromEntries(['metrics-health', 'error-rate', 'api-latency'].map((id) => [id, ['error', { minRequests: 20 }]])),
+      checks: {
+        ...Object.fromEntries(['metrics-health', 'error-rate', 'api-latency'].map((id) => [id, ['error', { minRequests: 20 }]])),
+        'rollout-availability': ['error', { serverErrors: { minRequests: 20 } }],
+      },
     };
     const backupConfig = await writeBackups(join(dir, 'backups'), scenario.backups);
     const config = applyMergePatch(applyMergePatch(generated, backupConfig), scenario.config);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../core/duration.js';
+import { serverErrorFindings, serverErrorsOption } from '../../core/metrics-judge.js';
 import { outcomeOf } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
@@ -16,16 +17,18 @@ export const rolloutAvailability = defineCheck({
     phase: 'during',
     title: 'Mattermost kept serving during the rollout',
     failureTitle: 'Mattermost was unavailable during the rollout',
-    description: 'Probes the front door (GET /api/v4/system/ping, as every client does) and counts Ready Mattermost pods throughout the rollout. A failed probe or a moment without a Ready pod is downtime users saw.',
+    description: 'Probes the front door (GET /api/v4/system/ping, as every client does) and counts Ready Mattermost pods throughout the rollout; also the 5xx share of the API requests the servers answered meanwhile (mattermost_api_time, serverErrors). A failed probe, a moment without a Ready pod, or servers failing requests is downtime users saw.',
     requires: ['rolloutWatch'],
+    optional: ['rolloutMetrics'],
     recommended: 'error',
   },
   options: z.strictObject({
     maxFailedProbes: z.number().int().nonnegative().default(0).describe('Failed front-door probes tolerated.'),
     maxOutage: z.string().regex(DURATION_PATTERN).default('0s').describe('Longest run of consecutive failed probes tolerated (e.g. 10s).'),
     minReadyPods: z.number().int().nonnegative().default(1).describe('Fewest Ready Mattermost pods at any sample.'),
+    serverErrors: serverErrorsOption,
   }),
-  evaluate({ rolloutWatch: w }, { options, scope }) {
+  evaluate({ rolloutWatch: w, rolloutMetrics }, { options, scope }) {
     const subject = { kind: 'Service', namespace: scope.namespace, name: w.frontDoor };
     if (w.samples.length === 0) {
       return { status: 'fail', findings: [{ message: 'the watch took no sample, so nothing shows Mattermost stayed available', subject, expected: 'at least one probe', actual: 'none', remediation: 'rerun mmgate watch while the rollout runs' }] };
@@ -64,11 +67,14 @@ export const rolloutAvailability = defineCheck({
     }
     const kubeGaps = w.samples.length - known.length;
     const warns: Finding[] = kubeGaps > 0 ? [{ message: `the Kubernetes API could not be read at ${kubeGaps} of ${w.samples.length} samples: Ready pods were not counted then`, expected: 'every sample read', actual: `${kubeGaps} missed` }] : [];
+    const server = serverErrorFindings(rolloutMetrics, options.serverErrors, scope);
+    fails.push(...server.fails);
+    warns.push(...server.warns);
     if (known.length === 0) fails.push({ message: 'the Kubernetes API could not be read at any sample, so Ready pods were never counted', expected: 'pod counts', actual: 'none', remediation: 'check the kubeconfig and RBAC (list pods) and rerun' });
     return outcomeOf({
       fails, warns,
       summary: `${w.samples.length - failed.length}/${w.samples.length} probes answered OK over ${formatDuration(w.samples[w.samples.length - 1]!.elapsedMs)}; at least ${minReady ?? '?'} pod(s) Ready throughout`,
-      measured: { probes: w.samples.length, failedProbes: failed.length, longestOutageMs: longest, ...(minReady !== undefined ? { minReadyPods: minReady } : {}), probeP95Ms: p95 },
+      measured: { probes: w.samples.length, failedProbes: failed.length, longestOutageMs: longest, ...(minReady !== undefined ? { minReadyPods: minReady } : {}), probeP95Ms: p95, ...server.measured },
     });
   },
 });

@@ -15,7 +15,6 @@ import {
 import { isCollectError, type Snapshot } from '../../core/types.js';
 import { readBaselineDocument } from '../baseline.js';
 import { alternation, prometheusApi } from './prometheus.js';
-import { promqlResultsCollector } from './promql.js';
 import { apiDelta, gaugesOf, scrapePod } from './scrape.js';
 import { withTraffic } from './traffic.js';
 
@@ -180,4 +179,4 @@ export const baselineMetricsCollector: Collector<'baselineMetrics'> = {
   },
 };
 
-export const metricsCollectors = [serverMetricsCollector, baselineMetricsCollector, promqlResultsCollector] as const;
+
