@@ -12,8 +12,11 @@ import { isCollectError, type CollectError, type Finding, type Measurements, typ
 
 export const noDataOption = z.enum(['error', 'warn']).default('error')
   .describe('No data (no series, too few requests, an unlicensed server, a stale scrape) is inconclusive, never a pass: error makes it fail (blocks), warn makes it a warning.');
-export const minRequestsOption = z.number().int().positive().default(50)
-  .describe('Handler groups with fewer requests in the window are not judged (too few to tell); a pod under it over all handlers is no data.');
+export const minRequestsOption = z.number().int().positive().optional()
+  .describe('Overrides metrics.minRequests (default 50): handler groups with fewer requests in the window are not judged; a pod under it over all handlers is no data.');
+
+/** The minimum sample: the check's option, else the one collected with the data (metrics.minRequests). */
+export const minRequestsOf = (option: number | undefined, m: { readonly minRequests?: number }): number => option ?? m.minRequests ?? 50;
 
 export const podSubject = (scope: Scope, pod: string) => ({ kind: 'Pod', namespace: scope.namespace, name: pod });
 export const groupName = (g: string): string => (g === ALL_HANDLERS ? 'all handlers' : `handler ${g}`);
@@ -81,19 +84,20 @@ export function baselineOf(base: ServerMetrics | null | undefined, group: string
 
 export const serverErrorsOption = z.strictObject({
   maxRatio: z.number().min(0).max(1).default(0.01).describe('Largest share of API requests the servers answered 5xx during the rollout.'),
-  minRequests: z.number().int().positive().default(50).describe('Fewer requests than this during the rollout is no data.'),
+  minRequests: z.number().int().positive().optional().describe('Fewer requests than this during the rollout is no data (default metrics.minRequests).'),
   noData: noDataOption,
-}).default({ maxRatio: 0.01, minRequests: 50, noData: 'error' }).describe('The servers\' own 5xx ratio during the rollout (mattermost_api_time, from Prometheus or /metrics), besides the front-door probes.');
+}).default({ maxRatio: 0.01, noData: 'error' }).describe('The servers\' own 5xx ratio during the rollout (mattermost_api_time, from Prometheus or /metrics), besides the front-door probes.');
 
 /** Findings on the 5xx the servers answered during a rollout (rollout-availability). */
 export function serverErrorFindings(rm: RolloutMetrics | CollectError | undefined, o: z.output<typeof serverErrorsOption>, scope: Scope): { fails: Finding[]; warns: Finding[]; measured: Measurements } {
   const subject = { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation };
   const noData = (actual: string): { fails: Finding[]; warns: Finding[]; measured: Measurements } => {
-    const f: Finding = { message: 'inconclusive: the servers\' own 5xx during the rollout could not be judged', subject, expected: `≥ ${o.minRequests} API requests in mattermost_api_time`, actual, remediation: REMEDY_NO_DATA };
+    const f: Finding = { message: 'inconclusive: the servers\' own 5xx during the rollout could not be judged', subject, expected: `≥ ${minRequestsOf(o.minRequests, isCollectError(rm) || !rm ? {} : rm)} API requests in mattermost_api_time`, actual, remediation: REMEDY_NO_DATA };
     return { fails: o.noData === 'error' ? [f] : [], warns: o.noData === 'warn' ? [f] : [], measured: { serverErrorsNoData: o.noData } };
   };
   if (!rm || isCollectError(rm)) return noData(rm ? rm.message : 'not collected');
-  if (rm.requests < o.minRequests) return noData(`${rm.requests} requests${rm.unreadable.length ? `; unreadable: ${rm.unreadable.join(', ')}` : ''}`);
+  const min = minRequestsOf(o.minRequests, rm);
+  if (rm.requests < min) return noData(`${rm.requests} requests${rm.unreadable.length ? `; unreadable: ${rm.unreadable.join(', ')}` : ''}`);
   const ratio = rm.errors / rm.requests;
   const measured = { serverRequests: rm.requests, serverErrors: rm.errors, serverErrorRatio: ratio };
   if (ratio <= o.maxRatio) return { fails: [], warns: [], measured };

@@ -64,6 +64,8 @@ export interface ServerMetrics {
   readonly collectedAt: string;
   /** The window the numbers cover, in seconds. */
   readonly windowSeconds: number;
+  /** metrics.minRequests when collected: fewer requests are too few to judge. */
+  readonly minRequests?: number;
   /** The Ready Mattermost pods judged (not-Ready pods serve no users and are left out). */
   readonly pods: readonly PodServerMetrics[];
   /** Every pod with data together, per handler group: the baseline post checks compare with. */
@@ -78,6 +80,8 @@ export interface RolloutMetrics {
   readonly pods: Readonly<Record<string, { readonly requests: number; readonly errors: number }>>;
   readonly requests: number;
   readonly errors: number;
+  /** metrics.minRequests when collected. */
+  readonly minRequests?: number;
   /** Pods whose metrics could not be read at some point (their requests are missing then). */
   readonly unreadable: readonly string[];
 }

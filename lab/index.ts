@@ -128,17 +128,13 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       // The lab's rollouts take seconds, not minutes: watch them closely.
       watch: { interval: '500ms', timeout: '5m' },
       // Its traffic is light and its windows short: judge what a few seconds show.
-      metrics: { window: LAB_METRICS_WINDOW, scrapeInterval: '1s' },
+      metrics: { window: LAB_METRICS_WINDOW, scrapeInterval: '1s', minRequests: 20 },
       ...(prometheus ? { prometheus: { url: prometheus.url, staleAfter: '10s' } } : {}),
-      checks: {
-        ...Object.fromEntries(['metrics-health', 'error-rate', 'api-latency'].map((id) => [id, ['error', { minRequests: 20 }]])),
-        'rollout-availability': ['error', { serverErrors: { minRequests: 20 } }],
-      },
     };
     const backupConfig = await writeBackups(join(dir, 'backups'), scenario.backups);
     const config = applyMergePatch(applyMergePatch(generated, backupConfig), scenario.config);
     await writeFile(paths.config, `# Written by mmgate lab for scenario "${scenario.name}". Secrets are files under secrets/.\n${stringify(config)}`);
-    await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, contexts: clusters.map((c) => ({ context: c.context, server: c.url })), mattermost: front.url, namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
+    await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, contexts: clusters.map((c) => ({ context: c.context, server: c.url })), mattermost: front.url, ...(prometheus ? { prometheus: prometheus.url } : {}), namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
 
     // Ready means the window the gate reads is full of samples.
     await prometheus?.waitForSamples(Math.ceil(parseDuration(LAB_METRICS_WINDOW) / 1000 / SCRAPE_INTERVAL_S) + 1);

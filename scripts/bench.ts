@@ -4,10 +4,11 @@
  * `npm run bench`. Speed and memory targets are read from this output, never from timed tests.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { startLab } from '../lab/index.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -60,8 +61,37 @@ async function main(): Promise<void> {
         await lab.close();
       }
     }
+    await benchMetrics(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The metrics phase from each source on the same lab (with its Prometheus): `preflight --only
+ * metrics-health`, and the serverMetrics collector's own time from the JSON report. The direct
+ * scrape waits metrics.scrapeInterval between its two scrapes (1s in the lab, 30s by default).
+ */
+async function benchMetrics(work: string): Promise<void> {
+  const lab = await startLab('healthy', join(work, 'metrics'), { prometheus: true });
+  try {
+    for (const source of ['prometheus', 'scrape'] as const) {
+      const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
+      doc['metrics'] = { ...doc['metrics'], source };
+      const cfg = join(lab.paths.dir, `bench-${source}.yaml`);
+      writeFileSync(cfg, stringify(doc));
+      const reports = join(work, `reports-metrics-${source}`);
+      const walls: number[] = [];
+      const collector: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        walls.push((await timeCli(['preflight', '-c', cfg, '--only', 'metrics-health', '--report-dir', reports, '--format', 'json'], work)).ms);
+        const report = JSON.parse(readFileSync(join(reports, 'preflight.json'), 'utf8')) as { collectors: { key: string; durationMs: number }[] };
+        collector.push(report.collectors.find((c) => c.key === 'serverMetrics')?.durationMs ?? NaN);
+      }
+      console.log(`metrics   from ${source.padEnd(10)} median ${median(walls).toFixed(0)} ms wall (preflight --only metrics-health), serverMetrics collector median ${median(collector).toFixed(0)} ms`);
+    }
+  } finally {
+    await lab.close();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOption, noDataOption, podSubject } from '../../core/metrics-judge.js';
+import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, podSubject } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
 
 export const apiLatency = defineCheck({
@@ -26,12 +26,13 @@ export const apiLatency = defineCheck({
     noData: noDataOption,
   }),
   evaluate({ serverMetrics: m, baselineMetrics: b }, { options: o, scope }) {
+    const min = minRequestsOf(o.minRequests, m);
     const base = b?.metrics ?? null;
     let worst = 0;
-    const j = judgePods(m, scope, o.minRequests, (pod, g, s) => {
+    const j = judgePods(m, scope, min, (pod, g, s) => {
       if (s.p99Ms === null) return undefined;
       worst = Math.max(worst, s.p99Ms);
-      const before = baselineOf(base, g, o.minRequests);
+      const before = baselineOf(base, g, min);
       const relative = before?.p99Ms != null ? Math.max(o.factor * before.p99Ms, before.p99Ms + o.minIncreaseMs) : Infinity;
       const limit = Math.min(relative, o.maxP99Ms);
       if (s.p99Ms <= limit) return undefined;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
+import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
 
 export const errorRate = defineCheck({
@@ -27,12 +27,13 @@ export const errorRate = defineCheck({
     noData: noDataOption,
   }),
   evaluate({ serverMetrics: m, baselineMetrics: b }, { options: o, scope }) {
+    const min = minRequestsOf(o.minRequests, m);
     const base = b?.metrics ?? null;
     let worst = 0;
-    const j = judgePods(m, scope, o.minRequests, (pod, g, s) => {
+    const j = judgePods(m, scope, min, (pod, g, s) => {
       const ratio = s.ratio ?? 0;
       worst = Math.max(worst, ratio);
-      const before = baselineOf(base, g, o.minRequests);
+      const before = baselineOf(base, g, min);
       const relative = before ? Math.max(o.factor * (before.ratio ?? 0), (before.ratio ?? 0) + o.maxIncrease) : Infinity;
       const limit = Math.min(relative, o.maxRatio);
       if (ratio <= limit) return undefined;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { groupName, judgePods, metricsOutcome, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
+import { groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
 import { ALL_HANDLERS } from '../../core/metrics-types.js';
 
 export const metricsHealth = defineCheck({
@@ -26,9 +26,10 @@ export const metricsHealth = defineCheck({
     noData: noDataOption,
   }),
   evaluate({ serverMetrics: m }, { options: o, scope }) {
+    const min = minRequestsOf(o.minRequests, m);
     let worstRatio = 0;
     let worstP99 = 0;
-    const j = judgePods(m, scope, o.minRequests, (pod, g, s) => {
+    const j = judgePods(m, scope, min, (pod, g, s) => {
       worstRatio = Math.max(worstRatio, s.ratio ?? 0);
       worstP99 = Math.max(worstP99, s.p99Ms ?? 0);
       const subject = podSubject(scope, pod);

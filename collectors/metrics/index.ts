@@ -145,6 +145,7 @@ export const serverMetricsCollector: Collector<'serverMetrics'> = {
       source,
       where: source === 'prometheus' ? env.config.prometheus!.url : `pod proxy :${env.config.mattermost?.metricsPort ?? 8067}/metrics`,
       collectedAt: env.now().toISOString(),
+      minRequests: env.config.metrics.minRequests,
       windowSeconds: Math.round(parseDuration(source === 'prometheus' ? env.config.metrics.window : env.config.metrics.scrapeInterval) / 1000),
       pods: podMetrics,
       groups: summarise(ok, groups),

@@ -100,6 +100,6 @@ export const rolloutMetricsCollector: Collector<'rolloutMetrics'> = {
     const done = env.need('rolloutWatch');
     const r = source === 'prometheus' ? await byPrometheus(env, done) : await byScrape(env, done);
     const all = Object.values(r.pods);
-    return { source, ...r, requests: Math.round(all.reduce((s, x) => s + x.requests, 0)), errors: Math.round(all.reduce((s, x) => s + x.errors, 0)) };
+    return { source, minRequests: env.config.metrics.minRequests, ...r, requests: Math.round(all.reduce((s, x) => s + x.requests, 0)), errors: Math.round(all.reduce((s, x) => s + x.errors, 0)) };
   },
 };
