@@ -76,6 +76,16 @@ export function metricsOutcome(j: Judged, noDataLevel: 'error' | 'warn', summary
   });
 }
 
+/** The finding when verify has no preflight metrics to compare with: inconclusive. */
+export function noBaselineFinding(b: { readonly path: string; readonly reason?: string } | null, scope: Scope, what: string): Finding {
+  return {
+    message: `inconclusive: no preflight baseline of the metrics, so "${what}" cannot be judged`,
+    subject: b ? { kind: 'File', name: b.path } : { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+    expected: 'verify --baseline <preflight.snapshot.json with serverMetrics>', actual: b?.reason ?? 'no --baseline',
+    remediation: 'Run preflight with metrics-health on before the upgrade and give its preflight.snapshot.json to verify --baseline.',
+  };
+}
+
 /** Baseline stats of a group, when the baseline saw enough of it to compare. */
 export function baselineOf(base: ServerMetrics | null | undefined, group: string, minRequests: number): GroupStats | undefined {
   const s = base?.groups[group];

@@ -11,24 +11,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startLab, type Lab } from '../lab/index.js';
+import { CLI, noStack, runCli, type Run } from './cli-run.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const TRACE = fileURLToPath(new URL('../../test/fixtures/trace-imports.mjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mmgate-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run { code: number | null; stdout: string; stderr: string }
-function mmgate(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string[] } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...(opts.node ?? []), CLI, ...args], { cwd: opts.cwd ?? work, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...opts.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-const noStack = (r: Run) => assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+const mmgate = (args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string[] } = {}): Promise<Run> => runCli(args, { cwd: work, ...opts });
 
 describe('mmgate CLI: usage', () => {
   it('--help lists the commands and loads neither Kubernetes nor Mattermost clients', async () => {

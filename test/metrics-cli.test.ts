@@ -4,33 +4,20 @@
  * gives a quiet installation's metrics checks requests to judge, leaving nothing behind.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { startLab, type Lab } from '../lab/index.js';
 import type { RunReport } from '../core/types.js';
+import { noStack, runCli, type Run } from './cli-run.js';
 import { judge } from './judge.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mmgate-metrics-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run { code: number | null; stdout: string; stderr: string }
-function mmgate(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: work, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-const noStack = (r: Run) => assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+const mmgate = (args: string[]): Promise<Run> => runCli(args, { cwd: work });
 
 /** A config file in `work` with the given YAML. */
 function config(name: string, yaml: string): string {

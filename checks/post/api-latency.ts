@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, podSubject } from '../../core/metrics-judge.js';
+import { baselineOf, groupName, noBaselineFinding, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, podSubject } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
 
 export const apiLatency = defineCheck({
@@ -44,14 +44,7 @@ export const apiLatency = defineCheck({
         remediation: `Compare pod ${pod} with its peers (database load, CPU throttling, a plugin, a migration still running in the background); roll back if the new version is slower.`,
       } satisfies Finding;
     });
-    if (!base) {
-      j.noData.push({
-        message: 'inconclusive: no preflight baseline of the metrics, so "slower than before" cannot be judged',
-        subject: b ? { kind: 'File', name: b.path } : { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
-        expected: 'verify --baseline <preflight.snapshot.json with serverMetrics>', actual: b?.reason ?? 'no --baseline',
-        remediation: 'Run preflight with metrics-health on before the upgrade and give its preflight.snapshot.json to verify --baseline.',
-      });
-    }
+    if (!base) j.noData.push(noBaselineFinding(b, scope, 'slower than before'));
     return metricsOutcome(j, o.noData, `${m.pods.length} pod(s) from ${m.where} over ${m.windowSeconds}s; ${j.judged} pod × handler group(s) judged; worst p99 ${worst} ms${base?.groups['*']?.p99Ms != null ? `, baseline p99 ${base.groups['*'].p99Ms} ms` : ''}`, {
       source: m.source, pods: m.pods.length, worstP99Ms: worst, ...(base?.groups['*']?.p99Ms != null ? { baselineP99Ms: base.groups['*'].p99Ms } : {}),
     });

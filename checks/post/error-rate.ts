@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
+import { baselineOf, groupName, noBaselineFinding, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
 
 export const errorRate = defineCheck({
@@ -45,14 +45,7 @@ export const errorRate = defineCheck({
         remediation: `Read pod ${pod}'s logs for the failing ${g === '*' ? 'requests' : `${g} requests`} (kubectl logs ${pod} -c mattermost | grep '"level":"error"'); roll back if the new version causes them.`,
       } satisfies Finding;
     });
-    if (!base) {
-      j.noData.push({
-        message: 'inconclusive: no preflight baseline of the metrics, so "more often than before" cannot be judged',
-        subject: b ? { kind: 'File', name: b.path } : { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
-        expected: 'verify --baseline <preflight.snapshot.json with serverMetrics>', actual: b?.reason ?? 'no --baseline',
-        remediation: 'Run preflight with metrics-health on before the upgrade and give its preflight.snapshot.json to verify --baseline.',
-      });
-    }
+    if (!base) j.noData.push(noBaselineFinding(b, scope, 'more often than before'));
     return metricsOutcome(j, o.noData, `${m.pods.length} pod(s) from ${m.where} over ${m.windowSeconds}s; ${j.judged} pod × handler group(s) judged; worst 5xx ${pct(worst)}${base ? `, baseline ${pct(base.groups['*']?.ratio ?? 0)}` : ''}`, {
       source: m.source, pods: m.pods.length, worstErrorRatio: worst, ...(base?.groups['*'] ? { baselineErrorRatio: base.groups['*'].ratio ?? 0 } : {}),
     });

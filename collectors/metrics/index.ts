@@ -37,7 +37,8 @@ export interface BaselineMetrics {
 
 interface PodReading { state: PodMetricsState; detail?: string; series: ApiSeries[]; gauges: Partial<Record<GaugeName, number>> }
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+/** Waits ms, or less when the run is stopped. */
+export const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
   const t = setTimeout(resolve, ms);
   signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
 });

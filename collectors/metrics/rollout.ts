@@ -12,7 +12,7 @@ import { isPodReady, mattermostPods } from '../../core/installation.js';
 import { API_TIME, type ApiSeries, type RolloutMetrics } from '../../core/metrics-types.js';
 import type { KubePod } from '../../core/kube-types.js';
 import { kubeClient } from '../kube/client.js';
-import { metricsSource } from './index.js';
+import { metricsSource, sleep } from './index.js';
 import { prometheusApi } from './prometheus.js';
 import { apiDelta, scrapePod } from './scrape.js';
 
@@ -22,11 +22,6 @@ declare module '../../core/types.js' {
     rolloutMetrics: RolloutMetrics;
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const t = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-});
 
 function tally(series: readonly ApiSeries[]): { requests: number; errors: number } {
   let requests = 0;
