@@ -59,7 +59,7 @@ export const configSchema = z.strictObject({
       id: z.string().min(1).describe('Id of an incoming webhook that posts into the smoke channel.'),
     }).optional(),
     podPort: z.number().int().positive().default(8065).describe('Mattermost API port inside the pod (pod proxy).'),
-    metricsPort: z.number().int().positive().default(8067),
+    metricsPort: z.number().int().positive().default(8067).describe('Mattermost\'s metrics port inside the pod (MetricsSettings.ListenAddress; the operator sets :8067): without Prometheus, the metrics checks read /metrics there through the pod proxy.'),
     requestTimeout: duration.default('15s'),
     logWindow: duration.default('15m').describe('How far back verify reads the Mattermost pod logs (log-errors) when upgradeStartedAt is not given.'),
     upgradeStartedAt: z.iso.datetime({ offset: true }).optional().describe('When the upgrade started (ISO 8601, e.g. 2026-11-20T11:45:00Z): verify reads pod logs from then on instead of logWindow.'),
