@@ -75,7 +75,7 @@ describe('against the lab', () => {
     const dir = join(work, 'quiet');
     mkdirSync(dir);
     writeFileSync(join(dir, 'scenario.yaml'), 'description: upgraded, at night — nobody uses Mattermost\nextends: upgraded\nlab: { traffic: 0 }\n');
-    lab = await startLab(dir, join(work, 'quiet-lab'));
+    lab = await startLab(dir, join(work, 'quiet-lab'), { prometheus: true });
   });
   after(async () => { await lab?.close(); });
 
@@ -92,14 +92,17 @@ describe('against the lab', () => {
 
   it('quiet hours give no data (blocks); verify --traffic fills the window through the smoke user, and cleans up', async () => {
     const metricsOf = (r: RunReport) => r.results.find((x) => x.id === 'metrics-health')!;
-    const quiet = await judge(lab.paths.config, 'pre');
+    const scrape = join(lab.paths.dir, 'scrape.yaml');
+    const base = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
+    writeFileSync(scrape, stringify({ ...base, metrics: { ...base['metrics'], source: 'scrape' } }));
+    const quiet = await judge(scrape, 'pre');
     assert.equal(metricsOf(quiet.report).status, 'fail');
     assert.match(metricsOf(quiet.report).findings[0]!.message, /inconclusive: pod .* served 0 API requests/);
     const baseline = join(work, 'quiet-baseline.json');
     writeFileSync(baseline, JSON.stringify(quiet.snapshot));
 
     const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
-    doc['metrics'] = { ...doc['metrics'], traffic: true, trafficRate: 40, scrapeInterval: '2s' };
+    doc['metrics'] = { ...doc['metrics'], source: 'scrape', traffic: true, trafficRate: 40, scrapeInterval: '2s' };
     const cfg = join(lab.paths.dir, 'traffic.yaml');
     writeFileSync(cfg, stringify(doc));
     const before = lab.world.store.loginSessions();
@@ -113,5 +116,27 @@ describe('against the lab', () => {
     assert.ok(er.findings.every((f) => !/served \d+ API requests/.test(f.message)), JSON.stringify(er.findings));
     assert.equal(lab.world.store.loginSessions(), before, 'the traffic session was logged out');
     assert.deepEqual(lab.world.smokeLeftovers(), { posts: 0, files: 0 });
+  });
+  it('your own PromQL checks run on the lab\'s Prometheus: pass, fail with the series, inconclusive on no data', async () => {
+    const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
+    doc['metrics'] = { ...doc['metrics'], queries: [
+      { name: 'pods-scraped', expr: 'sum(up{job="mattermost"})', comparison: '>=', threshold: 3, phase: 'pre' },
+      { name: 'never-down', expr: 'up{job="mattermost"}', comparison: '<', threshold: 1, phase: 'pre' },
+      { name: 'no-such-series', expr: 'mmgate_no_such_metric', comparison: '<', threshold: 1, phase: 'pre', noData: 'warn' },
+    ] };
+    const cfg = join(lab.paths.dir, 'promql.yaml');
+    writeFileSync(cfg, stringify(doc));
+    const { report } = await judge(cfg, 'pre');
+    const byId = (id: string) => report.results.find((x) => x.id === id)!;
+    assert.equal(byId('promql-pods-scraped').status, 'pass', JSON.stringify(byId('promql-pods-scraped')));
+    assert.equal(byId('promql-pods-scraped').measured?.['min'], 3);
+    const down = byId('promql-never-down');
+    assert.equal(down.status, 'fail');
+    assert.equal(down.findings.length, 3);
+    assert.match(down.findings[0]!.message, /^\{.*pod="mm-[a-z0-9]+-[a-z0-9]+".*\} = 1, not < 1$/);
+    const none = byId('promql-no-such-series');
+    assert.equal(none.status, 'warn');
+    assert.match(none.findings[0]!.message, /inconclusive: `mmgate_no_such_metric` answered no sample/);
+    assert.ok(report.verdict.blocking.includes('promql-never-down'));
   });
 });
