@@ -5,11 +5,13 @@
 import type { Check } from '../core/types.js';
 import rolloutAvailability from './during/rollout-availability.js';
 import rolloutCompletion from './during/rollout-completion.js';
+import apiLatency from './post/api-latency.js';
 import browserJourney from './post/browser-journey.js';
 import clusterCoherence from './post/cluster-coherence.js';
 import clusterMembership from './post/cluster-membership.js';
 import configChanges from './post/config-changes.js';
 import dataIntegrity from './post/data-integrity.js';
+import errorRate from './post/error-rate.js';
 import fileRoundtrip from './post/file-roundtrip.js';
 import imageVersion from './post/image-version.js';
 import incomingWebhook from './post/incoming-webhook.js';
@@ -30,6 +32,7 @@ import configDrift from './pre/config-drift.js';
 import helmRelease from './pre/helm-release.js';
 import installationState from './pre/installation-state.js';
 import license from './pre/license.js';
+import metricsHealth from './pre/metrics-health.js';
 import nodeReadiness from './pre/node-readiness.js';
 import operatorHealth from './pre/operator-health.js';
 import podHealth from './pre/pod-health.js';
@@ -40,6 +43,7 @@ import singleWriter from './pre/single-writer.js';
 import upgradePath from './pre/upgrade-path.js';
 
 export const builtinChecks: readonly Check[] = [
+  apiLatency,
   backupIntegrity,
   backupRecency,
   browserJourney,
@@ -48,6 +52,7 @@ export const builtinChecks: readonly Check[] = [
   configChanges,
   configDrift,
   dataIntegrity,
+  errorRate,
   fileRoundtrip,
   helmRelease,
   imageVersion,
@@ -57,6 +62,7 @@ export const builtinChecks: readonly Check[] = [
   licenseUnchanged,
   logErrors,
   login,
+  metricsHealth,
   navigation,
   nodeReadiness,
   operatorHealth,

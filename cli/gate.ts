@@ -4,6 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../core/config/load.js';
+import { withQueryChecks } from '../core/config/promql.js';
 import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
 import { configSchema, type MmgateConfig } from '../core/config/schema.js';
 import { parseDuration } from '../core/duration.js';
@@ -39,6 +40,7 @@ export interface GateFlags {
   saveSnapshot?: string;
   baseline?: string;
   since?: string;
+  traffic?: boolean;
   color?: boolean;
   /** Keep the live progress lines on a terminal (the demo prints between them). */
   keepProgress?: boolean;
@@ -75,6 +77,7 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     if (Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since ${flags.since}: not a time`, 'give an ISO time such as 2026-11-23T21:00:00Z');
     config.mattermost = { ...(config.mattermost ?? configSchema.shape.mattermost.unwrap().parse({})), upgradeStartedAt: new Date(flags.since).toISOString() };
   }
+  if (flags.traffic) config.metrics = { ...config.metrics, traffic: true };
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
   if (flags.history) config.reports.history = flags.history;
@@ -83,7 +86,7 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     for (const f of flags.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${REPORT_FORMATS.join(', ')}`);
     config.reports.formats = flags.format as MmgateConfig['reports']['formats'];
   }
-  const registry = await loadRegistry(config.plugins, loaded.dir);
+  const registry = await withQueryChecks(await loadRegistry(config.plugins, loaded.dir), config, loaded.path ?? 'config');
   assertKnownIds('--only', flags.only ?? [], registry.checks, phase);
   assertKnownIds('--skip', flags.skip ?? [], registry.checks, phase);
   assertKnownIds('--ignore', flags.ignore ?? [], registry.checks, phase);

@@ -57,6 +57,7 @@ export function buildProgram(): Command {
   gateOptions(program.command('verify').description('post-upgrade checks and smoke journeys'))
     .option('--baseline <file>', 'the preflight snapshot to compare with (restarts, row counts)')
     .option('--since <time>', 'when the upgrade began (ISO time): logs are read from then (mattermost.upgradeStartedAt)')
+    .option('--traffic', 'send light read-only traffic as the smoke user during the metrics window, so quiet hours still give data (metrics.traffic)')
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('post', opts); });
 
   judgeOptions(program.command('evaluate <snapshot>')

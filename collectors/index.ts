@@ -5,6 +5,7 @@ import { baselineCollector } from './baseline.js';
 import { driftCollectors } from './drift/index.js';
 import { kubeCollectors } from './kube/collectors.js';
 import { mattermostCollectors } from './mattermost/index.js';
+import { metricsCollectors } from './metrics/all.js';
 import { browserJourneyCollector } from './smoke/browser.js';
 import { rolloutWatchCollector } from './watch/rollout.js';
 
@@ -14,6 +15,7 @@ export const builtinCollectors: readonly Collector[] = [
   ...driftCollectors,
   ...kubeCollectors,
   ...mattermostCollectors,
+  ...metricsCollectors,
   browserJourneyCollector,
   rolloutWatchCollector,
 ] as readonly Collector[];

@@ -18,6 +18,8 @@ import { startFrontDoor } from './mattermost/front-door.js';
 import type { MattermostSpec } from './mattermost/spec.js';
 import { MattermostWorld } from './mattermost/world.js';
 import { startPostgres } from './postgres.js';
+import { SCRAPE_INTERVAL_S, startLabPrometheus } from './prometheus.js';
+import { startTraffic } from './traffic.js';
 import { simulateUpgrade, type PodServers, type UpgradeSpec } from './operator.js';
 import { applyMergePatch, buildScenario, theInstallation, type BuiltScenario } from './scenario.js';
 
@@ -33,6 +35,8 @@ export interface Lab {
   readonly installation: string;
   /** Secret values the lab generated (tests assert they never show up in outputs). */
   readonly secrets: { kubeToken: string; adminToken: string; smokePassword: string; smokeToken: string };
+  /** The scenario's Prometheus (lab.prometheus), scraping the pods through the pod proxy. */
+  readonly prometheusUrl?: string;
   /** Plays the operator's upgrade on the live lab (mmgate demo). */
   upgrade(spec: UpgradeSpec, opts?: { stepMs?: number; onStep?: (s: string) => void }): Promise<void>;
   setKubeFaults(faults: FaultRule[]): void;
@@ -44,10 +48,19 @@ export interface Lab {
 }
 
 const SMOKE_USER = 'mmgate-smoke';
+/** Requests a second the lab's simulated users send (scenario lab.traffic changes it). */
+export const DEFAULT_TRAFFIC_RPS = 120;
+const LAB_METRICS_WINDOW = '5s';
 const secret = () => randomBytes(18).toString('base64url');
 
-export async function startLab(scenarioArg: string, outDir: string): Promise<Lab> {
-  const scenario = await buildScenario(scenarioArg);
+export interface LabOptions {
+  /** Start the scenario's Prometheus even when the scenario does not ask for one (tests compare both metrics sources). */
+  readonly prometheus?: boolean;
+}
+
+export async function startLab(scenarioArg: string, outDir: string, opts: LabOptions = {}): Promise<Lab> {
+  const built = await buildScenario(scenarioArg);
+  const scenario = opts.prometheus && !built.lab.prometheus ? { ...built, lab: { ...built.lab, prometheus: { skipPods: [] } } } : built;
   const { namespace, name: installation } = theInstallation(scenario.store, scenario.dir);
   const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret(), smokeToken: secret() };
   const spec = withLabIdentities(scenario.mattermost, secrets, scenario.dir);
@@ -70,6 +83,13 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
     closers.push(() => kube.close());
     const front = await startFrontDoor(world);
     closers.push(() => front.close());
+    // The lab's users: the servers' metrics describe the requests they really served.
+    const rps = scenario.lab.traffic ?? DEFAULT_TRAFFIC_RPS;
+    if (rps > 0) {
+      const traffic = startTraffic(world, { rps, token: secrets.adminToken });
+      closers.push(() => traffic.stop());
+      await traffic.warmedUp;
+    }
     // Other sites: their own clusters, reached with their own kube contexts.
     const clusters = [{ context: 'mmgate-lab', url: kube.url, caPem: kube.caPem ?? '' }];
     for (const site of scenario.sites) {
@@ -93,6 +113,11 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
       closers.push(pg.stop);
       await writeFile(join(paths.secrets, 'replication-dsn'), `${pg.dsn}\n`, { mode: 0o600 });
     }
+    let prometheus: Awaited<ReturnType<typeof startLabPrometheus>> | undefined;
+    if (scenario.lab.prometheus) {
+      prometheus = await startLabPrometheus({ dir: join(dir, 'prometheus'), kubeUrl: kube.url, caPem: kube.caPem ?? '', token: secrets.kubeToken, store: scenario.store, namespace, skipPods: scenario.lab.prometheus.skipPods });
+      closers.push(() => prometheus!.stop());
+    }
     const hook = spec.incomingWebhooks?.[0]?.id;
     const smokeTeam = spec.teams[0];
     const generated = {
@@ -106,15 +131,21 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
       },
       // The lab's rollouts take seconds, not minutes: watch them closely.
       watch: { interval: '500ms', timeout: '5m' },
+      // Its traffic is light and its windows short: judge what a few seconds show.
+      metrics: { window: LAB_METRICS_WINDOW, scrapeInterval: '1s', minRequests: 20 },
+      ...(prometheus ? { prometheus: { url: prometheus.url, staleAfter: '10s' } } : {}),
     };
     const backupConfig = await writeBackups(join(dir, 'backups'), scenario.backups);
     const config = applyMergePatch(applyMergePatch(generated, backupConfig), scenario.config);
     await writeFile(paths.config, `# Written by mmgate lab for scenario "${scenario.name}". Secrets are files under secrets/.\n${stringify(config)}`);
-    await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, contexts: clusters.map((c) => ({ context: c.context, server: c.url })), mattermost: front.url, namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
+    await writeFile(paths.labJson, `${JSON.stringify({ scenario: scenario.name, description: scenario.description, kubernetes: kube.url, contexts: clusters.map((c) => ({ context: c.context, server: c.url })), mattermost: front.url, ...(prometheus ? { prometheus: prometheus.url } : {}), namespace, installation, kubeconfig: paths.kubeconfig, config: paths.config, secrets: paths.secrets, expect: scenario.expect }, null, 2)}\n`);
 
+    // Ready means the window the gate reads is full of samples.
+    await prometheus?.waitForSamples(Math.ceil(parseDuration(LAB_METRICS_WINDOW) / 1000 / SCRAPE_INTERVAL_S) + 1);
     const servers: PodServers = liveServers(world, spec);
     return {
       scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
+      ...(prometheus ? { prometheusUrl: prometheus.url } : {}),
       upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, frontDoorOutage: (ms) => front.outage(ms), ...(o.onStep ? { onStep: o.onStep } : {}) }),
       setKubeFaults: (f) => kube.setFaults(f),
       setFrontDoorDelay: (ms) => front.setDelay(ms),

@@ -52,6 +52,10 @@ export const scenarioFileSchema = z.strictObject({
     metricsServer: z.boolean().optional(),
     kubernetesMinor: z.string().regex(/^\d+$/).optional(),
     faults: z.array(z.record(z.string(), z.unknown())).optional(),
+    traffic: z.number().min(0).optional().describe('API requests a second the lab\'s simulated users send to the Ready Mattermost servers (default 120; 0 = none).'),
+    prometheus: z.strictObject({
+      skipPods: z.array(z.string()).default([]).describe('Pods Prometheus is not told about ("*" = every Mattermost pod).'),
+    }).optional().describe('Start a real Prometheus that scrapes the pods through the pod proxy; the generated mmgate.yaml then reads the metrics from it.'),
   }).optional(),
   sites: z.record(z.string().regex(/^[a-z0-9-]+$/), z.strictObject({
     context: z.string().min(1).describe('kubeconfig context the lab gives this site.'),

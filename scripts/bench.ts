@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeTimeoutFor, runProbeLoop } from '../collectors/watch/probe.js';
+import { parse, stringify } from 'yaml';
 import { startLab } from '../lab/index.js';
 import { judge } from '../test/judge.js';
 
@@ -116,7 +117,7 @@ async function latencyFigures(work: string): Promise<void> {
   }
 }
 
-/** `npm run bench -- watch latency` runs only those parts (cli, watch, latency); none named runs all. */
+/** `npm run bench -- watch latency` runs only those parts (cli, watch, latency, metrics); none named runs all. */
 const parts = new Set(process.argv.slice(2));
 const wanted = (part: string): boolean => parts.size === 0 || parts.has(part);
 
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
       }
     }
     if (wanted('latency')) await latencyFigures(work);
+    if (wanted('metrics')) await benchMetrics(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -162,6 +164,34 @@ async function cliFigures(work: string): Promise<void> {
     } finally {
       await lab.close();
     }
+  }
+}
+
+/**
+ * The metrics phase from each source on the same lab (with its Prometheus): `preflight --only
+ * metrics-health`, and the serverMetrics collector's own time from the JSON report. The direct
+ * scrape waits metrics.scrapeInterval between its two scrapes (1s in the lab, 30s by default).
+ */
+async function benchMetrics(work: string): Promise<void> {
+  const lab = await startLab('healthy', join(work, 'metrics'), { prometheus: true });
+  try {
+    for (const source of ['prometheus', 'scrape'] as const) {
+      const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
+      doc['metrics'] = { ...doc['metrics'], source };
+      const cfg = join(lab.paths.dir, `bench-${source}.yaml`);
+      writeFileSync(cfg, stringify(doc));
+      const reports = join(work, `reports-metrics-${source}`);
+      const walls: number[] = [];
+      const collector: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        walls.push((await timeCli(['preflight', '-c', cfg, '--only', 'metrics-health', '--report-dir', reports, '--format', 'json'], work)).ms);
+        const report = JSON.parse(readFileSync(join(reports, 'preflight.json'), 'utf8')) as { collectors: { key: string; durationMs: number }[] };
+        collector.push(report.collectors.find((c) => c.key === 'serverMetrics')?.durationMs ?? NaN);
+      }
+      console.log(`metrics   from ${source.padEnd(10)} median ${median(walls).toFixed(0)} ms wall (preflight --only metrics-health), serverMetrics collector median ${median(collector).toFixed(0)} ms`);
+    }
+  } finally {
+    await lab.close();
   }
 }
 

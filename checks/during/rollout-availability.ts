@@ -4,27 +4,31 @@
  * still reach Mattermost through the front door. The watch probes it several times a second, so a
  * sub-second gap (a readiness or connection-draining gap of the load balancer, whose 503s never
  * reach Mattermost or its metrics) is seen; every run of failed probes is an outage on the time
- * line, judged against maxOutage and maxFailedProbes. Each judgement below is one function, so a
- * new one (a server-side error ratio) is one more entry in JUDGEMENTS.
+ * line, judged against maxOutage and maxFailedProbes. The servers' own 5xx ratio meanwhile
+ * (mattermost_api_time) is judged too: a pod that answers 500s behind a healthy front door is
+ * downtime as well. Each judgement below is one function, one entry in JUDGEMENTS.
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../core/duration.js';
+import { serverErrorFindings, serverErrorsOption } from '../../core/metrics-judge.js';
+import type { RolloutMetrics } from '../../core/metrics-types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { achievedRate, outageLine, timelineOf } from '../../core/rollout-timeline.js';
 import type { RolloutWatch } from '../../core/rollout-types.js';
-import type { Finding, Measurements, Outage, Scope } from '../../core/types.js';
+import type { CollectError, Finding, Measurements, Outage, Scope } from '../../core/types.js';
 
 const options = z.strictObject({
   maxFailedProbes: z.number().int().nonnegative().default(0).describe('Failed front-door probes tolerated over the whole watch.'),
   maxOutage: z.string().regex(DURATION_PATTERN).default('0s').describe('Longest outage tolerated: a run of consecutive failed probes, from the first failed one to the next good one (e.g. 2s).'),
   minReadyPods: z.number().int().nonnegative().default(1).describe('Fewest Ready Mattermost pods at any rollout sample.'),
+  serverErrors: serverErrorsOption,
 });
 type Options = z.output<typeof options>;
 
 /** What one judgement found: blocking and warning findings, and its figures. */
 interface Judged { fails?: Finding[]; warns?: Finding[]; measured?: Measurements }
-interface Ctx { w: RolloutWatch; options: Options; scope: Scope; outages: readonly Outage[] }
+interface Ctx { w: RolloutWatch; options: Options; scope: Scope; outages: readonly Outage[]; metrics: RolloutMetrics | CollectError | undefined }
 
 /** Outages and failed probes against maxOutage and maxFailedProbes. */
 function judgeOutages({ w, options: o, scope, outages }: Ctx): Judged {
@@ -88,7 +92,12 @@ function judgeProbeRate({ w }: Ctx): Judged {
   };
 }
 
-const JUDGEMENTS: readonly ((c: Ctx) => Judged)[] = [judgeOutages, judgeReadyPods, judgeProbeRate];
+/** The 5xx share of the API requests the servers answered during the rollout (serverErrors). */
+function judgeServerErrors({ metrics, options: o, scope }: Ctx): Judged {
+  return serverErrorFindings(metrics, o.serverErrors, scope);
+}
+
+const JUDGEMENTS: readonly ((c: Ctx) => Judged)[] = [judgeOutages, judgeReadyPods, judgeProbeRate, judgeServerErrors];
 
 export const rolloutAvailability = defineCheck({
   meta: {
@@ -96,17 +105,18 @@ export const rolloutAvailability = defineCheck({
     phase: 'during',
     title: 'Mattermost kept serving during the rollout',
     failureTitle: 'Mattermost was unavailable during the rollout',
-    description: 'Probes the front door (GET /api/v4/system/ping, as every client does) at watch.probeRate, alternating a kept-alive and a fresh connection, and counts Ready Mattermost pods at each rollout read. Every run of failed probes is an outage on the time line (start, end, duration, answers, versions before and after), judged against maxOutage and maxFailedProbes; a moment without a Ready pod fails too. A probe rate achieved below half the configured one is a warning.',
+    description: 'Probes the front door (GET /api/v4/system/ping, as every client does) at watch.probeRate, alternating a kept-alive and a fresh connection, and counts Ready Mattermost pods at each rollout read. Every run of failed probes is an outage on the time line (start, end, duration, answers, versions before and after), judged against maxOutage and maxFailedProbes; a moment without a Ready pod fails too. A probe rate achieved below half the configured one is a warning. The 5xx share of the API requests the servers answered meanwhile (mattermost_api_time, serverErrors) is judged too.',
     requires: ['rolloutWatch'],
+    optional: ['rolloutMetrics'],
     recommended: 'error',
   },
   options,
-  evaluate({ rolloutWatch: w }, { options: o, scope }) {
+  evaluate({ rolloutWatch: w, rolloutMetrics: metrics }, { options: o, scope }) {
     if (w.probes.filter((p) => !p.stalled).length === 0) {
       return { status: 'fail', findings: [{ message: 'the watch judged no front-door probe, so nothing shows Mattermost stayed available', subject: { kind: 'Service', namespace: scope.namespace, name: w.frontDoor }, expected: 'probes throughout the rollout', actual: `${w.probes.length} probes, none judged`, remediation: 'rerun mmgate watch while the rollout runs' }] };
     }
     const timeline = timelineOf(w.probes, w.probePeriodMs, w.startedAt);
-    const results = JUDGEMENTS.map((j) => j({ w, options: o, scope, outages: timeline.outages }));
+    const results = JUDGEMENTS.map((j) => j({ w, options: o, scope, outages: timeline.outages, metrics }));
     const measured = Object.assign({}, ...results.map((r) => r.measured ?? {})) as Record<string, number>;
     const ok = (measured['probes'] ?? 0) - (measured['failedProbes'] ?? 0);
     return outcomeOf({

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../duration.js';
+import { metricsSection } from './metrics-section.js';
 import { backupsSection, databaseSection, driftSection, sitesSection } from './site-sections.js';
 
 export const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30s, 15m, 24h or 7d');
@@ -58,7 +59,7 @@ export const configSchema = z.strictObject({
       id: z.string().min(1).describe('Id of an incoming webhook that posts into the smoke channel.'),
     }).optional(),
     podPort: z.number().int().positive().default(8065).describe('Mattermost API port inside the pod (pod proxy).'),
-    metricsPort: z.number().int().positive().default(8067),
+    metricsPort: z.number().int().positive().default(8067).describe('Mattermost\'s metrics port inside the pod (MetricsSettings.ListenAddress; the operator sets :8067): without Prometheus, the metrics checks read /metrics there through the pod proxy.'),
     requestTimeout: duration.default('15s'),
     logWindow: duration.default('15m').describe('How far back verify reads the Mattermost pod logs (log-errors) when upgradeStartedAt is not given.'),
     upgradeStartedAt: z.iso.datetime({ offset: true }).optional().describe('When the upgrade started (ISO 8601, e.g. 2026-11-20T11:45:00Z): verify reads pod logs from then on instead of logWindow.'),
@@ -66,8 +67,19 @@ export const configSchema = z.strictObject({
     browser: browserSection,
   }).optional(),
   prometheus: z.strictObject({
-    url: httpUrl.describe('Prometheus HTTP API base URL.'),
-  }).optional(),
+    url: httpUrl.describe('Prometheus base URL (such as http://prometheus.monitoring:9090): its HTTP API answers the metrics checks\' PromQL.'),
+    token: z.string().min(1).optional().describe('Bearer token for Prometheus: ${env:NAME} or ${file:PATH}.'),
+    username: z.string().min(1).optional().describe('Basic-auth user for Prometheus.'),
+    password: z.string().min(1).optional().describe('Basic-auth password: ${env:NAME} or ${file:PATH}.'),
+    caFile: z.string().min(1).optional().describe('PEM file of the CA that signed Prometheus\'s certificate (relative to the config file).'),
+    timeout: duration.default('15s').describe('Timeout of one Prometheus query.'),
+    selector: z.string().default('namespace="{namespace}"').describe('Label matchers that pick the installation\'s series ({namespace} is kube.namespace), e.g. namespace="{namespace}", job="mattermost".'),
+    podLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name').default('pod').describe('The label that carries the pod name (pod, or kubernetes_pod_name with older relabel configs).'),
+    staleAfter: duration.default('2m').describe('A pod whose last sample is older than this is stale: no data, never a pass.'),
+  }).refine((p) => p.password === undefined || p.username !== undefined, { message: 'password needs username', path: ['username'] })
+    .refine((p) => !(p.token && p.username), { message: 'give token or username/password, not both', path: ['token'] })
+    .optional().describe('Prometheus that scrapes the Mattermost pods: the source of the metrics checks when set (metrics.source auto).'),
+  metrics: metricsSection,
   watch: z.strictObject({
     interval: duration.default('2s').describe('How often mmgate watch reads the rollout (the Mattermost resource and its pods).'),
     probeRate: z.number().min(0.1).max(50).default(10).describe('Front-door probes per second (GET /api/v4/system/ping, alternating a kept-alive and a fresh connection), from 0.1 up to 50. Each probe times out before the next is due; a slow probe delays the next rather than stacking them. A 600 ms outage needs several probes a second to be seen.'),

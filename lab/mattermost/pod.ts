@@ -8,7 +8,7 @@ import { PodMetrics } from './metrics.js';
 import { md5, newId, sha1 } from './model.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { defaultConfig } from './config.js';
-import type { PluginSpec, PodServerSpec } from './spec.js';
+import type { PluginSpec, PodFaults, PodServerSpec } from './spec.js';
 
 /** What every pod of an installation shares unless told otherwise: one config, one hash. */
 export const DEFAULT_CONFIG_HASH = md5('mmgate-lab-mattermost-config');
@@ -26,6 +26,8 @@ export interface ResolvedPod {
   readonly ip: string;
   /** The server's configuration (unsanitized; the config route sanitizes it). */
   readonly config: Record<string, unknown>;
+  readonly metrics: 'on' | 'not-found' | 'off';
+  readonly faults: PodFaults;
 }
 
 export function versionParts(version: string): [number, number, number] {
@@ -58,6 +60,8 @@ export function resolvePod(name: string, index: number, spec: PodServerSpec, def
     hostname: s.hostname ?? name,
     ip: s.ip ?? `10.244.0.${10 + (index % 240)}`,
     config,
+    metrics: s.metrics ?? 'on',
+    faults: s.faults ?? {},
   };
 }
 
@@ -91,6 +95,35 @@ export class PodServer {
   build(): { hash: string; hashEnterprise: string; date: string } {
     const v = this.conf.buildNumber;
     return { hash: sha1(`mattermost-${v}`), hashEnterprise: sha1(`enterprise-${v}`), date: 'Mon Jun 02 12:00:00 UTC 2025' };
+  }
+
+  private served = 0;
+  private faulted = 0;
+
+  /**
+   * How long a request to this handler takes on this server, in seconds: a handler's usual time
+   * spread evenly (a low-discrepancy sequence, so runs repeat) with one request in 20 four times
+   * slower — the tail p99 reads — times the pod's latencyFactor on the faulted handlers.
+   */
+  serviceTime(handler: string): { seconds: number; injected: number } {
+    const n = this.served++;
+    const base = handler === 'getSystemPing' ? 0.004 : 0.05;
+    const t = n % 20 === 19 ? base * 4 : base * (0.5 + ((n * 0.6180339887) % 1));
+    const factor = this.faultApplies(handler) ? this.conf.faults.latencyFactor ?? 1 : 1;
+    return { seconds: t * factor, injected: t * (factor - 1) };
+  }
+
+  /** Whether this request gets an injected 500: exactly every (1/errorRatio)-th faulted request. */
+  injectError(handler: string): boolean {
+    const ratio = this.conf.faults.errorRatio;
+    if (!ratio || !this.faultApplies(handler)) return false;
+    this.faulted++;
+    return this.faulted % Math.max(1, Math.round(1 / ratio)) === 0;
+  }
+
+  private faultApplies(handler: string): boolean {
+    const only = this.conf.faults.handlers;
+    return !only || only.includes(handler);
   }
 
   majorVersion(): number {

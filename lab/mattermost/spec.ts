@@ -46,6 +46,19 @@ export interface PodServerSpec {
   ip?: string;
   /** Merge patch (RFC 7386) on the server's configuration (GET /api/v4/config). */
   config?: Record<string, unknown>;
+  /** The metrics listener on 8067: on (default); not-found: /metrics answers 404 (no licence with metrics); off: nothing listens (MetricsSettings.Enable=false). */
+  metrics?: 'on' | 'not-found' | 'off';
+  /** Faults the metrics checks must catch, on this pod's API handlers. */
+  faults?: PodFaults;
+}
+
+export interface PodFaults {
+  /** Handlers the faults apply to (mattermost_api_time's handler label); default all. */
+  handlers?: string[];
+  /** Every request takes this many times its usual time (the server really answers later). */
+  latencyFactor?: number;
+  /** This share of requests answers 500, deterministically (every 1/ratio-th request). */
+  errorRatio?: number;
 }
 
 /** The installation's licence (pods with `licensed: false` have none). */
@@ -176,6 +189,12 @@ const podFields = {
   hostname: z.string().min(1).optional(),
   ip: z.string().min(1).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
+  metrics: z.enum(['on', 'not-found', 'off']).optional(),
+  faults: z.object({
+    handlers: z.array(z.string().min(1)).optional(),
+    latencyFactor: z.number().min(1).optional(),
+    errorRatio: z.number().gt(0).max(1).optional(),
+  }).strict().optional(),
 };
 
 export const podServerSpecSchema: z.ZodType<PodServerSpec> = z.object(podFields).strict();

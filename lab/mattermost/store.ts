@@ -87,6 +87,11 @@ export class Store {
     return s;
   }
 
+  /** Sessions made by logging in (not personal access tokens): a journey that logs out leaves none. */
+  loginSessions(): number {
+    return [...this.sessions.values()].filter((s) => !s.isPat).length;
+  }
+
   /** A session token, or a personal access token (which gets a derived session, as the server does). */
   sessionByToken(token: string, nowMs: number): SessionRec | undefined {
     const s = this.sessions.get(token);

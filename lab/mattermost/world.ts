@@ -126,14 +126,15 @@ export class MattermostWorld implements WorldView {
   async handlePod(pod: string, port: number, req: PodRequest): Promise<PodResponse> {
     const server = this.pods_.get(pod);
     if (!server) return refused(pod, port);
-    if (port === METRICS_PORT) return this.serveMetrics(server, req);
+    if (port === METRICS_PORT && server.conf.metrics !== 'off') return this.serveMetrics(server, req);
     if (port !== API_PORT) return refused(pod, port);
     return this.serveApp(server, req);
   }
 
   private serveMetrics(pod: PodServer, req: PodRequest): PodResponse {
     const path = new URL(req.path, 'http://pod').pathname;
-    if (req.method.toUpperCase() !== 'GET' || path !== '/metrics') return text(404, '404 page not found\n');
+    // Without the enterprise metrics implementation the router has no /metrics route.
+    if (req.method.toUpperCase() !== 'GET' || path !== '/metrics' || pod.conf.metrics === 'not-found') return text(404, '404 page not found\n');
     const body = pod.metrics.render({ licensed: pod.conf.licensed, startedAt: pod.startedAt, now: this.now() });
     return text(200, body, 'text/plain; version=0.0.4; charset=utf-8');
   }
@@ -173,7 +174,14 @@ export class MattermostWorld implements WorldView {
 
     let res: PodResponse;
     let failed = false;
+    // The time this request takes on this server (handler time, injected latency): the
+    // histogram records it, and a slowed pod really answers later.
+    const { seconds: simulated, injected: extra } = route.kind === 'web' ? { seconds: 0, injected: 0 } : pod.serviceTime(route.handler);
+    if (extra > 0) await new Promise((r) => setTimeout(r, extra * 1000));
     try {
+      if (route.kind !== 'web' && pod.injectError(route.handler)) {
+        throw new AppError('api.context.injected.app_error', 'An injected fault of the lab answered 500.', 500, 'ServeHTTP', `lab fault on ${route.handler}`);
+      }
       ({ session, user } = this.authenticate(req, route, method, pod, log));
       const ctx: RouteContext = { world: this, store: this.store, pod, req, url, params, requestId, session, user, now, log };
       res = await route.run(ctx);
@@ -192,7 +200,7 @@ export class MattermostWorld implements WorldView {
     const metrics = pod.metrics;
     metrics.httpRequests += 1;
     if (failed) metrics.httpErrors += 1;
-    if (route.kind !== 'web') metrics.observeApi(route.handler, method, res.status, Number(process.hrtime.bigint() - started) / 1e9);
+    if (route.kind !== 'web') metrics.observeApi(route.handler, method, res.status, Math.max(Number(process.hrtime.bigint() - started) / 1e9 - extra, 0) + simulated);
     log('debug', 'Received HTTP request', 'web/handlers.go:206', [['status_code', res.status]]);
     return { status: res.status, headers: { ...base, ...res.headers }, body: res.body };
   }

@@ -1,0 +1,14 @@
+/** Builders of serverMetrics / baselineMetrics for the metrics checks' tests. */
+import { ALL_HANDLERS, type GroupStats, type PodMetricsState, type PodServerMetrics, type ServerMetrics } from '../core/metrics-types.js';
+
+export const stats = (requests: number, errors: number, p99Ms: number, p50Ms = p99Ms / 4): GroupStats =>
+  ({ requests, errors, ratio: requests ? errors / requests : null, p50Ms, p99Ms });
+
+export const pod = (name: string, groups: Record<string, GroupStats>, state: PodMetricsState = 'ok', detail?: string): PodServerMetrics =>
+  ({ pod: name, state, ...(detail ? { detail } : {}), groups: state === 'ok' ? { [ALL_HANDLERS]: groups[ALL_HANDLERS] ?? Object.values(groups)[0]!, ...groups } : {}, gauges: {} });
+
+export const metrics = (pods: PodServerMetrics[], groups: Record<string, GroupStats> = {}): ServerMetrics =>
+  ({ source: 'scrape', where: 'pod proxy :8067/metrics', collectedAt: '2026-11-20T12:00:00Z', windowSeconds: 30, pods, groups });
+
+export const baseline = (groups: Record<string, GroupStats> | null) =>
+  ({ path: '/reports/preflight.snapshot.json', collectedAt: '2026-11-20T10:00:00Z', metrics: groups ? metrics([], groups) : null, ...(groups ? {} : { reason: 'the preflight snapshot holds no serverMetrics' }) });

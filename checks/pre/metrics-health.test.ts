@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCheck } from '../../core/testing.js';
+import { metrics, pod, stats } from '../metrics-fixtures.js';
+import check from './metrics-health.js';
+
+describe('metrics-health', () => {
+  it('passes healthy pods and records the numbers the baseline is made of', async () => {
+    const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-a', { '*': stats(200, 1, 180) }), pod('mm-b', { '*': stats(210, 0, 160) })], { '*': stats(410, 1, 175) }) } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['requests'], 410);
+    assert.equal(r.measured?.['worstP99Ms'], 180);
+  });
+  it('fails a pod whose handler group already answers 5xx, naming pod and group', async () => {
+    const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-a', { '*': stats(200, 12, 180), createPost: stats(100, 12, 200) })]) } });
+    assert.equal(r.status, 'fail');
+    const f = r.findings.find((x) => x.message.includes('handler createPost'));
+    assert.ok(f, JSON.stringify(r.findings));
+    assert.equal(f.subject?.name, 'mm-a');
+    assert.match(f.actual ?? '', /12 of 100 \(12\.00%\)/);
+    assert.match(f.expected ?? '', /≤ 5\.00%/);
+  });
+  it('fails a slow pod (p99 over maxP99Ms)', async () => {
+    const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-a', { '*': stats(200, 0, 2600) })]) }, options: { maxP99Ms: 2000 } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]!.message, /p99 latency 2600 ms/);
+  });
+  it('no data is inconclusive and blocks by default; noData: warn warns; the report says which', async () => {
+    const data = { serverMetrics: metrics([pod('mm-a', {}, 'unlicensed', 'GET pods/mm-a:8067/proxy/metrics answered 404: licence')]) };
+    const r = await runCheck(check, { data });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]!.message, /inconclusive: no metrics for pod mm-a \(unlicensed\)/);
+    assert.match(r.findings[0]!.actual ?? '', /404/);
+    assert.match(r.summary ?? '', /noData is error, so it blocks/);
+    assert.equal(r.measured?.['noData'], 'error');
+    const w = await runCheck(check, { data, options: { noData: 'warn' } });
+    assert.equal(w.status, 'warn');
+    assert.match(w.summary ?? '', /noData is warn, so it only warns/);
+  });
+  it('too few requests on a pod is no data, not a pass; no Ready pod is no data', async () => {
+    const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-a', { '*': stats(12, 0, 100) })]) } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]!.message, /served 12 API requests .* fewer than minRequests 50/);
+    const none = await runCheck(check, { data: { serverMetrics: metrics([]) } });
+    assert.equal(none.status, 'fail');
+    assert.match(none.findings[0]!.message, /no Ready Mattermost pod/);
+  });
+});
