@@ -19,6 +19,7 @@ import type { MattermostSpec } from './mattermost/spec.js';
 import { MattermostWorld } from './mattermost/world.js';
 import { startPostgres } from './postgres.js';
 import { simulateUpgrade, type PodServers, type UpgradeSpec } from './operator.js';
+import type { LabKube } from './real/index.js';
 import { applyMergePatch, buildScenario, theInstallation, type BuiltScenario } from './scenario.js';
 
 export interface LabPaths { dir: string; kubeconfig: string; config: string; labJson: string; secrets: string }
@@ -44,7 +45,10 @@ export interface Lab {
 const SMOKE_USER = 'mmgate-smoke';
 const secret = () => randomBytes(18).toString('base64url');
 
-export async function startLab(scenarioArg: string, outDir: string): Promise<Lab> {
+/** Serves the scenario's Kubernetes side on another backend (lab/real: a real control plane). */
+export type KubeBackend = (scenario: BuiltScenario, world: MattermostWorld, spec: MattermostSpec) => Promise<LabKube>;
+
+export async function startLab(scenarioArg: string, outDir: string, opts: { kube?: KubeBackend } = {}): Promise<Lab> {
   const scenario = await buildScenario(scenarioArg);
   const { namespace, name: installation } = theInstallation(scenario.store, scenario.dir);
   const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret() };
@@ -54,7 +58,9 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => { await Promise.allSettled(closers.splice(0).reverse().map((c) => c())); };
   try {
-    const kube = await startKubeApi({
+    const real = opts.kube ? await opts.kube(scenario, world, spec) : undefined;
+    if (real) { closers.push(() => real.close()); secrets.kubeToken = real.token; }
+    const kube = real ? { url: real.url, caPem: real.caPem, requests: { get length() { return real.requestCount(); } }, setFaults: () => { throw new UsageError('lab faults need the embedded simulator', 'drop --kube real'); }, close: async () => undefined } : await startKubeApi({
       store: scenario.store,
       tls: true,
       token: secrets.kubeToken,
@@ -111,7 +117,7 @@ export async function startLab(scenarioArg: string, outDir: string): Promise<Lab
     const servers: PodServers = liveServers(world, spec);
     return {
       scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
-      upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }),
+      upgrade: (up, o = {}) => real ? real.upgrade(up, { stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }) : simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }),
       setKubeFaults: (f) => kube.setFaults(f),
       requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),
       close: closeAll,
