@@ -49,6 +49,7 @@ export class NodeAgent {
   readonly crashVersions = new Set<string>();
   private readonly servers = new Map<string, Server>();
   private readonly podIps = new Map<string, string>();
+  private readonly nodeIps = new Set<string>();
   private readonly handled = new Set<string>();
   private readonly nodes = new Map<string, Node>();
   private kubelet: Server | undefined;
@@ -86,6 +87,7 @@ export class NodeAgent {
     if (!ip) return;
     await this.o.net.addAddress(ip);
     await this.o.net.relay(ip, KUBELET_PORT, join(this.o.sockDir, 'kubelet.sock'));
+    this.nodeIps.add(ip);
   }
 
   private async onPod(type: string, p: Pod): Promise<void> {
@@ -207,8 +209,11 @@ export class NodeAgent {
   async stop(): Promise<void> {
     for (const w of this.watches.splice(0)) w.stop();
     await this.queue;
+    for (const [name, ip] of this.podIps) for (const port of [API_PORT, METRICS_PORT]) if (this.servers.has(`${name}:${port}`)) await this.o.net.unrelay(ip, port);
+    for (const ip of this.nodeIps) await this.o.net.unrelay(ip, KUBELET_PORT);
     for (const s of this.servers.values()) s.close();
     this.servers.clear();
+    this.podIps.clear();
     this.kubelet?.close();
   }
 }

@@ -28,7 +28,8 @@ function operatorCrdDir(): string {
 
 const volumeSnapshotCrd = {
   apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
-  metadata: { name: 'volumesnapshots.snapshot.storage.k8s.io' },
+  // *.k8s.io groups need this annotation; "unapproved, …" is the documented value for stand-ins.
+  metadata: { name: 'volumesnapshots.snapshot.storage.k8s.io', annotations: { 'api-approved.kubernetes.io': 'unapproved, a lab stand-in for the CSI snapshot CRD' } },
   spec: {
     group: 'snapshot.storage.k8s.io', scope: 'Namespaced',
     names: { plural: 'volumesnapshots', singular: 'volumesnapshot', kind: 'VolumeSnapshot', listKind: 'VolumeSnapshotList', shortNames: ['vs'] },
@@ -55,9 +56,16 @@ export async function installCrds(api: KubeApi): Promise<void> {
   for (const crd of crds) {
     for (;;) {
       const got = await api.get<{ status?: { conditions?: { type: string; status: string }[] } }>(`${CRD_PATH}/${crd.metadata.name}`);
-      if (got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      // Established, and its storage answers (right after, lists get 429 "storage is (re)initializing").
+      if (got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') && await served(api, crd)) break;
       if (Date.now() > until) throw new Error(`real lab: CRD ${crd.metadata.name} not established within 60s`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+async function served(api: KubeApi, crd: KubeObject): Promise<boolean> {
+  const spec = crd['spec'] as { group: string; names: { plural: string }; versions: { name: string; served: boolean }[] };
+  const version = spec.versions.find((v) => v.served)?.name;
+  return api.get(`/apis/${spec.group}/${version}/${spec.names.plural}`).then(() => true, () => false);
 }

@@ -5,7 +5,7 @@
  * operator acting through the API (operator.ts). One RealCluster serves many scenarios in turn:
  * each start wipes what the previous one left.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
@@ -21,7 +21,7 @@ import { startControlPlane, type ControlPlane } from './controlplane.js';
 import { installCrds } from './crds.js';
 import { createPodNetwork, type PodNetwork } from './netns.js';
 import { realUpgrade } from './operator.js';
-import { documentedRoles, grantMmgate, MMGATE_NAMESPACE, revokeMmgate, type RbacRole } from './rbac.js';
+import { documentedRoles, grantMmgate, MMGATE_NAMESPACE, MMGATE_USER, revokeMmgate, type RbacRole } from './rbac.js';
 import { collectionPath, resourceOf, seed } from './seed.js';
 
 export interface RealCluster {
@@ -75,13 +75,14 @@ export async function serveOnRealCluster(cluster: RealCluster, scenario: BuiltSc
   const roles = o.roles ?? documentedRoles();
   await wipe(api);
   await seed(api, scenario.store.all());
-  await settle(api);
-  const token = await grantMmgate(api, roles);
   const sockDir = mkdtempSync(join(tmpdir(), 'mmgate-pods-'));
   const template = Object.values(spec.pods)[0] ?? { version: scenario.target.version };
   const agent = new NodeAgent({ api, net: cluster.net, world, sockDir, template, readyAfterMs: o.readyAfterMs ?? 300 });
+  let token: string;
   try {
     await agent.start();
+    await settle(api);
+    token = await grantMmgate(api, roles);
   } catch (err) {
     await agent.stop();
     rmSync(sockDir, { recursive: true, force: true });
@@ -91,7 +92,8 @@ export async function serveOnRealCluster(cluster: RealCluster, scenario: BuiltSc
   return {
     url: cluster.cp.url, caPem: cluster.cp.caPem, token,
     upgrade: (up, u) => realUpgrade(api, agent, up, { namespace: cr.metadata.namespace ?? 'default', installation: cr.metadata.name, stepMs: u.stepMs, ...(u.onStep ? { onStep: u.onStep } : {}) }),
-    requestCount: () => 0,
+    // mmgate's requests, as the API server's audit log records them.
+    requestCount: () => readFileSync(cluster.cp.auditLog, 'utf8').split('\n').filter((l) => l.includes(`"username":"${MMGATE_USER}"`)).length,
     close: async () => {
       await agent.stop();
       await revokeMmgate(api, roles);
@@ -143,11 +145,17 @@ async function wipe(api: KubeApi): Promise<void> {
  */
 async function settle(api: KubeApi): Promise<void> {
   const until = Date.now() + 30_000;
+  let last = '';
+  let quietSince = Date.now();
   for (;;) {
     const deps = (await api.get<{ items: (KubeObject & { status?: { observedGeneration?: number } })[] }>('/apis/apps/v1/deployments')).items;
     const pending = deps.filter((d) => !d.metadata.annotations?.['deployment.kubernetes.io/revision'] || (d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0));
-    if (pending.length === 0) return;
-    if (Date.now() > until) throw new Error(`real lab: the Deployment controller did not sync ${pending.map((d) => d.metadata.name).join(', ')} within 30s`);
-    await new Promise((r) => setTimeout(r, 100));
+    // …and the controllers and the node agent have stopped changing things for a moment.
+    const lists = await Promise.all(['/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/api/v1/pods'].map((p) => api.get<{ items: KubeObject[] }>(p)));
+    const print = lists.flatMap((l) => l.items.map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`)).sort().join(',');
+    if (print !== last) { last = print; quietSince = Date.now(); }
+    if (pending.length === 0 && Date.now() - quietSince >= 1000) return;
+    if (Date.now() > until) throw new Error(`real lab: the cluster did not settle within 30s${pending.length ? ` (Deployment controller has not synced ${pending.map((d) => d.metadata.name).join(', ')})` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

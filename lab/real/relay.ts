@@ -11,7 +11,10 @@ import { createInterface } from 'node:readline';
 
 const servers = new Map<string, Server>();
 
-function listen(ip: string, port: number, socket: string): Promise<void> {
+async function listen(ip: string, port: number, socket: string): Promise<void> {
+  // A new listener for an address replaces the old one (a new pod got the address, or a new lab).
+  const old = servers.get(`${ip}:${port}`);
+  if (old) await new Promise((r) => old.close(r));
   const server = createServer((conn) => {
     const upstream = connect(socket);
     conn.pipe(upstream).pipe(conn);

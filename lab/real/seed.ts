@@ -49,11 +49,47 @@ export function objectPath(o: KubeObject): string {
   return `${collectionPath(r, o.metadata.namespace)}/${encodeURIComponent(o.metadata.name)}`;
 }
 
+type Workload = KubeObject & { spec: { selector?: { matchLabels?: Record<string, string> }; replicas?: number; template: { metadata?: { labels?: Record<string, string> }; spec: { containers: { image: string }[] } } } };
+const images = (w: { spec: { containers: { image: string }[] } } | undefined) => (w?.spec.containers ?? []).map((c) => c.image).join(' ');
+const matches = (labels: Record<string, string> | undefined, selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/**
+ * What a real cluster necessarily has but a hand-written scenario may leave out: each Deployment's
+ * current ReplicaSet carries the Deployment's own pod template (else the real controller would
+ * start a rollout), and a ReplicaSet named in its pods' owner references exists.
+ */
+export function consistentWorld(objects: readonly KubeObject[]): KubeObject[] {
+  const out = objects.map((o) => structuredClone(o));
+  const deployments = out.filter((o) => o.apiVersion === 'apps/v1' && o.kind === 'Deployment') as Workload[];
+  for (const d of deployments) {
+    const ns = d.metadata.namespace;
+    const selector = d.spec.selector?.matchLabels ?? {};
+    const pods = out.filter((o) => o.kind === 'Pod' && o.metadata.namespace === ns && matches(o.metadata.labels, selector)) as (KubeObject & { spec: { containers: { image: string }[] } })[];
+    for (const pod of pods) {
+      const owner = (pod.metadata.ownerReferences as { kind: string; name: string }[] | undefined)?.find((r) => r.kind === 'ReplicaSet');
+      const hash = pod.metadata.labels?.['pod-template-hash'];
+      if (!owner || !hash || out.some((o) => o.kind === 'ReplicaSet' && o.metadata.namespace === ns && o.metadata.name === owner.name)) continue;
+      const siblings = pods.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash).length;
+      out.push({
+        apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: owner.name, ...(ns ? { namespace: ns } : {}), labels: { ...pod.metadata.labels } },
+        spec: { replicas: siblings, selector: { matchLabels: { ...selector, 'pod-template-hash': hash } }, template: { metadata: { labels: { ...pod.metadata.labels } }, spec: { containers: pod.spec.containers } } },
+        status: { replicas: siblings },
+      });
+    }
+    for (const rs of out.filter((o) => o.kind === 'ReplicaSet' && o.metadata.namespace === ns && matches(o.metadata.labels, selector)) as Workload[]) {
+      if (images(rs.spec.template) !== images(d.spec.template)) continue;
+      const hash = rs.metadata.labels?.['pod-template-hash'];
+      rs.spec.template = { ...structuredClone(d.spec.template), metadata: { ...d.spec.template.metadata, labels: { ...d.spec.template.metadata?.labels, ...(hash ? { 'pod-template-hash': hash } : {}) } } };
+    }
+  }
+  return out;
+}
+
 /** Every object of the scenario in the order the API server must receive them; the rest is reported. */
 export function seedPlan(objects: readonly KubeObject[]): { create: KubeObject[]; dropped: string[] } {
   const create: KubeObject[] = [];
   const dropped: string[] = [];
-  for (const o of objects) {
+  for (const o of consistentWorld(objects)) {
     const key = `${o.apiVersion}/${o.kind}`;
     if (resourceOf(o)) create.push(o);
     else dropped.push(`${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${NOT_STORED[key] ?? 'not a resource the real lab stores'}`);
@@ -80,9 +116,8 @@ export async function seed(api: KubeApi, objects: readonly KubeObject[]): Promis
   const { create, dropped } = seedPlan(objects);
   for (const o of create) {
     const r = resourceOf(o)!;
-    let created: KubeObject;
     try {
-      created = await api.post(collectionPath(r, o.metadata.namespace), forCreate(o));
+      await api.post(collectionPath(r, o.metadata.namespace), forCreate(o));
     } catch (e) {
       // Namespaces such as kube-system and default exist on every cluster.
       if (e instanceof ApiError && e.status === 409 && o.kind === 'Namespace') continue;
@@ -90,7 +125,8 @@ export async function seed(api: KubeApi, objects: readonly KubeObject[]): Promis
     }
     if (r.status && o['status'] !== undefined) {
       try {
-        await api.put(`${objectPath(o)}/status`, { ...created, status: o['status'] });
+        // A merge patch: the controllers may have written the object since it was created.
+        await api.mergePatch(`${objectPath(o)}/status`, { status: o['status'] });
       } catch (e) {
         throw new Error(`real lab: status of ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}: ${(e as Error).message}`, { cause: e });
       }
