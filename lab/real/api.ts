@@ -20,14 +20,16 @@ export class KubeApi {
 
   private open(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<IncomingMessage> {
     const url = new URL(path, this.target.url);
+    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = httpsRequest(url, {
         method, ca: this.target.caPem,
-        headers: { authorization: `Bearer ${this.target.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': contentType } : {}) },
+        // Content-Length always: Node frames a DELETE body neither by length nor by chunks, and the
+        // server would read it as the next request on the kept-alive connection.
+        headers: { authorization: `Bearer ${this.target.token}`, accept: 'application/json', ...(payload ? { 'content-type': contentType, 'content-length': String(payload.length) } : {}) },
       }, resolve);
       req.on('error', reject);
-      if (body !== undefined) req.end(typeof body === 'string' ? body : JSON.stringify(body));
-      else req.end();
+      req.end(payload);
     });
   }
 

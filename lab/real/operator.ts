@@ -69,11 +69,13 @@ async function follow(api: KubeApi, depPath: string, crPath: string, up: Upgrade
   let last = -1;
   let stalledSince = Date.now();
   for (;;) {
+    if (Date.now() > until) throw new Error('real lab: the rollout did not finish within 120s');
     const d = await api.get<Deployment>(depPath);
     const want = d.spec.replicas ?? 1;
     const s = d.status ?? {};
     const current = (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
     const done = current && s.updatedReplicas === want && s.availableReplicas === want && (s.replicas ?? 0) === want;
+    if (!current) { await sleep(50); continue; }
     if ((s.updatedReplicas ?? 0) !== last) { last = s.updatedReplicas ?? 0; stalledSince = Date.now(); step(`rollout: ${last}/${want} updated`); }
     await api.mergePatch(`${crPath}/status`, { status: {
       state: done ? 'stable' : 'reconciling', version: up.version, replicas: want, updatedReplicas: s.updatedReplicas ?? 0,
@@ -87,7 +89,6 @@ async function follow(api: KubeApi, depPath: string, crPath: string, up: Upgrade
     }
     // A crashing version never becomes ready: the rollout stays where it is (maxUnavailable 0).
     if (up.newPodsCrash && Date.now() - stalledSince > Math.max(2000, stepMs * 6)) { step('rollout stalls: the new pods crash-loop'); return; }
-    if (Date.now() > until) throw new Error('real lab: the rollout did not finish within 120s');
     await sleep(Math.min(250, Math.max(50, stepMs / 2)));
   }
 }

@@ -82,7 +82,21 @@ export function consistentWorld(objects: readonly KubeObject[]): KubeObject[] {
       rs.spec.template = { ...structuredClone(d.spec.template), metadata: { ...d.spec.template.metadata, labels: { ...d.spec.template.metadata?.labels, ...(hash ? { 'pod-template-hash': hash } : {}) } } };
     }
   }
+  for (const job of out.filter((o) => o.apiVersion === 'batch/v1' && o.kind === 'Job')) jobConditions(job);
   return out;
+}
+
+/**
+ * Since Kubernetes 1.31 the Job controller writes FailureTarget before Failed and
+ * SuccessCriteriaMet before Complete, and the API server refuses a terminal condition without it.
+ */
+function jobConditions(job: KubeObject): void {
+  const status = job['status'] as { conditions?: { type: string; status: string }[] } | undefined;
+  const conditions = status?.conditions ?? [];
+  for (const [terminal, before] of [['Failed', 'FailureTarget'], ['Complete', 'SuccessCriteriaMet']] as const) {
+    const c = conditions.find((x) => x.type === terminal && x.status === 'True');
+    if (c && !conditions.some((x) => x.type === before)) conditions.unshift({ ...c, type: before });
+  }
 }
 
 /** Every object of the scenario in the order the API server must receive them; the rest is reported. */
