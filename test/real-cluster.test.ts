@@ -28,6 +28,8 @@ export const NOT_ON_REAL_BACKEND: Record<string, string> = {
   'replication-lag': 'two sites need two clusters; the real backend starts one control plane',
   'secret-drift': 'two sites need two clusters; the real backend starts one control plane',
   'two-writers': 'two sites need two clusters; the real backend starts one control plane',
+  'mixed-versions': 'a rollout stopped after 2 of 3 pods with every new pod ready does not last: the real Deployment controller surges the third pod and scales the old ReplicaSet to 0 (paused or not)',
+  'old-replicaset-pods': 'an old-ReplicaSet pod running beside a complete rollout does not last: the real ReplicaSet controller deletes it (its ReplicaSet is scaled to 0)',
 };
 
 const found = findControlPlane();

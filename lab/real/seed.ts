@@ -117,13 +117,9 @@ function forCreate(o: KubeObject): KubeObject {
   const { uid: _u, resourceVersion: _r, creationTimestamp: _c, ownerReferences: _o, generation: _g, managedFields: _m, ...metadata } = o.metadata;
   const { status: _s, ...rest } = o;
   if (o.kind !== 'Deployment') return { ...rest, metadata } as KubeObject;
-  // The controller writes the revision (settle() waits for it). A rollout seeded half-way can only
-  // stay half-way on a real cluster if it is paused (kubectl rollout pause).
+  // The controller writes the revision (settle() waits for it).
   const { 'deployment.kubernetes.io/revision': _rev, ...annotations } = (metadata.annotations ?? {}) as Record<string, string>;
-  const st = (o['status'] ?? {}) as { replicas?: number; updatedReplicas?: number };
-  const spec = o['spec'] as Record<string, unknown>;
-  const halfWay = st.updatedReplicas !== undefined && st.updatedReplicas < Number(spec['replicas'] ?? 1);
-  return { ...rest, metadata: { ...metadata, annotations }, spec: { ...spec, ...(halfWay ? { paused: true } : {}) } } as KubeObject;
+  return { ...rest, metadata: { ...metadata, annotations } } as KubeObject;
 }
 
 export async function seed(api: KubeApi, objects: readonly KubeObject[]): Promise<{ dropped: string[] }> {
