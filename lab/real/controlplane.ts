@@ -103,9 +103,9 @@ export async function startControlPlane(opts: { serviceCidr?: string } = {}): Pr
       `--service-cluster-ip-range=${opts.serviceCidr ?? '10.96.0.0/16'}`,
       `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`,
       '--audit-log-mode=blocking',
-      // No kubelet mounts tokens and no node-lifecycle controller lifts the not-ready taint:
-      // the lab's pods and nodes are shown as seeded.
-      '--disable-admission-plugins=ServiceAccount,TaintNodesByCondition',
+      // No kubelet mounts tokens, no node-lifecycle controller lifts the not-ready taint, no
+      // pvc-protection controller removes its finalizer: the lab's objects stay as seeded.
+      '--disable-admission-plugins=ServiceAccount,TaintNodesByCondition,StorageObjectInUseProtection',
       // The node agent's kubelet endpoint (pod logs) is reached at the node's InternalIP.
       '--kubelet-preferred-address-types=InternalIP',
       '--profiling=false', '--v=1',

@@ -123,7 +123,13 @@ async function wipe(api: KubeApi): Promise<void> {
         const items = (await api.get<{ items: KubeObject[] }>(collectionPath(r, ns))).items
           .filter((o) => !(o.kind === 'Service' && o.metadata.name === 'kubernetes') && !(ns === 'kube-system' && o.kind === 'ConfigMap'));
         // Lists leave kind out of their items.
-        for (const o of items) { left++; await api.delete(`${collectionPath(r, ns)}/${o.metadata.name}${gone}`).catch(() => undefined); }
+        for (const o of items) {
+          left++;
+          const path = `${collectionPath(r, ns)}/${o.metadata.name}`;
+          // Finalizers no running controller would remove would keep the object forever.
+          if (o.metadata['deletionTimestamp'] && (o.metadata['finalizers'] as unknown[] | undefined)?.length) await api.mergePatch(path, { metadata: { finalizers: null } }).catch(() => undefined);
+          else await api.delete(`${path}${gone}`).catch(() => undefined);
+        }
       }
     }
     const nodes = (await api.get<{ items: KubeObject[] }>('/api/v1/nodes')).items;
