@@ -32,6 +32,15 @@ export const NOT_ON_REAL_BACKEND: Record<string, string> = {
   'old-replicaset-pods': 'an old-ReplicaSet pod running beside a complete rollout does not last: the real ReplicaSet controller deletes it (its ReplicaSet is scaled to 0)',
 };
 
+/**
+ * Rules of docs/rbac.yaml whose removal the real backend cannot show, and why. The test of every
+ * other rule runs preflight (snapshot-not-ready) and verify (upgraded) without it.
+ */
+export const RULES_NOT_PROVEN: Record<string, string> = {
+  'ClusterRole mmgate-read: metrics.k8s.io [nodes, pods] get,list': 'no metrics server runs on the real backend, and a forbidden metrics API is read as "no metrics server" by design (collectors/kube/collectors.ts)',
+  'Role mattermost/mmgate-read: core [secrets] get,list': 'only config-drift across sites reads them, and sites need a second cluster',
+};
+
 const found = findControlPlane();
 const unavailable = 'missing' in found ? found.missing : process.getuid?.() !== 0 ? 'the real lab needs root (ip netns add)' : undefined;
 if (unavailable && process.env['CI']) throw new Error(`real-cluster tests cannot run under CI: ${unavailable}`);
@@ -98,15 +107,23 @@ describe('real control plane', { skip: unavailable ?? false, concurrency: 1 }, (
   describe('docs/rbac.yaml: enough, and every rule needed', () => {
     const roles = documentedRoles();
     const rules = roles.flatMap((role, r) => role.rules.map((rule, i) => ({ r, i, text: describeRule(role, rule), rule })));
+    it('the rules not proven are rules of docs/rbac.yaml', () => {
+      for (const t of Object.keys(RULES_NOT_PROVEN)) assert.ok(rules.some((x) => x.text === t), `RULES_NOT_PROVEN names "${t}", which docs/rbac.yaml does not have`);
+    });
     for (const { r, i, text, rule } of rules) {
-      it(`without ${text}: a check errors, naming the permission`, async () => {
+      const reason = RULES_NOT_PROVEN[text];
+      it(`without ${text}: a check does not pass, naming the permission`, reason ? { skip: reason } : {}, async () => {
         const without: RbacRole[] = roles.map((role, k) => (k === r ? { ...role, rules: role.rules.filter((_, j) => j !== i) } : role));
         const reports = await runPhases(onReal({ roles: without }));
-        const errors = reports.flatMap((rep) => rep.results.filter((x) => x.status === 'error'));
-        const named = errors.filter((x) => rule.resources.some((res) => (x.error?.message ?? '').includes(res.split('/').pop()!)) && /forbidden|grant/i.test(x.error?.message ?? ''));
-        assert.ok(named.length > 0, `no check errored naming ${rule.resources.join(', ')}:\n${reports.map(explain).join('\n')}`);
-        // The phase that needed the permission blocks: never a pass.
-        for (const rep of reports.filter((x) => x.results.some((y) => named.includes(y)))) assert.equal(rep.verdict.promote, false, `${rep.phase} promoted without ${text}`);
+        const said = (x: RunReport['results'][number]) => [x.error?.message ?? '', ...x.findings.map((f) => `${f.message} ${f.remediation ?? ''}`)].join(' ');
+        // Some checks say "could not look" per pod as a fail (with the grant as remediation), others as an error.
+        const named = reports.flatMap((rep) => rep.results.filter((x) => (x.status === 'error' || x.status === 'fail')
+          && rule.resources.some((res) => said(x).includes(res.split('/').pop()!)) && /forbidden|grant/i.test(said(x))));
+        assert.ok(named.length > 0, `no check failed naming ${rule.resources.join(', ')}:\n${reports.map(explain).join('\n')}`);
+        // A check at level error that could not look blocks its phase (log-errors is at warn by default: it warns).
+        for (const rep of reports) for (const x of rep.results.filter((y) => named.includes(y) && y.level === 'error')) {
+          assert.ok(x.blocking && !rep.verdict.promote, `${rep.phase} promoted though ${x.id} could not look without ${text}`);
+        }
       });
     }
   });
