@@ -55,6 +55,7 @@ export async function startControlPlane(opts: { serviceCidr?: string } = {}): Pr
   const dir = mkdtempSync(join(tmpdir(), 'mmgate-cp-'));
   const procs: ChildProcess[] = [];
   const stop = async () => {
+    process.removeListener('exit', orphanGuard);
     await Promise.all(procs.splice(0).reverse().map((p) => new Promise<void>((r) => {
       if (p.exitCode !== null || p.signalCode !== null) { r(); return; }
       const kill = setTimeout(() => p.kill('SIGKILL'), 5000);
@@ -65,11 +66,16 @@ export async function startControlPlane(opts: { serviceCidr?: string } = {}): Pr
   };
   const run = (name: string, args: string[]) => {
     const log = openSync(join(dir, `${name}.log`), 'a');
-    const p = spawn(bin(name), args, { stdio: ['ignore', log, log] });
+    // Its own process group: a Ctrl-C in the terminal reaches mmgate only, which then stops the
+    // control plane in order (etcd last), instead of every process dying at once.
+    const p = spawn(bin(name), args, { stdio: ['ignore', log, log], detached: true });
     closeSync(log);
     procs.push(p);
     return p;
   };
+  // If mmgate dies without stop(), the detached processes must not outlive it.
+  const orphanGuard = () => { for (const p of procs) p.kill('SIGKILL'); };
+  process.once('exit', orphanGuard);
   const started = Date.now();
   try {
     const tls = labTlsIdentity();

@@ -51,7 +51,8 @@ export async function createPodNetwork(): Promise<PodNetwork> {
     await ip('-n', name, 'addr', 'add', `${NS_END}/32`, 'dev', nsIf);
     await ip('-n', name, 'link', 'set', nsIf, 'up');
     await ip('-n', name, 'route', 'add', `${HOST_END}/32`, 'dev', nsIf);
-    relay = spawn('ip', ['netns', 'exec', name, process.execPath, fileURLToPath(new URL('./relay.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // detached: a terminal's Ctrl-C must not kill the relay before the lab has closed its listeners.
+    relay = spawn('ip', ['netns', 'exec', name, process.execPath, fileURLToPath(new URL('./relay.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
   } catch (err) {
     await close();
     throw err;
@@ -72,7 +73,9 @@ export async function createPodNetwork(): Promise<PodNetwork> {
   });
   const command = (c: Record<string, unknown>) => new Promise<void>((resolve, reject) => {
     const id = ++next;
-    waiting.set(id, (e) => (e ? reject(new Error(`pod network relay: ${e}`)) : resolve()));
+    // A relay that died answers nothing: give up rather than hang the lab's close.
+    const timer = setTimeout(() => { waiting.delete(id); reject(new Error('pod network relay: no answer within 10s')); }, 10_000);
+    waiting.set(id, (e) => { clearTimeout(timer); if (e) reject(new Error(`pod network relay: ${e}`)); else resolve(); });
     proc.stdin?.write(`${JSON.stringify({ id, ...c })}\n`);
   });
   return {
