@@ -31,9 +31,9 @@ start=$(date +%s)
 echo "control plane $k8s_version: building into $out (cold build: tens of minutes on 2 cores)" >&2
 cd "$src"
 # nice: the build shares the machine with running tests.
-nice -n 10 "$go" build -trimpath -ldflags "$ldflags" -o "$out/" \
+nice -n 10 "$go" build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$out/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
-nice -n 10 "$go" build -trimpath -ldflags "-s -w" -o "$out/etcd" ./etcd
+nice -n 10 "$go" build -trimpath -buildvcs=false -ldflags "-s -w" -o "$out/etcd" ./etcd
 touch "$out/.stamp"
 echo "control plane $k8s_version: built in $(( $(date +%s) - start ))s" >&2
 echo "$out"
