@@ -123,6 +123,7 @@ export function buildProgram(): Command {
     .option('--scenario <name|path>', 'a built-in scenario name or a scenario folder', 'healthy')
     .option('--out <dir>', 'where kubeconfig, mmgate.yaml, secrets/ and lab.json go', './mmgate-lab')
     .option('--list', 'list the built-in scenarios')
+    .option('--kube <backend>', 'sim (the embedded simulator) or real (a real control plane: needs scripts/build-control-plane.sh and root)', 'sim')
     .action(async (opts) => { process.exitCode = await (await import('./lab.js')).labCommand(opts); });
 
   program.command('demo')

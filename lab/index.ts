@@ -21,6 +21,7 @@ import { startPostgres } from './postgres.js';
 import { SCRAPE_INTERVAL_S, startLabPrometheus } from './prometheus.js';
 import { startTraffic } from './traffic.js';
 import { simulateUpgrade, type PodServers, type UpgradeSpec } from './operator.js';
+import type { LabKube } from './real/index.js';
 import { applyMergePatch, buildScenario, theInstallation, type BuiltScenario } from './scenario.js';
 
 export interface LabPaths { dir: string; kubeconfig: string; config: string; labJson: string; secrets: string }
@@ -56,7 +57,12 @@ const secret = () => randomBytes(18).toString('base64url');
 export interface LabOptions {
   /** Start the scenario's Prometheus even when the scenario does not ask for one (tests compare both metrics sources). */
   readonly prometheus?: boolean;
+  /** Serve the scenario's Kubernetes side on another backend (lab/real: a real control plane). */
+  readonly kube?: KubeBackend;
 }
+
+/** Serves the scenario's Kubernetes side on another backend (lab/real: a real control plane). */
+export type KubeBackend = (scenario: BuiltScenario, world: MattermostWorld, spec: MattermostSpec) => Promise<LabKube>;
 
 export async function startLab(scenarioArg: string, outDir: string, opts: LabOptions = {}): Promise<Lab> {
   const built = await buildScenario(scenarioArg);
@@ -69,7 +75,9 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => { await Promise.allSettled(closers.splice(0).reverse().map((c) => c())); };
   try {
-    const kube = await startKubeApi({
+    const real = opts.kube ? await opts.kube(scenario, world, spec) : undefined;
+    if (real) { closers.push(() => real.close()); secrets.kubeToken = real.token; }
+    const kube = real ? { url: real.url, caPem: real.caPem, requests: { get length() { return real.requestCount(); } }, setFaults: () => { throw new UsageError('lab faults need the embedded simulator', 'drop --kube real'); }, close: async () => undefined } : await startKubeApi({
       store: scenario.store,
       tls: true,
       token: secrets.kubeToken,
@@ -146,7 +154,8 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
     return {
       scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
       ...(prometheus ? { prometheusUrl: prometheus.url } : {}),
-      upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, frontDoorOutage: (ms) => front.outage(ms), ...(o.onStep ? { onStep: o.onStep } : {}) }),
+      // The real backend's operator rolls through the API; the front-door blip is the simulator's.
+      upgrade: (up, o = {}) => real ? real.upgrade(up, { stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }) : simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, frontDoorOutage: (ms) => front.outage(ms), ...(o.onStep ? { onStep: o.onStep } : {}) }),
       setKubeFaults: (f) => kube.setFaults(f),
       setFrontDoorDelay: (ms) => front.setDelay(ms),
       requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),

@@ -57,6 +57,11 @@ export class ObjectStore {
     return obj && structuredClone(obj);
   }
 
+  /** Every object, of every kind (the real lab seeds them into a real API server). */
+  all(): KubeObject[] {
+    return [...this.objects.values()].map((o) => structuredClone(o));
+  }
+
   /** Objects of one kind, in etcd key order; all namespaces when none is given. */
   list(apiVersion: string, kind: string, namespace?: string): KubeObject[] {
     const out: KubeObject[] = [];

@@ -1,0 +1,37 @@
+/**
+ * Runs inside the real lab's network namespace (`ip netns exec NS node relay.js`): listens on the
+ * pod and node addresses that live there and hands every TCP connection to the lab process through
+ * a Unix socket (a path on the shared filesystem, so it crosses the namespace boundary). The API
+ * server's pod proxy and pod-log requests thus reach real addresses, as on a cluster.
+ * Commands arrive as JSON lines on stdin: {"id":1,"listen":{"ip":"10.244.0.21","port":8065,"socket":"/tmp/…"}}.
+ * Each is answered on stdout: {"id":1} or {"id":1,"error":"…"}. The relay exits when stdin closes.
+ */
+import { connect, createServer, type Server } from 'node:net';
+import { createInterface } from 'node:readline';
+
+const servers = new Map<string, Server>();
+
+async function listen(ip: string, port: number, socket: string): Promise<void> {
+  // A new listener for an address replaces the old one (a new pod got the address, or a new lab).
+  const old = servers.get(`${ip}:${port}`);
+  if (old) await new Promise((r) => old.close(r));
+  const server = createServer((conn) => {
+    const upstream = connect(socket);
+    conn.pipe(upstream).pipe(conn);
+    const end = () => { conn.destroy(); upstream.destroy(); };
+    conn.on('error', end);
+    upstream.on('error', end);
+  });
+  servers.set(`${ip}:${port}`, server);
+  return new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, ip, () => resolve()); });
+}
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  const cmd = JSON.parse(line) as { id: number; listen?: { ip: string; port: number; socket: string }; close?: { ip: string; port: number } };
+  const reply = (error?: unknown) => process.stdout.write(`${JSON.stringify({ id: cmd.id, ...(error ? { error: String(error) } : {}) })}\n`);
+  if (cmd.listen) listen(cmd.listen.ip, cmd.listen.port, cmd.listen.socket).then(() => reply(), reply);
+  else if (cmd.close) { servers.get(`${cmd.close.ip}:${cmd.close.port}`)?.close(); servers.delete(`${cmd.close.ip}:${cmd.close.port}`); reply(); }
+  else reply('unknown command');
+});
+rl.on('close', () => { for (const s of servers.values()) s.close(); process.exit(0); });
