@@ -1,0 +1,86 @@
+/**
+ * Every manifest under deploy/ is valid for the Kubernetes version the project's control plane is
+ * built from (tools/controlplane/go.mod): each object is checked against that release's own
+ * OpenAPI v3 schema (api/openapi-spec/v3 of the k8s.io/kubernetes module), strictly — a field the
+ * API does not know is an error, as `kubectl apply --validate=strict` would say.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function kubernetesVersion(): string {
+  const mod = readFileSync(join(ROOT, 'tools/controlplane/go.mod'), 'utf8');
+  const v = /^\s*k8s\.io\/kubernetes (v\S+)/m.exec(mod)?.[1];
+  assert.ok(v, 'tools/controlplane/go.mod pins k8s.io/kubernetes');
+  return v;
+}
+
+/** The module's folder in Go's module cache (downloaded from the module proxy when missing). */
+function specDir(version: string): string {
+  const out = execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  return join((JSON.parse(out) as { Dir: string }).Dir, 'api', 'openapi-spec', 'v3');
+}
+
+type Schema = Record<string, unknown>;
+/** Objects that list their properties admit no others, unless the API preserves unknown fields. */
+function strict(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(strict);
+  if (!s || typeof s !== 'object') return s;
+  const o = Object.fromEntries(Object.entries(s as Schema).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as Schema).map(([p, ps]) => [p, strict(ps)])) : strict(v)])) as Schema;
+  if (o['properties'] && o['additionalProperties'] === undefined && !o['x-kubernetes-preserve-unknown-fields']) o['additionalProperties'] = false;
+  return o;
+}
+
+function validatorFor(dir: string, apiVersion: string, kind: string): ValidateFunction {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const file = group ? `apis__${group}__${version}_openapi.json` : `api__${version}_openapi.json`;
+  const doc = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { components: { schemas: Record<string, Schema> } };
+  const name = Object.entries(doc.components.schemas).find(([, s]) => (s['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined)
+    ?.some((g) => g.group === group && g.version === version && g.kind === kind))?.[0];
+  assert.ok(name, `Kubernetes ${apiVersion} has no kind ${kind}`);
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ components: { schemas: strict(doc.components.schemas) } }, 'spec');
+  return ajv.getSchema(`spec#/components/schemas/${name}`)!;
+}
+
+function manifests(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? manifests(p) : n.endsWith('.yaml') ? [p] : [];
+  });
+}
+
+describe('deploy/ manifests against the Kubernetes API schema', () => {
+  const version = kubernetesVersion();
+  const dir = specDir(version);
+  const files = [...manifests(join(ROOT, 'deploy')), join(ROOT, 'docs', 'rbac.yaml')];
+
+  it('there are manifests to check', () => assert.ok(files.length >= 7, files.join(', ')));
+
+  for (const file of files) {
+    it(`${relative(ROOT, file)} is valid for Kubernetes ${version}`, () => {
+      const parsed = parseAllDocuments(readFileSync(file, 'utf8'));
+      for (const d of parsed) assert.deepEqual(d.errors.map((e) => e.message), [], 'the YAML parses');
+      const docs = parsed.map((d) => d.toJS() as { apiVersion: string; kind: string } | null).filter((d) => d !== null);
+      assert.ok(docs.length > 0);
+      for (const obj of docs) {
+        const validate = validatorFor(dir, obj.apiVersion, obj.kind);
+        assert.ok(validate(obj), `${obj.kind}: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
+      }
+    });
+  }
+
+  it('the strict check sees an unknown field and a wrong type (it can fail)', () => {
+    const job = parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'job-preflight.yaml'), 'utf8'))[0]!.toJS() as { spec: Record<string, unknown> };
+    const validate = validatorFor(dir, 'batch/v1', 'Job');
+    assert.equal(validate({ ...job, spec: { ...job.spec, backofLimit: 0 } }), false, 'a misspelt field is refused');
+    assert.equal(validate({ ...job, spec: { ...job.spec, backoffLimit: 'zero' } }), false, 'a string where an integer goes is refused');
+  });
+});
