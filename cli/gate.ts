@@ -3,6 +3,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { readBaseline } from '../collectors/baseline.js';
+import { snapshotProblem } from '../core/baseline.js';
 import { loadConfig, type LoadedConfig } from '../core/config/load.js';
 import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
 import { configSchema, type MmgateConfig } from '../core/config/schema.js';
@@ -10,7 +12,7 @@ import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
-import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { PHASE_COMMAND, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
 
@@ -104,7 +106,8 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
 
 export async function runPhaseCommand(phase: Phase, flags: GateFlags): Promise<number> {
   const prepared = await prepareRun(flags, phase);
-  if (flags.baseline) await assertReadable(flags.baseline, '--baseline');
+  // The one baseline reader, up front: a file that is not a preflight snapshot or report is a bad flag (exit 2).
+  if (flags.baseline) await readBaseline(resolve(flags.baseline));
   return executeRun(phase, prepared, flags);
 }
 
@@ -175,20 +178,14 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   // A Kubernetes API that cannot be reached, refused credentials or a missing setting are the
   // operator's to fix, not a verdict on the upgrade: one message per cause naming the endpoint or
   // key, exit 2. The reports above still say blocked, with every check that could not look.
-  const setup = [...new Set(out.report.collectors.filter((c) => !c.ok && SETUP_CODES.has(c.error?.code ?? '')).map((c) => c.error!.message))];
+  // Only a required input counts: an optional collector that is not configured is recorded and judged.
+  const required = new Set(out.required);
+  const setup = [...new Set(out.report.collectors.filter((c) => !c.ok && required.has(c.key) && SETUP_CODES.has(c.error?.code ?? '')).map((c) => c.error!.message))];
   if (setup.length > 0 && !out.report.partial) {
     for (const m of setup) process.stderr.write(`mmgate: ${m}\n`);
     return 2;
   }
   return out.report.verdict.exitCode;
-}
-
-async function assertReadable(path: string, flag: string): Promise<void> {
-  try {
-    await readFile(path);
-  } catch {
-    throw new UsageError(`${flag} ${path}: cannot read the file`, 'give the preflight.snapshot.json that mmgate preflight wrote to its report dir');
-  }
 }
 
 export async function readSnapshot(path: string): Promise<Snapshot> {
@@ -198,9 +195,7 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
   } catch (err) {
     throw new UsageError(`${path}: cannot read a snapshot (${(err as Error).message.split('\n')[0]})`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
   }
-  const s = parsed as Partial<Snapshot>;
-  if (!s.meta || !(PHASES as readonly string[]).includes(s.meta.phase) || !s.data) {
-    throw new UsageError(`${path}: not an mmgate snapshot (no meta.phase or data)`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
-  }
-  return s as Snapshot;
+  const problem = snapshotProblem(parsed);
+  if (problem) throw new UsageError(`${path}: ${problem.message}`, problem.fix);
+  return parsed as Snapshot;
 }

@@ -42,7 +42,12 @@ export interface RunOptions {
   readonly onCheckEnd?: (result: CheckResult) => void;
 }
 
-export interface RunOutput { readonly report: RunReport; readonly snapshot: Snapshot }
+export interface RunOutput {
+  readonly report: RunReport;
+  readonly snapshot: Snapshot;
+  /** Collected keys a planned check required (and what their collectors needed): only their setup failures exit 2. */
+  readonly required: readonly string[];
+}
 
 class DeadlineError extends Error {}
 
@@ -93,7 +98,13 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     planned.push({ check, level: pol.level, ...(pol.waiver ? { waiver: { reason: pol.waiver.reason, expires: pol.waiver.expires } } : {}) });
   }
   const needed = new Set<SnapshotKey>();
-  for (const { check } of planned) for (const k of [...check.meta.requires, ...(check.meta.optional ?? [])]) needed.add(k);
+  for (const { check } of planned) for (const k of inputKeys(check)) needed.add(k);
+  // Only a required input's failure may end the run as a setup error (exit 2): these keys and
+  // what their collectors need. Optional and baseline-only keys are recorded and judged.
+  const required = new Set<string>(planned.flatMap(({ check }) => check.meta.requires));
+  // The baseline contract: preflight always collects what verify's enabled checks compare with.
+  if (opts.phase === 'pre' && !opts.snapshot) for (const k of baselineKeysFor(opts.checks, opts.policy)) needed.add(k);
+  const baselineKeys = [...new Set(planned.flatMap(({ check }) => check.meta.baseline ?? []))];
 
   // 2. Collect (or reuse a saved snapshot). Each key is collected once; `need` shares results.
   const data: Record<string, unknown> = {};
@@ -123,7 +134,9 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
           const env: CollectEnv = {
             config: opts.config, configDir: opts.configDir, phase: opts.phase, scope: opts.scope, target: opts.target,
             signal: controller.signal, now, redactor, ...(opts.baselinePath ? { baselinePath: opts.baselinePath } : {}),
+            baselineKeys,
             need: async (k) => {
+              if (required.has(key)) required.add(k);
               const v = await runCollector(k);
               if (isCollectError(v)) throw new CollectFailure('DEPENDENCY_FAILED', `needs ${k}, which failed: ${v.message}`);
               return v as never;
@@ -168,7 +181,10 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     for (const [k, p] of inflight) if (!(k in data)) data[k] = await p;
   }
 
-  // 3. Evaluate each planned check on its slice of the snapshot.
+  // 3. Evaluate each planned check on its slice of the snapshot. A saved snapshot is judged at
+  // the time it was collected, so re-judging it later gives the same verdict (mmgate evaluate).
+  const savedAt = opts.snapshot ? new Date(opts.snapshot.meta.collectedAt) : undefined;
+  const checkNow = () => savedAt && !Number.isNaN(savedAt.getTime()) ? savedAt : now();
   const results: CheckResult[] = [];
   for (const { check, level, waiver } of planned) {
     const t0 = performance.now();
@@ -182,11 +198,11 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
       result = resultOf(check, { ...base, status: 'error', durationMs: 0, error: { code: 'INTERRUPTED', message: 'the run stopped before this check was evaluated' } });
     } else {
       const input: Record<string, unknown> = {};
-      for (const k of [...check.meta.requires, ...(check.meta.optional ?? [])]) if (data[k] !== undefined) input[k] = data[k];
+      for (const k of inputKeys(check)) if (data[k] !== undefined) input[k] = data[k];
       const limit = deadline(opts.timeouts.checkMs, runSignal, `check ${check.meta.id}`);
       try {
         const outcome = await Promise.race([
-          Promise.resolve().then(() => check.evaluate(input as never, { options: opts.checkOptions.get(check.meta.id) ?? check.options.parse({}), target: opts.target, scope: opts.scope, now: now() })),
+          Promise.resolve().then(() => check.evaluate(input as never, { options: opts.checkOptions.get(check.meta.id) ?? check.options.parse({}), target: opts.target, scope: opts.scope, now: checkNow() })),
           limit.promise,
         ]);
         const durationMs = Math.round(performance.now() - t0);
@@ -236,7 +252,23 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     meta: { schemaVersion: 1, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
     data: data as Snapshot['data'],
   });
-  return { report, snapshot };
+  return { report, snapshot, required: [...required].filter((k) => k in data).sort() };
+}
+
+/** The snapshot keys a check reads: required, optional, and the preflight baseline when it compares with one. */
+function inputKeys(check: Check): SnapshotKey[] {
+  return [...check.meta.requires, ...(check.meta.optional ?? []), ...(check.meta.baseline?.length ? ['baseline' as const] : [])];
+}
+
+/** The union of the baseline keys of the verify checks the policy leaves on (the --only/--skip of preflight do not apply). */
+export function baselineKeysFor(checks: readonly Check[], policy: PolicyInput): SnapshotKey[] {
+  const keys = new Set<SnapshotKey>();
+  for (const c of checks) {
+    if (c.meta.phase !== 'post' || !c.meta.baseline?.length) continue;
+    if (checkPolicy(c, policy).level === 'off') continue;
+    for (const k of c.meta.baseline) keys.add(k);
+  }
+  return [...keys].sort();
 }
 
 type ResultFields = Omit<CheckResult, 'id' | 'phase' | 'title' | 'description' | 'blocking' | 'findings'> & { findings?: CheckResult['findings'] };

@@ -114,6 +114,12 @@ export interface CheckMeta<K extends SnapshotKey> {
   readonly requires: readonly K[];
   /** Snapshot keys it reads when present (a CollectError there is passed through for the check to judge). */
   readonly optional?: readonly SnapshotKey[];
+  /**
+   * post checks: snapshot keys of the preflight run this check compares with (docs/plugins.md).
+   * Preflight collects them whenever this check is on for verify; the check reads them from
+   * `input.baseline` with `fromBaseline(input.baseline, key)`.
+   */
+  readonly baseline?: readonly SnapshotKey[];
   /** Level in the `recommended` preset. `strict` raises every check to `error`. */
   readonly recommended: Level;
 }
