@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { summarizeClusterPods } from '../../core/cluster-pods.js';
 import { runCheck, type CheckCase } from '../../core/testing.js';
 import type { CheckResult } from '../../core/types.js';
 import { failed, pod } from '../fixtures.js';
@@ -110,7 +111,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   {
     name: 'allNamespaces judges other namespaces from clusterPods',
     input: {
-      data: { pods: healthy, clusterPods: [...healthy, pod({ name: 'coredns-5d78c9869d-q8x2v', namespace: 'kube-system', app: 'kube-dns', nodeName: 'n1', waiting: { reason: 'CrashLoopBackOff' } })] },
+      data: { pods: healthy, clusterPods: summarizeClusterPods([...healthy, pod({ name: 'coredns-5d78c9869d-q8x2v', namespace: 'kube-system', app: 'kube-dns', nodeName: 'n1', waiting: { reason: 'CrashLoopBackOff' } })]) },
       options: { allNamespaces: true },
     },
     status: 'fail',
