@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
+import { addBigWorld, type BigWorld } from './kube/big-world.js';
 import { kubeconfigYaml } from './kube/kubeconfig.js';
 import { startKubeApi } from './kube/server.js';
 import type { FaultRule } from './kube/types.js';
@@ -44,8 +45,14 @@ export interface Lab {
 const SMOKE_USER = 'mmgate-smoke';
 const secret = () => randomBytes(18).toString('base64url');
 
-export async function startLab(scenarioArg: string, outDir: string): Promise<Lab> {
+export interface LabOptions {
+  /** A large cluster around the scenario (npm run bench -- --nodes N --pods-per-node P). */
+  readonly world?: BigWorld;
+}
+
+export async function startLab(scenarioArg: string, outDir: string, opts: LabOptions = {}): Promise<Lab> {
   const scenario = await buildScenario(scenarioArg);
+  if (opts.world) addBigWorld(scenario.store, opts.world);
   const { namespace, name: installation } = theInstallation(scenario.store, scenario.dir);
   const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret() };
   const spec = withLabIdentities(scenario.mattermost, secrets, scenario.dir);

@@ -85,6 +85,16 @@ async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redac
   const server = cluster.server.replace(/\/+$/, '');
   const context = kc.getCurrentContext();
 
+  // client-node makes a new Agent (a new TLS connection) for every request; one keep-alive agent
+  // with the same TLS options serves the whole run, so 120 pages of a big list are one handshake.
+  let keepAlive: https.Agent | undefined;
+  const shareAgent = (opts: https.RequestOptions): void => {
+    const agent = opts.agent;
+    if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return; // a proxy agent: leave it
+    keepAlive ??= new https.Agent({ ...agent.options, keepAlive: true });
+    opts.agent = keepAlive;
+  };
+
   return (signal: AbortSignal): KubeClient => {
     const request = async (path: string, init: { method?: string; accept?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<RawResponse> => {
       const url = new URL(server + path);
@@ -93,6 +103,7 @@ async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redac
         // Sets the agent (with CA, client cert, or skipTLSVerify) and the Authorization header.
         // client-node refuses plain http unless insecure-skip-tls-verify is set: kept, on purpose.
         await kc.applyToHTTPSOptions(opts);
+        if (url.protocol === 'https:') shareAgent(opts);
       } catch (err) {
         throw new CollectFailure('CONFIG', `cannot use the credentials of context "${context}": ${errorMessage(err)}`);
       }

@@ -5,7 +5,7 @@
  */
 import type { ResourceType } from './resources.js';
 import { apiVersionOf } from './resources.js';
-import { checkFieldLabels, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
+import { checkFieldLabels, fieldValue, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import type { ObjectStore } from './store.js';
 import { etcdKey } from './store.js';
 import type { ListMeta } from './tables.js';
@@ -49,8 +49,11 @@ export function listObjects(store: ObjectStore, resource: ResourceType, namespac
   if (!Number.isInteger(limit) || limit < 0) throw new SelectorError(`invalid limit: ${limitRaw}`);
   const cont = query.get('continue') ? decodeContinue(query.get('continue')!) : undefined;
 
-  let items = store
-    .list(apiVersionOf(resource), resource.kind, namespace)
+  // The stored objects, unfiltered by an equality on an indexed field (spec.nodeName: kubectl
+  // describe nodes asks once per node) when there is one; only the page returned is copied.
+  const all = store.view(apiVersionOf(resource), resource.kind, namespace);
+  const indexed = fields.find((f) => !f.negated && INDEXED_FIELDS.has(f.field));
+  let items = (indexed ? byField(all, indexed.field).get(indexed.value) ?? [] : all)
     .filter((o) => matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields));
   if (cont) items = items.filter((o) => `${etcdKey(o)}\u0000` > cont.start);
 
@@ -62,7 +65,28 @@ export function listObjects(store: ObjectStore, resource: ResourceType, namespac
     meta.continue = encodeContinue(rv, etcdKey(items.at(-1)!));
     if (labels.length === 0 && fields.length === 0) meta.remainingItemCount = remaining;
   }
-  return { items, meta };
+  return { items: items.map((o) => structuredClone(o)), meta };
+}
+
+/** Fields the API server indexes for pods (pkg/registry/core/pod: spec.nodeName is a trigger index). */
+const INDEXED_FIELDS: ReadonlySet<string> = new Set(['spec.nodeName']);
+const fieldIndexes = new WeakMap<readonly KubeObject[], Map<string, Map<string, KubeObject[]>>>();
+
+/** Objects grouped by a field's value, cached for as long as the store's view array lives. */
+function byField(all: readonly KubeObject[], field: string): Map<string, KubeObject[]> {
+  let perField = fieldIndexes.get(all);
+  if (!perField) fieldIndexes.set(all, (perField = new Map()));
+  let index = perField.get(field);
+  if (!index) {
+    index = new Map();
+    for (const o of all) {
+      const v = fieldValue(o, field);
+      const list = index.get(v);
+      if (list) list.push(o); else index.set(v, [o]);
+    }
+    perField.set(field, index);
+  }
+  return index;
 }
 
 /** The JSON list body: `PodList` with items stripped of kind/apiVersion, CR lists keeping them. */
