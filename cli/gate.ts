@@ -11,8 +11,9 @@ import { configSchema, type MmgateConfig } from '../core/config/schema.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
+import { decide } from '../core/policy.js';
 import { runGate, type RunOutput } from '../core/runner.js';
-import { PHASE_COMMAND, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { PHASE_COMMAND, type Phase, type RunReport, type Scope, type Snapshot, type Target } from '../core/types.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
 
@@ -152,15 +153,28 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
       onCollectorEnd: hooks.onCollectorEnd,
       onCheckEnd: hooks.onCheckEnd,
     });
-  } finally {
+  } catch (err) {
     dispose();
+    throw err;
   }
   const dir = resolve(config.reports.dir);
   await mkdir(dir, { recursive: true });
-  const { failures } = await writeReports(out.report, reporters, {
-    dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env,
-    ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}),
-  });
+  const ctx = { dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env };
+  // A signal while the reports are written (a Pushgateway that hangs) still ends in a report
+  // marked partial and exit 3 within moments: the local files are written again, the push dropped.
+  const writing = writeReports(out.report, reporters, { ...ctx, ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}) });
+  const stopped = new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
+  const written = await Promise.race([writing, stopped.then(() => undefined)]);
+  dispose();
+  if (!written) {
+    const partial: RunReport = { ...out.report, partial: true, verdict: decide(out.report.results, { partial: true }), notes: [...out.report.notes, 'the run was interrupted (SIGINT/SIGTERM) while its reports were written'] };
+    await writeReports(partial, reporters.filter((r) => r.name !== 'prometheus'), ctx);
+    await writeFile(resolve(dir, `${name}.snapshot.json`), `${JSON.stringify(out.snapshot, null, 2)}\n`).catch(() => undefined);
+    // The abandoned push still holds a socket: do not wait for its timeout.
+    setTimeout(() => process.exit(3), 50).unref();
+    return 3;
+  }
+  const { failures } = written;
   // The snapshot is always kept beside the reports: verify takes preflight's as --baseline.
   const snapshotJson = `${JSON.stringify(out.snapshot, null, 2)}\n`;
   const snapshotFiles = [resolve(dir, `${name}.snapshot.json`), ...(flags.saveSnapshot ? [resolve(flags.saveSnapshot)] : [])];
@@ -179,8 +193,14 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   // operator's to fix, not a verdict on the upgrade: one message per cause naming the endpoint or
   // key, exit 2. The reports above still say blocked, with every check that could not look.
   // Only a required input counts: an optional collector that is not configured is recorded and judged.
+  // An API that refused or dropped one request while it answered others is not pointed at the
+  // wrong place: that is a fault on the night, judged (exit 1), not a usage error.
   const required = new Set(out.required);
-  const setup = [...new Set(out.report.collectors.filter((c) => !c.ok && required.has(c.key) && SETUP_CODES.has(c.error?.code ?? '')).map((c) => c.error!.message))];
+  const kube = (key: string) => p.registry.collectors.get(key)?.source.startsWith('Kubernetes API') ?? false;
+  const kubeAnswered = out.report.collectors.some((c) => c.ok && kube(c.key));
+  const setup = [...new Set(out.report.collectors
+    .filter((c) => !c.ok && required.has(c.key) && SETUP_CODES.has(c.error?.code ?? '') && !(kubeAnswered && c.error?.code.startsWith('KUBE_')))
+    .map((c) => c.error!.message))];
   if (setup.length > 0 && !out.report.partial) {
     for (const m of setup) process.stderr.write(`mmgate: ${m}\n`);
     return 2;

@@ -51,6 +51,9 @@ export interface RunOutput {
 
 class DeadlineError extends Error {}
 
+/** How long a stopped collector may take to clean up; an interrupted run still exits within 2 s. */
+const CLEANUP_GRACE_MS = 1000;
+
 /**
  * Rejects after `ms`, or when `signal` aborts. The timer is deliberately not unref'd: a collector
  * stuck on something that holds no handle must still end in TIMEOUT, not in a silent exit.
@@ -149,12 +152,18 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
           const maxAttempts = 1 + (collector.retries ?? 0);
           for (;;) {
             attempts++;
+            const attempt = collector.collect(env);
             try {
-              value = await Promise.race([collector.collect(env), limit.promise]);
+              value = await Promise.race([attempt, limit.promise]);
               break;
             } catch (err) {
               const transient = err instanceof CollectFailure && err.transient;
-              if (err instanceof DeadlineError) { value = collectError(key, 'TIMEOUT', err.message); break; }
+              if (err instanceof DeadlineError) {
+                // The collector saw the abort too: give it a moment to undo what it made (smoke posts).
+                await Promise.race([attempt.catch(() => undefined), new Promise((r) => setTimeout(r, CLEANUP_GRACE_MS))]);
+                value = collectError(key, 'TIMEOUT', err.message);
+                break;
+              }
               if (!transient || attempts >= maxAttempts || controller.signal.aborted) {
                 value = collectError(key, err instanceof CollectFailure ? err.code : 'FAILED', redactor.redact(errorMessage(err)));
                 break;

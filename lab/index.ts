@@ -37,6 +37,8 @@ export interface Lab {
   /** Plays the operator's upgrade on the live lab (mmgate demo). */
   upgrade(spec: UpgradeSpec, opts?: { stepMs?: number; onStep?: (s: string) => void }): Promise<void>;
   setKubeFaults(faults: FaultRule[]): void;
+  /** Faults at the Mattermost front door (the ingress): same rules, matched on method and path. */
+  setFrontDoorFaults(faults: FaultRule[]): void;
   /** Requests served so far: Kubernetes API (pod proxy included) and the Mattermost front door. */
   requestCounts(): { kubernetes: number; mattermost: number };
   close(): Promise<void>;
@@ -120,6 +122,7 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       scenario, kubeUrl: kube.url, mattermostUrl: front.url, paths, world, namespace, installation, secrets,
       upgrade: (up, o = {}) => simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }),
       setKubeFaults: (f) => kube.setFaults(f),
+      setFrontDoorFaults: (f) => front.setFaults(f),
       requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),
       close: closeAll,
     };

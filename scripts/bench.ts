@@ -10,7 +10,7 @@
  * preflight ≤ 1.5× the raw read, ≥ 5× faster than kubectl, ≤ 300 MiB).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,8 @@ async function scale(nodes: number, podsPerNode: number, work: string): Promise<
     console.log(`lab: ${nodes} nodes × ${podsPerNode} pods (+ the healthy scenario) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const reports = join(work, 'reports-scale');
     const pre = await timeCli(['preflight', '-c', lab.paths.config, '--report-dir', reports, '--format', 'json'], work);
-    const snapshotMiB = statSync(join(reports, 'preflight.snapshot.json')).size / 2 ** 20;
+    const snapshotFile = join(reports, 'preflight.snapshot.json');
+    const snapshotMiB = existsSync(snapshotFile) ? statSync(snapshotFile).size / 2 ** 20 : NaN;
     const raw = await timeCommand([process.execPath, RAW_READ, lab.paths.kubeconfig], work);
     const k = `kubectl --cache-dir ${join(work, 'kube-cache')}`;
     const kubectl = await timeCommand(['bash', '-c', [

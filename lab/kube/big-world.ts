@@ -71,11 +71,13 @@ function pod(namespace: string, name: string, nodeName: string, i: number): Kube
 /** Adds the world to the store; returns how many nodes and pods it added. */
 export function addBigWorld(store: ObjectStore, w: BigWorld): { nodes: number; pods: number } {
   let pods = 0;
+  const objects: KubeObject[] = [];
   for (let n = 0; n < w.nodes; n++) {
     const name = `worker-${pad(n, 5)}`;
-    store.put(node(name));
-    store.put({ apiVersion: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', metadata: { name, creationTimestamp: CREATED }, timestamp: CREATED, window: '20s', usage: { cpu: '9000m', memory: '60000000Ki' } } as KubeObject);
-    for (let p = 0; p < w.podsPerNode; p++, pods++) store.put(pod(`team-${pad(pods % 100, 3)}`, `${name}-app-${pad(p, 3)}`, name, pods));
+    objects.push(node(name));
+    objects.push({ apiVersion: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', metadata: { name, creationTimestamp: CREATED }, timestamp: CREATED, window: '20s', usage: { cpu: '9000m', memory: '60000000Ki' } } as KubeObject);
+    for (let p = 0; p < w.podsPerNode; p++, pods++) objects.push(pod(`team-${pad(pods % 100, 3)}`, `${name}-app-${pad(p, 3)}`, name, pods));
   }
+  store.preload(objects);
   return { nodes: w.nodes, pods };
 }

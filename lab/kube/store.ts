@@ -55,6 +55,21 @@ export class ObjectStore {
     return structuredClone(obj);
   }
 
+  /**
+   * Adds objects that were there before anyone watched (a big generated world): no copy, no
+   * change event, no history, so 60,000 pods load in seconds. The caller hands them over.
+   */
+  preload(objects: Iterable<KubeObject>): void {
+    for (const obj of objects) {
+      assertObject(obj);
+      obj.metadata.uid ??= randomUUID();
+      obj.metadata.creationTimestamp ??= rfc3339(new Date());
+      obj.metadata.resourceVersion = String(++this.revision);
+      this.objects.set(keyOf(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
+      this.sorted.delete(`${obj.apiVersion}\u0000${obj.kind}`);
+    }
+  }
+
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const obj = this.objects.get(keyOf(apiVersion, kind, namespace, name));
     return obj && structuredClone(obj);
