@@ -10,7 +10,7 @@ import { baselineCollector, readBaseline } from './baseline.js';
 
 const counts = { source: 'sql', where: 'mm@db/mm', collectedAt: '2026-11-20T10:00:00.000Z', counts: { users: 10, teams: 1, channels: 3, posts: 40 }, tolerance: 0.01 };
 const snapshot = (over: Record<string, unknown> = {}) => ({
-  meta: { schemaVersion: 1, phase: 'pre', collectedAt: '2026-11-20T10:00:00.000Z', harnessVersion: '0.1.0', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {}, ...over },
+  meta: { schemaVersion: 2, phase: 'pre', collectedAt: '2026-11-20T10:00:00.000Z', harnessVersion: '0.1.0', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {}, ...over },
   data: { dataCounts: counts, pods: [], nodes: [{ big: true }] },
 });
 const report = { schemaVersion: 1, tool: { name: 'mmgate', version: '0.1.0' }, phase: 'pre', startedAt: '2026-11-20T10:00:00.000Z', results: [] };
@@ -60,7 +60,7 @@ describe('the --baseline reader', () => {
       [{ hello: 1 }, /not an mmgate snapshot/],
       [snapshot({ phase: 'post' }), /snapshot of mmgate verify, not of preflight/],
       [{ ...report, phase: 'during' }, /report of mmgate watch, not of preflight/],
-      [snapshot({ schemaVersion: 2 }), /schemaVersion 2 .*reads schemaVersion 1 only/],
+      [snapshot({ schemaVersion: 1 }), /schemaVersion 1 .*reads schemaVersion 2 only/],
     ];
     for (const [i, [doc, msg]] of cases.entries()) {
       const p = await file(`bad-${i}.json`, doc);

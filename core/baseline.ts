@@ -4,10 +4,8 @@
  * the checks enabled in verify; verify reads the --baseline file once (collectors/baseline.ts) and
  * gives each such check `input.baseline`, which it reads with `fromBaseline`.
  */
-import { isCollectError, type CollectError, type Snapshot, type SnapshotData, type SnapshotKey } from './types.js';
+import { isCollectError, SNAPSHOT_SCHEMA_VERSION, type CollectError, type Snapshot, type SnapshotData, type SnapshotKey } from './types.js';
 
-/** The snapshot format this mmgate writes and reads. Another version is refused, naming both. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
 
 /** What verify knows of the preflight run, reduced to the keys its checks declared. */
 export interface Baseline {

@@ -11,7 +11,7 @@ import { errorMessage } from './errors.js';
 import { checkPolicy, decide, isBlocking, type PolicyInput } from './policy.js';
 import { Redactor } from './secrets.js';
 import {
-  isCollectError, PHASE_COMMAND, REPORT_SCHEMA_VERSION,
+  isCollectError, PHASE_COMMAND, REPORT_SCHEMA_VERSION, SNAPSHOT_SCHEMA_VERSION,
   type Check, type CheckResult, type CollectError, type CollectorRun, type Outcome, type Phase, type RunReport,
   type Scope, type Snapshot, type SnapshotKey, type Target,
 } from './types.js';
@@ -258,7 +258,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     notes: [...notes],
   });
   const snapshot: Snapshot = opts.snapshot ?? redactor.redactDeep({
-    meta: { schemaVersion: 1, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
+    meta: { schemaVersion: SNAPSHOT_SCHEMA_VERSION, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
     data: data as Snapshot['data'],
   });
   return { report, snapshot, required: [...required].filter((k) => k in data).sort() };

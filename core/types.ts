@@ -39,8 +39,14 @@ export function isCollectError(v: unknown): v is CollectError {
   return typeof v === 'object' && v !== null && (v as { $collectError?: unknown }).$collectError === true;
 }
 
+/**
+ * The snapshot format. 2: clusterPods is reduced as read (per-node request sums, pods that may be
+ * unhealthy) instead of the raw list. A snapshot of another version is refused when read.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 2;
+
 export interface SnapshotMeta {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
   readonly phase: Phase;
   readonly collectedAt: string;
   readonly harnessVersion: string;

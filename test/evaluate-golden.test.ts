@@ -63,12 +63,12 @@ describe('mmgate evaluate re-judges a stored snapshot as it was', () => {
 
   it('refuses a snapshot of another schemaVersion with exit 2, naming both versions', async () => {
     const doc = JSON.parse(readFileSync(GOLDEN, 'utf8')) as { meta: Record<string, unknown> };
-    doc.meta['schemaVersion'] = 2;
-    const file = join(work, 'v2.snapshot.json');
+    doc.meta['schemaVersion'] = 1;
+    const file = join(work, 'v1.snapshot.json');
     writeFileSync(file, JSON.stringify(doc));
     const r = await mmgate(['evaluate', file, '--report-dir', join(work, 'v2')]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /snapshot schemaVersion 2 \(written by mmgate [^)]+\); this mmgate reads schemaVersion 1 only/);
+    assert.match(r.stderr, /snapshot schemaVersion 1 \(written by mmgate [^)]+\); this mmgate reads schemaVersion 2 only/);
     assert.match(r.stderr, /fix: /);
   });
 });
