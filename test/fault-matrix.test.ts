@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,7 +83,7 @@ for (const t of TARGETS) {
 }
 
 let pgPorts: Record<(typeof PG_FAULTS)[number], number>;
-const pgServers: Server[] = [];
+const pgStops: (() => Promise<void>)[] = [];
 for (const f of PG_FAULTS) {
   cases.push({
     name: `PostgreSQL database.dsn (row counts): ${f}`, phase: 'verify', arm: () => undefined,
@@ -104,11 +104,12 @@ async function misbehavingPeer(f: (typeof PG_FAULTS)[number]): Promise<number> {
     else if (f === 'malformed') s.end('HTTP/1.1 400 Bad Request\r\n\r\nnot postgres');
     // slow: accept and never answer.
   });
-  server.on('close', () => { for (const s of sockets) s.destroy(); });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  if (f === 'refused') await new Promise<void>((r) => server.close(() => r()));
-  else pgServers.push(server);
+  // Held connections (the slow peer) are dropped first, or close() would wait on them forever.
+  const stop = () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); });
+  if (f === 'refused') await stop();
+  else pgStops.push(stop);
   return port;
 }
 
@@ -147,7 +148,7 @@ describe('fault matrix: no broken request that was needed lets a run promote', {
     assert.ok(existsSync(baseline), `the baseline preflight wrote no snapshot (exit ${base.code}): ${base.stderr}`);
   });
   after(async () => {
-    await Promise.all([labs.preflight?.close(), labs.verify?.close(), ...pgServers.map((s) => new Promise((r) => s.close(r)))]);
+    await Promise.all([labs.preflight?.close(), labs.verify?.close(), ...pgStops.map((stop) => stop())]);
     const falsePasses = results.filter((r) => r.falsePass);
     process.stdout.write(`# fault matrix: ${results.length} cases, ${falsePasses.length} false passes, ${results.filter((r) => r.optional).length} on optional requests\n`);
     rmSync(work, { recursive: true, force: true });
