@@ -3,6 +3,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { readBaseline } from '../collectors/baseline.js';
+import { snapshotProblem } from '../core/baseline.js';
 import { loadConfig, type LoadedConfig } from '../core/config/load.js';
 import { withQueryChecks } from '../core/config/promql.js';
 import { assertKnownIds, resolveCheckOptions } from '../core/config/rules.js';
@@ -12,7 +14,7 @@ import { UsageError } from '../core/errors.js';
 import { appendHistory, historyEntry, readHistory } from '../core/history.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { markInterrupted, runGate, type RunOutput } from '../core/runner.js';
-import { PHASE_COMMAND, PHASES, type Phase, type RunReport, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { PHASE_COMMAND, type Phase, type RunReport, type Scope, type Snapshot, type Target } from '../core/types.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
 import { processInterrupt } from './interrupt.js';
@@ -123,7 +125,8 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
 
 export async function runPhaseCommand(phase: Phase, flags: GateFlags): Promise<number> {
   const prepared = await prepareRun(flags, phase);
-  if (flags.baseline) await assertReadable(flags.baseline, '--baseline');
+  // The one baseline reader, up front: a file that is not a preflight snapshot or report is a bad flag (exit 2).
+  if (flags.baseline) await readBaseline(resolve(flags.baseline));
   return executeRun(phase, prepared, flags);
 }
 
@@ -180,8 +183,9 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
       onCollectorEnd: hooks.onCollectorEnd,
       onCheckEnd: hooks.onCheckEnd,
     });
-  } finally {
+  } catch (err) {
     dispose();
+    throw err;
   }
   const dir = resolve(config.reports.dir);
   await mkdir(dir, { recursive: true });
@@ -189,31 +193,44 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   if (signal.aborted && !out.report.partial) out = { ...out, report: markInterrupted(out.report, signal.reason) };
   const historyDir = config.reports.history ? resolve(config.reports.history) : undefined;
   const history = historyDir ? await readHistory(historyDir).catch(() => []) : [];
-  const writeCtx = {
-    dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env, snapshot: out.snapshot,
-    history: [...history, historyEntry(out.report)],
-    ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}),
-  };
-  const { failures } = await writeReports(out.report, reporters, writeCtx);
+  const ctx = { dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env, snapshot: out.snapshot, history: [...history, historyEntry(out.report)] };
+  // A signal while the reports are written (a Pushgateway that hangs) still ends in a report
+  // marked partial and exit 3 within moments: the local files are written again, the push dropped.
+  const writing = writeReports(out.report, reporters, { ...ctx, ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}) });
+  const stopped = new Promise<void>((r) => (signal.aborted && !out.report.partial ? r() : signal.addEventListener('abort', () => r(), { once: true })));
+  const written = await Promise.race([writing, stopped.then(() => undefined)]);
+  dispose();
+  if (!written) {
+    const partial = markInterrupted(out.report, signal.reason);
+    await writeReports(partial, reporters.filter((r) => r.name !== 'prometheus' && r.name !== 'console'), ctx);
+    await writeSnapshots(out.snapshot, dir, name, flags.saveSnapshot, Boolean(snapshot));
+    process.stderr.write(`mmgate: ${signal.reason instanceof Error ? signal.reason.message : 'interrupted'} while the reports were written: they are marked partial (exit 3)\n`);
+    embedded?.onReport(partial);
+    // The abandoned push still holds a socket: a CLI does not wait for its timeout (a server goes on).
+    if (!embedded) setTimeout(() => process.exit(3), 50).unref();
+    return 3;
+  }
+  const { failures } = written;
   failures.push(...await writeSnapshots(out.snapshot, dir, name, flags.saveSnapshot, Boolean(snapshot)));
   if (historyDir && !snapshot) {
     await appendHistory(historyDir, historyEntry(out.report)).catch((err: Error) => failures.push({ reporter: 'history', message: `cannot append to ${historyDir}: ${err.message}` }));
   }
   embedded?.onReport(out.report);
-  // A signal while the reports were written: write them again, marked partial (not the console: it said it once).
-  const cutWhileWriting = signal.aborted && !out.report.partial;
-  if (cutWhileWriting) {
-    const again = await writeReports(markInterrupted(out.report, signal.reason), reporters.filter((r) => r.name !== 'console'), writeCtx);
-    failures.push(...again.failures);
-    process.stderr.write(`mmgate: ${signal.reason instanceof Error ? signal.reason.message : 'interrupted'} while the reports were written: they are marked partial (exit 3)\n`);
-  }
   for (const f of failures) process.stderr.write(`mmgate: report "${f.reporter}" failed: ${loaded.redactor.redact(f.message)}\n`);
   // A gate must not lose its JUnit file silently: a failed reporter makes the run a harness failure.
-  if (failures.length > 0 || cutWhileWriting) return 3;
+  if (failures.length > 0) return 3;
   // A Kubernetes API that cannot be reached, refused credentials or a missing setting are the
   // operator's to fix, not a verdict on the upgrade: one message per cause naming the endpoint or
   // key, exit 2. The reports above still say blocked, with every check that could not look.
-  const setup = [...new Set(out.report.collectors.filter((c) => !c.ok && SETUP_CODES.has(c.error?.code ?? '')).map((c) => c.error!.message))];
+  // Only a required input counts: an optional collector that is not configured is recorded and judged.
+  // An API that refused or dropped one request while it answered others is not pointed at the
+  // wrong place: that is a fault on the night, judged (exit 1), not a usage error.
+  const required = new Set(out.required);
+  const kube = (key: string) => p.registry.collectors.get(key)?.source.startsWith('Kubernetes API') ?? false;
+  const kubeAnswered = out.report.collectors.some((c) => c.ok && kube(c.key));
+  const setup = [...new Set(out.report.collectors
+    .filter((c) => !c.ok && required.has(c.key) && SETUP_CODES.has(c.error?.code ?? '') && !(kubeAnswered && c.error?.code.startsWith('KUBE_')))
+    .map((c) => c.error!.message))];
   if (setup.length > 0 && !out.report.partial) {
     for (const m of setup) process.stderr.write(`mmgate: ${m}\n`);
     return 2;
@@ -237,14 +254,6 @@ async function writeSnapshots(data: Snapshot, dir: string, name: string, extra: 
   return failures;
 }
 
-async function assertReadable(path: string, flag: string): Promise<void> {
-  try {
-    await readFile(path);
-  } catch {
-    throw new UsageError(`${flag} ${path}: cannot read the file`, 'give the preflight.snapshot.json that mmgate preflight wrote to its report dir');
-  }
-}
-
 export async function readSnapshot(path: string): Promise<Snapshot> {
   let parsed: unknown;
   try {
@@ -252,9 +261,7 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
   } catch (err) {
     throw new UsageError(`${path}: cannot read a snapshot (${(err as Error).message.split('\n')[0]})`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
   }
-  const s = parsed as Partial<Snapshot>;
-  if (!s.meta || !(PHASES as readonly string[]).includes(s.meta.phase) || !s.data) {
-    throw new UsageError(`${path}: not an mmgate snapshot (no meta.phase or data)`, 'give a file written by --save-snapshot or <report-dir>/<phase>.snapshot.json');
-  }
-  return s as Snapshot;
+  const problem = snapshotProblem(parsed);
+  if (problem) throw new UsageError(`${path}: ${problem.message}`, problem.fix);
+  return parsed as Snapshot;
 }

@@ -48,7 +48,7 @@ export async function explainCheck(id: string, opts: { config?: string }): Promi
     '',
     ...wrap(m.description, 76).map((l) => `  ${l}`),
     '',
-    `  needs:      ${m.requires.join(', ') || '(nothing)'}${m.optional?.length ? `; reads if present: ${m.optional.join(', ')}` : ''}`,
+    `  needs:      ${m.requires.join(', ') || '(nothing)'}${m.optional?.length ? `; reads if present: ${m.optional.join(', ')}` : ''}${m.baseline?.length ? `; compares with preflight's ${m.baseline.join(', ')}` : ''}`,
   ];
   const props = Object.entries(options.properties ?? {});
   lines.push('', props.length ? '  options (checks.<id>: [level, {options}]):' : '  options: none');

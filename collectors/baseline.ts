@@ -1,44 +1,92 @@
 /**
- * The baseline a post-upgrade run compares against: the snapshot preflight saved
- * (`<report-dir>/preflight.snapshot.json`), given to verify with `--baseline PATH`.
+ * The one reader of verify's --baseline (the contract is in core/baseline.ts and docs/plugins.md).
+ * It takes the preflight.snapshot.json that preflight wrote, or the preflight.json report: a report
+ * holds results, not data, so its data comes from the snapshot the same run wrote beside it
+ * (meta.collectedAt equal to the report's startedAt); without one, the baseline says what it lacks.
  */
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { reduceBaseline, snapshotProblem, type Baseline } from '../core/baseline.js';
 import type { CollectEnv, Collector } from '../core/collector.js';
 import { CollectFailure } from '../core/collector.js';
+import { UsageError } from '../core/errors.js';
 import { PHASE_COMMAND, type Phase, type Snapshot } from '../core/types.js';
 
-declare module '../core/types.js' {
-  interface SnapshotData {
-    /** The preflight snapshot given with --baseline, or null when none was given. */
-    baseline: Snapshot | null;
+const FIX = 'give the preflight.snapshot.json (or preflight.json) that mmgate preflight wrote to its report dir';
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--baseline ${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, FIX);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`--baseline ${path}: not JSON (${(err as Error).message.split('\n')[0]})`, FIX);
   }
 }
 
-/** The parsed --baseline file, read once per run for every collector that compares with it. */
-export function readBaselineDocument(env: CollectEnv): Promise<unknown> {
-  return env.shared('baseline-document', async () => {
-    if (!env.baselinePath) return null;
+function fromSnapshot(doc: unknown, path: string, kind: Baseline['kind']): Baseline {
+  const problem = snapshotProblem(doc);
+  if (problem) throw new UsageError(`--baseline ${path}: ${problem.message}`, problem.fix === FIX ? FIX : `${problem.fix}; ${FIX}`);
+  const s = doc as Snapshot;
+  if (s.meta.phase !== 'pre') throw new UsageError(`--baseline ${path} is the snapshot of mmgate ${PHASE_COMMAND[s.meta.phase as Phase]}, not of preflight`, FIX);
+  return { path, kind, collectedAt: s.meta.collectedAt, harnessVersion: s.meta.harnessVersion, data: s.data };
+}
+
+/** The snapshot the run of a report wrote beside it, when there is one of that very run. */
+async function siblingSnapshot(reportPath: string, startedAt: unknown): Promise<unknown> {
+  const dir = dirname(reportPath);
+  const named = basename(reportPath).replace(/\.json$/, '.snapshot.json');
+  for (const candidate of [...new Set([join(dir, named), join(dir, 'preflight.snapshot.json')])]) {
     try {
-      return JSON.parse(await readFile(env.baselinePath, 'utf8')) as unknown;
-    } catch (err) {
-      throw new CollectFailure('CONFIG', `cannot read --baseline ${env.baselinePath}: ${(err as Error).message.split('\n')[0]}; give the preflight.snapshot.json that preflight wrote`);
-    }
+      const doc = JSON.parse(await readFile(candidate, 'utf8')) as { meta?: { collectedAt?: unknown } };
+      if (doc.meta?.collectedAt === startedAt) return { doc, candidate };
+    } catch { /* absent or unreadable: try the next, then say what the report lacks */ }
+  }
+  return undefined;
+}
+
+/** Reads and checks a --baseline file; every problem is a UsageError naming the file and the fix (exit 2). */
+export async function readBaseline(path: string): Promise<Baseline> {
+  const doc = await readJson(path);
+  const r = doc as { results?: unknown; phase?: unknown; startedAt?: unknown; tool?: { version?: unknown } } | null;
+  if (!r || typeof r !== 'object' || !Array.isArray(r.results)) return fromSnapshot(doc, path, 'snapshot');
+  if (r.phase !== 'pre') throw new UsageError(`--baseline ${path} is the report of mmgate ${PHASE_COMMAND[r.phase as Phase] ?? String(r.phase)}, not of preflight`, FIX);
+  const sibling = await siblingSnapshot(path, r.startedAt) as { doc: unknown; candidate: string } | undefined;
+  if (sibling) return { ...fromSnapshot(sibling.doc, sibling.candidate, 'report'), path };
+  return {
+    path, kind: 'report', collectedAt: typeof r.startedAt === 'string' ? r.startedAt : '', harnessVersion: String(r.tool?.version ?? 'unknown'), data: {},
+    lacks: `the baseline ${path} is a JSON report, which holds results, not the data verify compares with, and the preflight.snapshot.json of the same run (meta.collectedAt ${String(r.startedAt)}) is not beside it: give that snapshot as --baseline`,
+  };
+}
+
+/** The whole --baseline, read once per run by every collector that compares with it. */
+function sharedBaseline(env: CollectEnv, path: string): Promise<Baseline> {
+  return env.shared('baseline', () => readBaseline(path)).catch((err: unknown) => {
+    throw new CollectFailure('CONFIG', err instanceof UsageError ? `${err.message}; ${err.hint ?? FIX}` : (err as Error).message);
   });
+}
+
+/**
+ * The --baseline as a snapshot document ({meta, data}), for collectors that turn one preflight key
+ * into a value of their own (the identity and metrics baselines); null without --baseline.
+ */
+export async function readBaselineDocument(env: CollectEnv): Promise<{ meta: { collectedAt: string }; data: Snapshot['data'] } | null> {
+  if (!env.baselinePath) return null;
+  const b = await sharedBaseline(env, env.baselinePath);
+  return { meta: { collectedAt: b.collectedAt }, data: b.data };
 }
 
 export const baselineCollector: Collector<'baseline'> = {
   key: 'baseline',
-  source: 'the --baseline snapshot file',
+  source: 'the --baseline file (preflight.snapshot.json or preflight.json)',
   async collect(env) {
-    const parsed = await readBaselineDocument(env);
-    if (parsed === null || !env.baselinePath) return null;
-    const s = parsed as Partial<Snapshot>;
-    if (!s.meta || !s.data || typeof s.data !== 'object') {
-      throw new CollectFailure('CONFIG', `--baseline ${env.baselinePath} is not an mmgate snapshot (no meta/data); give the preflight.snapshot.json that preflight wrote`);
-    }
-    if (s.meta.phase !== 'pre') {
-      throw new CollectFailure('CONFIG', `--baseline ${env.baselinePath} is the snapshot of mmgate ${PHASE_COMMAND[s.meta.phase as Phase] ?? s.meta.phase}, not of preflight; give preflight.snapshot.json`);
-    }
-    return s as Snapshot;
+    if (!env.baselinePath) return null;
+    const full = await sharedBaseline(env, env.baselinePath);
+    // Verify keeps only what its checks compare with, not a second copy of preflight's snapshot.
+    return reduceBaseline(full, env.baselineKeys ?? []);
   },
 };

@@ -11,12 +11,6 @@ export type CountName = (typeof COUNT_NAMES)[number];
 /** A count, or null when the table (or analytics row) does not exist. */
 export type Counts = { readonly [K in CountName]: number | null };
 
-/**
- * backup-integrity reports the live counts as measured `data.source`, `data.where`, `data.users`…,
- * so a preflight JSON report can serve as verify's --baseline.
- */
-export const COUNTS_MEASURED_PREFIX = 'data.';
-
 /** Tables whose presence proves Mattermost's schema history came along (morph, then older releases). */
 export const MIGRATION_TABLES = ['db_migrations', 'schema_migrations'] as const;
 
@@ -137,14 +131,4 @@ export interface DataCounts {
   readonly counts: Counts;
   /** database.countTolerance. */
   readonly tolerance: number;
-}
-
-/** The counts preflight recorded, read from the --baseline file. */
-export interface BaselineCounts {
-  readonly path: string;
-  readonly kind: 'snapshot' | 'report';
-  readonly collectedAt?: string;
-  /** Null when the baseline holds no counts (preflight did not collect them). */
-  readonly counts: { readonly source: 'sql' | 'api'; readonly where?: string; readonly counts: Counts } | null;
-  readonly reason?: string;
 }

@@ -30,6 +30,8 @@ export interface CollectEnv {
   readonly redactor: Redactor;
   /** Path of a saved report or snapshot given with --baseline. */
   readonly baselinePath?: string;
+  /** The preflight snapshot keys this run's checks compare with (their meta.baseline): what the baseline collector keeps. */
+  readonly baselineKeys?: readonly SnapshotKey[];
   /** Another collector's data (awaited; throws CollectFailure when that collector failed). */
   need<K extends SnapshotKey>(key: K): Promise<SnapshotData[K]>;
   /** A client shared by the run, created on first use (so --help and offline evaluate never load it). */

@@ -9,11 +9,22 @@ export { defineCheck } from './check.js';
 export { CollectFailure } from './collector.js';
 export type { Collector, CollectEnv } from './collector.js';
 export { isCollectError, present } from './types.js';
+export { fromBaseline } from './baseline.js';
+export type { Baseline, BaselineValue } from './baseline.js';
 export type {
   Check, CheckContext, CheckInput, CheckMeta, CheckResult, CollectError, Finding, Level, Measurements, Outcome, Phase,
   ResultStatus, RunReport, Scope, Snapshot, SnapshotData, SnapshotKey, Target, Verdict,
 } from './types.js';
 export type * from './kube-types.js';
+export type * from './mattermost-types.js';
+export type * from './backup-types.js';
+export type * from './drift-types.js';
+export type * from './rollout-types.js';
+export type * from './browser-types.js';
+// The built-in collectors declare their snapshot keys by declaration merging into SnapshotData:
+// naming their modules here puts those declarations in every plugin's program, so
+// `requires: ['pods']` type-checks against 'mmgate'. Types only.
+export type * as builtinCollectors from '../collectors/snapshot-keys.js';
 export { runGate } from './runner.js';
 export type { RunOptions, RunOutput } from './runner.js';
 export { decide } from './policy.js';

@@ -235,7 +235,7 @@ describe('policy', () => {
   });
 
   it('evaluate mode judges a saved snapshot without collecting; a key it lacks is an error', async () => {
-    const snapshot = { meta: { schemaVersion: 1 as const, phase: 'pre' as const, collectedAt: '2026-11-20T00:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': 11 } };
+    const snapshot = { meta: { schemaVersion: 2 as const, phase: 'pre' as const, collectedAt: '2026-11-20T00:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': 11 } };
     const { report } = await runGate(options([failing(), mkCheck('b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [], { snapshot }));
     assert.equal(report.results.find((r) => r.id === 'limit')!.status, 'fail');
     assert.equal(report.results.find((r) => r.id === 'b')!.status, 'error');

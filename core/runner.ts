@@ -11,7 +11,7 @@ import { errorMessage } from './errors.js';
 import { checkPolicy, decide, isBlocking, type PolicyInput } from './policy.js';
 import { Redactor } from './secrets.js';
 import {
-  isCollectError, PHASE_COMMAND, REPORT_SCHEMA_VERSION,
+  isCollectError, PHASE_COMMAND, REPORT_SCHEMA_VERSION, SNAPSHOT_SCHEMA_VERSION,
   type Check, type CheckResult, type CollectError, type CollectorRun, type Outcome, type Phase, type RunReport,
   type Scope, type Snapshot, type SnapshotKey, type Target,
 } from './types.js';
@@ -42,9 +42,17 @@ export interface RunOptions {
   readonly onCheckEnd?: (result: CheckResult) => void;
 }
 
-export interface RunOutput { readonly report: RunReport; readonly snapshot: Snapshot }
+export interface RunOutput {
+  readonly report: RunReport;
+  readonly snapshot: Snapshot;
+  /** Collected keys a planned check required (and what their collectors needed): only their setup failures exit 2. */
+  readonly required: readonly string[];
+}
 
 class DeadlineError extends Error {}
+
+/** How long a stopped collector may take to clean up; an interrupted run still exits within 2 s. */
+const CLEANUP_GRACE_MS = 1000;
 
 /**
  * Rejects after `ms`, or when `signal` aborts. The timer is deliberately not unref'd: a collector
@@ -95,7 +103,13 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     planned.push({ check, level: pol.level, ...(pol.waiver ? { waiver: { reason: pol.waiver.reason, expires: pol.waiver.expires } } : {}) });
   }
   const needed = new Set<SnapshotKey>();
-  for (const { check } of planned) for (const k of [...check.meta.requires, ...(check.meta.optional ?? [])]) needed.add(k);
+  for (const { check } of planned) for (const k of inputKeys(check)) needed.add(k);
+  // Only a required input's failure may end the run as a setup error (exit 2): these keys and
+  // what their collectors need. Optional and baseline-only keys are recorded and judged.
+  const required = new Set<string>(planned.flatMap(({ check }) => check.meta.requires));
+  // The baseline contract: preflight always collects what verify's enabled checks compare with.
+  if (opts.phase === 'pre' && !opts.snapshot) for (const k of baselineKeysFor(opts.checks, opts.policy)) needed.add(k);
+  const baselineKeys = [...new Set(planned.flatMap(({ check }) => check.meta.baseline ?? []))];
 
   // 2. Collect (or reuse a saved snapshot). Each key is collected once; `need` shares results.
   const data: Record<string, unknown> = {};
@@ -127,7 +141,9 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
           const env: CollectEnv = {
             config: opts.config, configDir: opts.configDir, phase: opts.phase, scope: opts.scope, target: opts.target,
             signal: controller.signal, now, redactor, ...(opts.baselinePath ? { baselinePath: opts.baselinePath } : {}),
+            baselineKeys,
             need: async (k) => {
+              if (required.has(key)) required.add(k);
               const v = await runCollector(k);
               if (isCollectError(v)) throw new CollectFailure('DEPENDENCY_FAILED', `needs ${k}, which failed: ${v.message}`);
               return v as never;
@@ -140,12 +156,18 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
           const maxAttempts = 1 + (collector.retries ?? 0);
           for (;;) {
             attempts++;
+            const attempt = collector.collect(env);
             try {
-              value = await Promise.race([collector.collect(env), limit.promise]);
+              value = await Promise.race([attempt, limit.promise]);
               break;
             } catch (err) {
               const transient = err instanceof CollectFailure && err.transient;
-              if (err instanceof DeadlineError) { value = collectError(key, 'TIMEOUT', err.message); break; }
+              if (err instanceof DeadlineError) {
+                // The collector saw the abort too: give it a moment to undo what it made (smoke posts).
+                await Promise.race([attempt.catch(() => undefined), new Promise((r) => setTimeout(r, CLEANUP_GRACE_MS))]);
+                value = collectError(key, 'TIMEOUT', err.message);
+                break;
+              }
               if (!transient || attempts >= maxAttempts || controller.signal.aborted) {
                 value = collectError(key, err instanceof CollectFailure ? err.code : 'FAILED', redactor.redact(errorMessage(err)));
                 break;
@@ -172,7 +194,10 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     for (const [k, p] of inflight) if (!(k in data)) data[k] = await p;
   }
 
-  // 3. Evaluate each planned check on its slice of the snapshot.
+  // 3. Evaluate each planned check on its slice of the snapshot. A saved snapshot is judged at
+  // the time it was collected, so re-judging it later gives the same verdict (mmgate evaluate).
+  const savedAt = opts.snapshot ? new Date(opts.snapshot.meta.collectedAt) : undefined;
+  const checkNow = () => savedAt && !Number.isNaN(savedAt.getTime()) ? savedAt : now();
   const results: CheckResult[] = [];
   for (const { check, level, waiver } of planned) {
     const t0 = performance.now();
@@ -186,11 +211,11 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
       result = resultOf(check, { ...base, status: 'error', durationMs: 0, error: { code: 'INTERRUPTED', message: 'the run stopped before this check was evaluated' } });
     } else {
       const input: Record<string, unknown> = {};
-      for (const k of [...check.meta.requires, ...(check.meta.optional ?? [])]) if (data[k] !== undefined) input[k] = data[k];
+      for (const k of inputKeys(check)) if (data[k] !== undefined) input[k] = data[k];
       const limit = deadline(opts.timeouts.checkMs, runSignal, `check ${check.meta.id}`);
       try {
         const outcome = await Promise.race([
-          Promise.resolve().then(() => check.evaluate(input as never, { options: opts.checkOptions.get(check.meta.id) ?? check.options.parse({}), target: opts.target, scope: opts.scope, now: now() })),
+          Promise.resolve().then(() => check.evaluate(input as never, { options: opts.checkOptions.get(check.meta.id) ?? check.options.parse({}), target: opts.target, scope: opts.scope, now: checkNow() })),
           limit.promise,
         ]);
         const durationMs = Math.round(performance.now() - t0);
@@ -239,10 +264,26 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     ...(all.some((r) => r.changes) ? { changes: all.flatMap((r) => (r.changes ?? []).map((c) => ({ check: r.id, ...c }))) } : {}),
   });
   const snapshot: Snapshot = opts.snapshot ?? redactor.redactDeep({
-    meta: { schemaVersion: 1, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
+    meta: { schemaVersion: SNAPSHOT_SCHEMA_VERSION, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
     data: data as Snapshot['data'],
   });
-  return { report, snapshot };
+  return { report, snapshot, required: [...required].filter((k) => k in data).sort() };
+}
+
+/** The snapshot keys a check reads: required, optional, and the preflight baseline when it compares with one. */
+function inputKeys(check: Check): SnapshotKey[] {
+  return [...check.meta.requires, ...(check.meta.optional ?? []), ...(check.meta.baseline?.length ? ['baseline' as const] : [])];
+}
+
+/** The union of the baseline keys of the verify checks the policy leaves on (the --only/--skip of preflight do not apply). */
+export function baselineKeysFor(checks: readonly Check[], policy: PolicyInput): SnapshotKey[] {
+  const keys = new Set<SnapshotKey>();
+  for (const c of checks) {
+    if (c.meta.phase !== 'post' || !c.meta.baseline?.length) continue;
+    if (checkPolicy(c, policy).level === 'off') continue;
+    for (const k of c.meta.baseline) keys.add(k);
+  }
+  return [...keys].sort();
 }
 
 const reasonOf = (signal: AbortSignal): string => (signal.reason instanceof Error ? signal.reason.message : 'SIGINT/SIGTERM');

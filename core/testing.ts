@@ -4,7 +4,7 @@
  */
 import { configSchema } from './config/schema.js';
 import { runGate } from './runner.js';
-import type { Check, CheckResult, Scope, SnapshotData, Target } from './types.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Check, type CheckResult, type Scope, type SnapshotData, type Target } from './types.js';
 
 export interface CheckCase<O> {
   /** Snapshot keys and their data; a `{ $collectError: true, … }` value simulates a failed collector. */
@@ -33,7 +33,7 @@ export async function runCheck<O>(check: Check<never, O> | Check, c: CheckCase<O
     target,
     policy: { preset: 'strict', checks: {}, waivers: [], ignore: [], today: now.toISOString().slice(0, 10) },
     checkOptions: new Map([[check.meta.id, options]]),
-    snapshot: { meta: { schemaVersion: 1, phase: check.meta.phase, collectedAt: now.toISOString(), harnessVersion: 'test', target, scope, collectors: {} }, data: c.data as never },
+    snapshot: { meta: { schemaVersion: SNAPSHOT_SCHEMA_VERSION, phase: check.meta.phase, collectedAt: now.toISOString(), harnessVersion: 'test', target, scope, collectors: {} }, data: c.data as never },
     now: () => now,
     timeouts: { collectorMs: 5_000, checkMs: 5_000, overallMs: 10_000 },
   });

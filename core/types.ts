@@ -39,8 +39,14 @@ export function isCollectError(v: unknown): v is CollectError {
   return typeof v === 'object' && v !== null && (v as { $collectError?: unknown }).$collectError === true;
 }
 
+/**
+ * The snapshot format. 2: clusterPods is reduced as read (per-node request sums, pods that may be
+ * unhealthy) instead of the raw list. A snapshot of another version is refused when read.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 2;
+
 export interface SnapshotMeta {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
   readonly phase: Phase;
   readonly collectedAt: string;
   readonly harnessVersion: string;
@@ -168,6 +174,12 @@ export interface CheckMeta<K extends SnapshotKey> {
   readonly requires: readonly K[];
   /** Snapshot keys it reads when present (a CollectError there is passed through for the check to judge). */
   readonly optional?: readonly SnapshotKey[];
+  /**
+   * post checks: snapshot keys of the preflight run this check compares with (docs/plugins.md).
+   * Preflight collects them whenever this check is on for verify; the check reads them from
+   * `input.baseline` with `fromBaseline(input.baseline, key)`.
+   */
+  readonly baseline?: readonly SnapshotKey[];
   /** Level in the `recommended` preset. `strict` raises every check to `error`. */
   readonly recommended: Level;
 }

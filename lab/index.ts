@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
+import { addBigWorld, type BigWorld } from './kube/big-world.js';
 import { kubeconfigYaml } from './kube/kubeconfig.js';
 import { startKubeApi } from './kube/server.js';
 import type { FaultRule } from './kube/types.js';
@@ -43,6 +44,8 @@ export interface Lab {
   setKubeFaults(faults: FaultRule[]): void;
   /** Holds every front-door request this long (benchmarks); 0 turns it off. */
   setFrontDoorDelay(ms: number): void;
+  /** Faults at the Mattermost front door (the ingress): same rules, matched on method and path. */
+  setFrontDoorFaults(faults: FaultRule[]): void;
   /** Requests served so far: Kubernetes API (pod proxy included) and the Mattermost front door. */
   requestCounts(): { kubernetes: number; mattermost: number };
   close(): Promise<void>;
@@ -59,6 +62,8 @@ export interface LabOptions {
   readonly prometheus?: boolean;
   /** Serve the scenario's Kubernetes side on another backend (lab/real: a real control plane). */
   readonly kube?: KubeBackend;
+  /** A large cluster around the scenario (npm run bench -- --nodes N --pods-per-node P). */
+  readonly world?: BigWorld;
 }
 
 /** Serves the scenario's Kubernetes side on another backend (lab/real: a real control plane). */
@@ -67,6 +72,7 @@ export type KubeBackend = (scenario: BuiltScenario, world: MattermostWorld, spec
 export async function startLab(scenarioArg: string, outDir: string, opts: LabOptions = {}): Promise<Lab> {
   const built = await buildScenario(scenarioArg);
   const scenario = opts.prometheus && !built.lab.prometheus ? { ...built, lab: { ...built.lab, prometheus: { skipPods: [] } } } : built;
+  if (opts.world) addBigWorld(scenario.store, opts.world);
   const { namespace, name: installation } = theInstallation(scenario.store, scenario.dir);
   const secrets = { kubeToken: secret(), adminToken: secret(), smokePassword: secret(), smokeToken: secret() };
   const spec = withLabIdentities(scenario.mattermost, secrets, scenario.dir);
@@ -158,6 +164,7 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       upgrade: (up, o = {}) => real ? real.upgrade(up, { stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }) : simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, frontDoorOutage: (ms) => front.outage(ms), ...(o.onStep ? { onStep: o.onStep } : {}) }),
       setKubeFaults: (f) => kube.setFaults(f),
       setFrontDoorDelay: (ms) => front.setDelay(ms),
+      setFrontDoorFaults: (f) => front.setFaults(f),
       requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),
       close: closeAll,
     };

@@ -2,39 +2,20 @@
  * Figures, not assertions: wall time of `mmgate --help`, and of preflight and verify against the
  * lab (healthy → upgraded), with peak memory and the requests each run made; the watch's probe
  * loop (rate achieved and CPU); verify's wall time with 50 ms added to every request, against the
- * critical path of its journeys. Run with `npm run bench`. Speed and memory targets are read from
- * this output, never from timed tests.
+ * critical path of its journeys; the metrics phase from each source. Run with `npm run bench`;
+ * `npm run bench -- --nodes 2000 --pods-per-node 30` times a big cluster instead (bench-scale.ts).
+ * Speed and memory targets are read from this output, never from timed tests.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { probeTimeoutFor, runProbeLoop } from '../collectors/watch/probe.js';
 import { parse, stringify } from 'yaml';
 import { startLab } from '../lab/index.js';
+import { flag, scale, timeCli } from './bench-scale.js';
 import { judge } from '../test/judge.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-
-/**
- * Runs the CLI in a child process under GNU time, which reports the child's own peak RSS (%M, KiB)
- * into a file so mmgate's output stays out of the way.
- */
-function timeCli(args: string[], cwd: string): Promise<{ ms: number; maxRssMiB: number; code: number | null }> {
-  const rssFile = join(cwd, `rss-${process.hrtime.bigint()}`);
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-o', rssFile, '-f', '%M', process.execPath, CLI, ...args], { cwd, stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const ms = performance.now() - t0;
-      let kib = NaN;
-      try { kib = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()); } catch { /* no GNU time output */ }
-      resolve({ ms, maxRssMiB: kib / 1024, code });
-    });
-  });
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -118,12 +99,14 @@ async function latencyFigures(work: string): Promise<void> {
 }
 
 /** `npm run bench -- watch latency` runs only those parts (cli, watch, latency, metrics); none named runs all. */
-const parts = new Set(process.argv.slice(2));
+const parts = new Set(process.argv.slice(2).filter((a) => /^[a-z]+$/.test(a)));
 const wanted = (part: string): boolean => parts.size === 0 || parts.has(part);
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'mmgate-bench-'));
+  const nodes = flag('--nodes');
   try {
+    if (nodes !== undefined) return await scale(nodes, flag('--pods-per-node') ?? 30, work);
     if (wanted('cli')) await cliFigures(work);
     if (wanted('watch')) {
       const ping = await pingServer();

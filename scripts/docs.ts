@@ -33,7 +33,7 @@ export function checksReference(): string {
     for (const c of checks) out.push(`| [\`${c.meta.id}\`](#${c.meta.id}) | ${c.meta.recommended} | ${cell(c.meta.title)} | ${cell(c.meta.failureTitle)} |`);
     out.push('');
     for (const c of checks) {
-      out.push(`### ${c.meta.id}`, '', c.meta.description, '', `- needs: ${c.meta.requires.map((k) => `\`${k}\``).join(', ') || 'nothing'}${c.meta.optional?.length ? `; reads when present: ${c.meta.optional.map((k) => `\`${k}\``).join(', ')}` : ''}`);
+      out.push(`### ${c.meta.id}`, '', c.meta.description, '', `- needs: ${c.meta.requires.map((k) => `\`${k}\``).join(', ') || 'nothing'}${c.meta.optional?.length ? `; reads when present: ${c.meta.optional.map((k) => `\`${k}\``).join(', ')}` : ''}${c.meta.baseline?.length ? `; compares with the preflight baseline's ${c.meta.baseline.map((k) => `\`${k}\``).join(', ')}` : ''}`);
       const schema = z.toJSONSchema(c.options, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
       const props = Object.entries(schema.properties ?? {});
       if (props.length) {

@@ -15,6 +15,7 @@ import { backupIntegrity } from '../checks/pre/backup-integrity.js';
 import { backupRecency } from '../checks/pre/backup-recency.js';
 import { replicationHealth } from '../checks/pre/replication-health.js';
 import { backupCollectors } from '../collectors/backups/index.js';
+import { baselineCollector } from '../collectors/baseline.js';
 import { SCRATCH_PREFIX } from '../collectors/backups/restore-test.js';
 import { driftCollectors } from '../collectors/drift/index.js';
 import type { ReplicationStatus } from '../core/drift-types.js';
@@ -31,11 +32,11 @@ let good: string;
 
 const collectors = new Map<string, Collector>([...backupCollectors, ...driftCollectors].map((c) => [c.key, c]));
 
-async function gate(phase: Phase, checks: Check[], config: MmgateConfigInput, baselinePath?: string): Promise<RunOutput> {
+async function gate(phase: Phase, checks: Check[], config: MmgateConfigInput, baselinePath?: string, levels: Record<string, 'off'> = {}): Promise<RunOutput> {
   return runGate({
-    phase, checks, collectors, config: configSchema.parse(config), configDir: dir,
+    phase, checks, collectors: new Map([...collectors, [baselineCollector.key, baselineCollector as Collector]]), config: configSchema.parse(config), configDir: dir,
     scope: { namespace: 'mattermost', installation: 'mm' }, target: { version: '11.7.1' },
-    policy: { preset: 'recommended', checks: {}, waivers: [], ignore: [], today: new Date().toISOString().slice(0, 10) },
+    policy: { preset: 'recommended', checks: levels, waivers: [], ignore: [], today: new Date().toISOString().slice(0, 10) },
     checkOptions: new Map(), ...(baselinePath ? { baselinePath } : {}),
     timeouts: { collectorMs: 60_000, checkMs: 5_000, overallMs: 120_000 },
   });
@@ -79,7 +80,8 @@ describe('preflight with real dumps', () => {
     const out = await gate('pre', preflightChecks, backupsConfig(d));
     assert.equal(out.report.verdict.exitCode, 0, JSON.stringify(out.report.results, null, 1));
     assert.equal(result(out, 'backup-integrity')?.measured?.['restore.posts'], SEED_COUNTS.posts);
-    assert.equal(result(out, 'backup-integrity')?.measured?.['data.users'], SEED_COUNTS.users);
+    assert.equal(result(out, 'backup-integrity')?.measured?.['live.users'], SEED_COUNTS.users);
+    assert.equal(Object.keys(result(out, 'backup-integrity')?.measured ?? {}).some((k) => k.startsWith('data.')), false, 'the data.* channel is gone');
     assert.deepEqual(await scratchDbs(), []);
     assert.ok(!JSON.stringify(out).includes(pg.password), 'the DSN password leaked');
   });
@@ -119,12 +121,15 @@ describe('preflight with real dumps', () => {
 });
 
 describe('verify against the preflight baseline', () => {
-  it('passes with the counts kept, and blocks after rows are lost (snapshot and JSON report baselines)', async () => {
+  it('passes with the counts kept, and blocks after rows are lost (snapshot and JSON report baselines), with backup-integrity off', async () => {
     await pg.createDatabase('mm_verify');
     const d = await backupDir('verify', [{ name: 'mm.dump', content: await readFile(good), ageMs: HOUR }]);
     const cfg: MmgateConfigInput = { backups: { database: { path: d } }, database: { dsn: pg.dsn('mm_verify') } };
-    const pre = await gate('pre', preflightChecks, cfg);
+    // A team whose backups are Velero snapshots turns backup-integrity off: verify still gets its counts.
+    const pre = await gate('pre', [...preflightChecks, dataIntegrity] as unknown as Check[], cfg, undefined, { 'backup-integrity': 'off' });
     assert.equal(pre.report.verdict.exitCode, 0, JSON.stringify(pre.report.results));
+    assert.equal(result(pre, 'backup-integrity')?.status, 'skipped');
+    assert.deepEqual((pre.snapshot.data.dataCounts as { counts: unknown }).counts, SEED_COUNTS);
     const snapPath = join(dir, 'preflight.snapshot.json');
     const reportPath = join(dir, 'preflight.json');
     await writeFile(snapPath, JSON.stringify(pre.snapshot));
@@ -140,9 +145,24 @@ describe('verify against the preflight baseline', () => {
       const f = result(lost, 'data-integrity')?.findings[0];
       assert.equal(f?.message, 'posts: 100 of 720 rows are gone since preflight (13.89%)');
       assert.equal(f?.actual, '620');
+      // verify keeps only what its checks compare with.
+      assert.deepEqual(Object.keys((lost.snapshot.data.baseline as { data: object }).data), ['dataCounts']);
     }
     const none = await gate('post', [dataIntegrity] as unknown as Check[], cfg);
     assert.match(result(none, 'data-integrity')?.findings[0]?.message ?? '', /No preflight baseline/);
+  });
+
+  it('without a source of row counts preflight records why, and verify blocks naming it', async () => {
+    const d = await backupDir('verify-nocounts', [{ name: 'mm.dump', content: await readFile(good), ageMs: HOUR }]);
+    const pre = await gate('pre', [...preflightChecks, dataIntegrity] as unknown as Check[], { backups: { database: { path: d } } });
+    // dataCounts is only a baseline input at preflight: NOT_CONFIGURED is recorded, never required.
+    assert.equal(pre.required.includes('dataCounts'), false);
+    assert.equal((pre.snapshot.data.dataCounts as { code?: string }).code, 'NOT_CONFIGURED');
+    const snapPath = join(dir, 'nocounts.snapshot.json');
+    await writeFile(snapPath, JSON.stringify(pre.snapshot));
+    const post = await gate('post', [dataIntegrity] as unknown as Check[], { database: { dsn: pg.dsn('mm') } }, snapPath);
+    assert.deepEqual(post.report.verdict.blocking, ['data-integrity']);
+    assert.match(result(post, 'data-integrity')?.findings[0]?.actual ?? '', /preflight could not look \(NOT_CONFIGURED\)/);
   });
 });
 

@@ -20,35 +20,44 @@ describe('log-errors', () => {
     assert.equal(r.measured?.['errorLines'], 0);
   });
 
-  it('fails on error lines with excerpts as evidence, most frequent first', async () => {
-    const r = await runCheck(check, { data: logs(podLog('mm-a', []), podLog('mm-b', [group('error', 'Failed to upload file', 2), group('fatal', 'Database migration failed', 5)])) });
+  it('a storm blocks: 50 "connection refused" lines in 5 minutes on one pod, evidence grouped by message', async () => {
+    const storm = podLog('mm-b', [group('error', 'Failed to ping DB', 50), group('fatal', 'Database migration failed', 1)], { sinceSeconds: 300 });
+    const r = await runCheck(check, { data: { podLogs: { sinceSeconds: 300, since: '2026-11-20T11:55:00.000Z', pods: [podLog('mm-a', [], { sinceSeconds: 300 }), storm] } } });
     assert.equal(r.status, 'fail');
+    assert.equal(r.level, 'error', 'recommended at error: a storm blocks');
+    assert.equal(r.blocking, true);
     const f = r.findings[0];
     assert.equal(f?.subject?.name, 'mm-b');
-    assert.match(f?.message ?? '', /logged 7 error\/fatal\/panic\/critical lines in the last 15m00s \(2 distinct messages, most often "Database migration failed"\)/);
-    assert.equal(f?.actual, '7');
-    assert.equal(f?.expected, '≤ 0');
-    assert.match(f?.evidence?.[0] ?? '', /^×5 .*Database migration failed/);
+    assert.match(f?.message ?? '', /logged 51 error\/fatal\/panic\/critical lines in the last 5m00s \(10\.2\/min, a storm\), 2 distinct messages, most often "Failed to ping DB"/);
+    assert.equal(f?.actual, '10.2 lines/min (51 lines)');
+    assert.equal(f?.expected, '≤ 1 lines/min (errorRate)');
+    assert.deepEqual(f?.evidence?.map((e) => e.split(':')[0]), ['×50 Failed to ping DB', '×1 Database migration failed']);
   });
 
-  it('applies the allow-list on msg', async () => {
-    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'Unable to connect to push proxy', 3)])), options: { allow: ['push proxy'] } });
-    assert.equal(r.status, 'pass');
-    assert.equal(r.measured?.['allowedLines'], 3);
+  it('a stray line warns and does not block', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'Failed to upload file', 1)])) });
+    assert.equal(r.status, 'warn');
+    assert.equal(r.blocking, false);
+    assert.match(r.findings[0]?.message ?? '', /pod mm-a logged 1 .* line in the last 15m00s \(0\.07\/min\)/);
+    assert.equal(r.findings[0]?.expected, '≤ 0 lines/min (warnRate)');
   });
 
-  it('respects the threshold', async () => {
-    const data = logs(podLog('mm-a', [group('error', 'x', 2)]));
-    assert.equal((await runCheck(check, { data, options: { threshold: 2 } })).status, 'pass');
-    const over = await runCheck(check, { data, options: { threshold: 1 } });
-    assert.equal(over.status, 'fail');
-    assert.equal(over.findings[0]?.subject?.name, 'mm-a');
+  it('a window under a minute counts as a minute: one line is not a storm', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'x', 1)], { sinceSeconds: 10 })) });
+    assert.equal(r.status, 'warn');
+  });
+
+  it('respects the rates given', async () => {
+    const data = logs(podLog('mm-a', [group('error', 'x', 30)])); // 2/min over 15 min
+    assert.equal((await runCheck(check, { data, options: { errorRate: 2 } })).status, 'warn');
+    assert.equal((await runCheck(check, { data, options: { errorRate: 1.9 } })).status, 'fail');
+    assert.equal((await runCheck(check, { data, options: { warnRate: 2, errorRate: 5 } })).status, 'pass');
   });
 
   it('counts levels given in the options, including ungrouped ones', async () => {
     const r = await runCheck(check, { data: logs(podLog('mm-a', [group('warn', 'w', 1)], { ungrouped: { warn: 4 } })), options: { levels: ['WARN'] } });
-    assert.equal(r.status, 'fail');
-    assert.equal(r.findings[0]?.actual, '5');
+    assert.equal(r.status, 'warn');
+    assert.equal(r.findings[0]?.actual, '0.33 lines/min (5 lines)');
   });
 
   it('fails closed when a pod log could not be read', async () => {

@@ -4,7 +4,7 @@ import { runCheck } from '../../core/testing.js';
 import { collectError, pod } from '../../test/fixtures/post-upgrade.js';
 import check from './pod-restarts.js';
 
-const snapshot = (pods: unknown) => ({ meta: { schemaVersion: 1, phase: 'pre', collectedAt: '2026-11-20T11:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { pods } });
+const snapshot = (pods: unknown) => ({ path: 'preflight.snapshot.json', kind: 'snapshot', collectedAt: '2026-11-20T11:00:00Z', harnessVersion: 't', data: { pods } });
 
 describe('pod-restarts', () => {
   it('passes when restarts did not grow since the baseline', async () => {
@@ -44,7 +44,7 @@ describe('pod-restarts', () => {
   it('says so when the baseline has no pods', async () => {
     const r = await runCheck(check, { data: { pods: [pod('mm-a')], baseline: snapshot(collectError('pods')) } });
     assert.equal(r.status, 'pass');
-    assert.match(r.summary ?? '', /baseline snapshot holds no pods/);
+    assert.match(r.summary ?? '', /preflight could not look.*maxRestarts only/);
   });
 
   it('covers the job server container', async () => {

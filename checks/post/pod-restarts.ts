@@ -6,11 +6,12 @@
  * and pods created since then must stay at or under maxRestarts.
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { APP_CONTAINER, JOBSERVER_CONTAINER, jobServerPods, mattermostPods, podRef } from '../../core/installation.js';
 import type { ContainerStatus, KubePod } from '../../core/kube-types.js';
 import { outcomeOf } from '../../core/outcome.js';
-import { isCollectError, present, type Finding } from '../../core/types.js';
+import type { Finding } from '../../core/types.js';
 
 const mattermostContainers = (p: KubePod): ContainerStatus[] =>
   (p.status?.containerStatuses ?? []).filter((c) => c.name === APP_CONTAINER || c.name === JOBSERVER_CONTAINER);
@@ -29,7 +30,7 @@ export const podRestartsCheck = defineCheck({
     failureTitle: 'Mattermost containers restarted since the upgrade',
     description: 'Compares the restart count of each Mattermost container (mattermost, mattermost-jobserver) with the preflight snapshot given as --baseline: it must not have grown for pods that existed then, and pods created since must be at or under maxRestarts. Without a baseline, every pod is held to maxRestarts. A container that crashes and comes back looks healthy between crashes.',
     requires: ['pods'],
-    optional: ['baseline'],
+    baseline: ['pods'],
     recommended: 'error',
   },
   options: z.strictObject({
@@ -37,15 +38,9 @@ export const podRestartsCheck = defineCheck({
   }),
   evaluate(input, ctx) {
     const pods = [...mattermostPods(input.pods, ctx.scope), ...jobServerPods(input.pods, ctx.scope)];
-    const baseline = present(input.baseline);
-    const basePodsRaw = baseline?.data['pods'];
-    const basePods = basePodsRaw && !isCollectError(basePodsRaw) ? basePodsRaw : undefined;
-    const noBaseline = !baseline
-      ? 'no baseline was given (--baseline preflight.snapshot.json): pods judged by maxRestarts only'
-      : !basePods
-        ? 'the baseline snapshot holds no pods: pods judged by maxRestarts only'
-        : undefined;
-    const baselineError = isCollectError(input.baseline) ? input.baseline.message : undefined;
+    const base = fromBaseline(input.baseline, 'pods');
+    const basePods = base.ok ? base.value : undefined;
+    const noBaseline = base.ok ? undefined : `${base.reason}: pods judged by maxRestarts only`;
     const fails: Finding[] = [];
     if (pods.length === 0) {
       fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation}`, subject: { kind: 'Mattermost', namespace: ctx.scope.namespace, name: ctx.scope.installation }, expected: 'Mattermost pods', actual: 'none', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
@@ -79,7 +74,7 @@ export const podRestartsCheck = defineCheck({
         }
       }
     }
-    const note = noBaseline ? `; ${baselineError ? `the baseline could not be read (${baselineError}): ` : ''}${noBaseline}` : '';
+    const note = noBaseline ? `; ${noBaseline}` : '';
     return outcomeOf({
       fails,
       summary: `${total} restarts across ${pods.length} Mattermost pods; ${compared} containers compared with the baseline${note}`,

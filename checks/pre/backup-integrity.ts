@@ -7,9 +7,9 @@
  * its migrations table, and is dropped afterwards.
  */
 import { z } from 'zod';
-import { COUNT_NAMES, COUNTS_MEASURED_PREFIX as DATA, type DataCounts, type DatabaseBackups, type RestoreTest } from '../../core/backup-types.js';
+import { COUNT_NAMES, type DatabaseBackups, type RestoreTest } from '../../core/backup-types.js';
 import { defineCheck } from '../../core/check.js';
-import { present, type Finding } from '../../core/types.js';
+import type { Finding } from '../../core/types.js';
 
 const WHY = 'Mattermost migrations are forward-only: if the upgrade fails, this dump is the way back.';
 
@@ -171,9 +171,8 @@ export const backupIntegrity = defineCheck({
     phase: 'pre',
     title: 'The newest database backup is intact',
     failureTitle: 'The newest database backup may not restore',
-    description: 'Mattermost migrations are forward-only, so the newest pg_dump is the way back from a failed upgrade. It must be non-empty, within sizeTolerance of the previous dump, readable by pg_restore to its end, and hold Mattermost\'s tables; with a restore test it must restore into a scratch database with row counts close to the live ones, and the scratch database must be dropped. Also records the live row counts (data.*) that verify compares against.',
+    description: 'Mattermost migrations are forward-only, so the newest pg_dump is the way back from a failed upgrade. It must be non-empty, within sizeTolerance of the previous dump, readable by pg_restore to its end, and hold Mattermost\'s tables; with a restore test it must restore into a scratch database with row counts close to the live ones, and the scratch database must be dropped.',
     requires: ['databaseBackups', 'restoreTest'],
-    optional: ['dataCounts'],
     recommended: 'error',
   },
   options: z.strictObject({
@@ -183,13 +182,6 @@ export const backupIntegrity = defineCheck({
   evaluate(input, ctx) {
     const findings: Finding[] = [];
     const measured: Record<string, number | string | boolean> = {};
-    // The live counts ride along in the preflight report, as the baseline verify compares with.
-    const counts: DataCounts | undefined = present(input.dataCounts);
-    if (counts) {
-      measured[`${DATA}source`] = counts.source;
-      measured[`${DATA}where`] = counts.where;
-      for (const n of COUNT_NAMES) { const v = counts.counts[n]; if (typeof v === 'number') measured[`${DATA}${n}`] = v; }
-    }
     const db = input.databaseBackups;
     if (!db) {
       findings.push({

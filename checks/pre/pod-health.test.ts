@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { summarizeClusterPods } from '../../core/cluster-pods.js';
 import { runCheck, type CheckCase } from '../../core/testing.js';
 import type { CheckResult } from '../../core/types.js';
 import type { KubeJob, KubePod, KubeReplicaSet } from '../../core/kube-types.js';
@@ -111,12 +112,15 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   {
     name: 'allNamespaces judges other namespaces from clusterPods',
     input: {
-      data: { pods: healthy, clusterPods: [...healthy, pod({ name: 'coredns-5d78c9869d-q8x2v', namespace: 'kube-system', app: 'kube-dns', nodeName: 'n1', waiting: { reason: 'CrashLoopBackOff' } })] },
+      data: { pods: healthy, clusterPods: summarizeClusterPods([...healthy, pod({ name: 'coredns-5d78c9869d-q8x2v', namespace: 'kube-system', app: 'kube-dns', nodeName: 'n1', waiting: { reason: 'CrashLoopBackOff' } }), pod({ name: 'web-1', namespace: 'shop', app: 'web', nodeName: 'n1' })]) },
       options: { allNamespaces: true },
     },
     status: 'fail',
     then: (r) => {
       assert.equal(r.findings.length, 1, 'installation pods are judged once, not twice');
+      // The healthy pod of another namespace is only counted (reduced as read), yet judged healthy.
+      assert.equal(r.measured?.['podsJudged'], healthy.length + 2);
+      assert.equal(r.measured?.['podsHealthy'], healthy.length + 1);
       assert.deepEqual(r.findings[0]?.subject, { kind: 'Pod', namespace: 'kube-system', name: 'coredns-5d78c9869d-q8x2v' });
     },
   },

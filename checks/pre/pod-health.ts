@@ -88,13 +88,18 @@ export const podHealth = defineCheck({
   }),
   evaluate(input, { options, scope, now }) {
     let pods: readonly KubePod[] = input.pods;
+    let otherHealthy = 0;
+    let leftOut = 0;
     if (options.allNamespaces) {
       const cluster = input.clusterPods;
       // Asked to look cluster-wide but could not: throwing makes the result `error`, never a pass.
       if (cluster === undefined || isCollectError(cluster)) {
         throw new Error(`allNamespaces is on but the pods of other namespaces were not collected (${cluster ? cluster.message : 'clusterPods missing from the snapshot'})`);
       }
-      pods = [...input.pods, ...cluster.filter((p) => p.metadata.namespace !== scope.namespace)];
+      // The cluster list is reduced as read: pods that may be unhealthy are kept, healthy ones counted.
+      pods = [...input.pods, ...cluster.unhealthy.filter((p) => p.metadata.namespace !== scope.namespace)];
+      otherHealthy = cluster.total - (cluster.byNamespace[scope.namespace] ?? 0) - (pods.length - input.pods.length) - cluster.unhealthyLeftOut;
+      leftOut = cluster.unhealthyLeftOut;
     }
     const ignore = options.ignore.map((s) => new RegExp(s));
     const graceMs = parseDuration(options.startupGrace);
@@ -174,6 +179,15 @@ export const podHealth = defineCheck({
       if (fails.length + warns.length === before) healthy++;
     }
 
+    judged += otherHealthy;
+    healthy += otherHealthy;
+    if (leftOut > 0) {
+      fails.push({
+        message: `${leftOut} more pods across the cluster may be unhealthy than mmgate keeps to judge`,
+        subject: { kind: 'Cluster', name: 'all namespaces' }, expected: 'every pod Running and Ready', actual: `more than ${pods.length - input.pods.length} pods not Running and Ready, restarted or waiting`,
+        remediation: 'kubectl get pods -A --field-selector=status.phase!=Running,status.phase!=Succeeded: the cluster is in trouble; fix it before upgrading.',
+      });
+    }
     const mmCount = mattermostPods(input.pods, scope).length;
     if (mmCount === 0) {
       fails.unshift({

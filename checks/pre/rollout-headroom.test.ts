@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeMetrics } from '../../core/kube-types.js';
+import { summarizeClusterPods } from '../../core/cluster-pods.js';
 import { runCheck, type CheckCase } from '../../core/testing.js';
 import type { CheckResult } from '../../core/types.js';
 import { deployment, failed, mattermost, node, pod } from '../fixtures.js';
@@ -16,7 +17,7 @@ const filler = (nodeName: string, cpu: string, memory: string) =>
   pod({ name: `batch-${nodeName}`, namespace: 'analytics', app: 'batch', nodeName, requests: { cpu, memory } });
 const full = [...running, filler('w1', '1400m', '4Gi'), filler('w2', '1400m', '4Gi'), filler('w3', '1800m', '4Gi')];
 const metrics = (memory: Record<string, string>): NodeMetrics => ({ available: true, items: Object.entries(memory).map(([name, m]) => ({ name, cpu: '400m', memory: m })) });
-const base = { nodes: workers, clusterPods: running, installation: mattermost(), deployments: [deployment({})] };
+const base = { nodes: workers, clusterPods: summarizeClusterPods(running), installation: mattermost(), deployments: [deployment({})] };
 
 const cases: { name: string; input: CheckCase<Options>; status: CheckResult['status']; then?: (r: CheckResult) => void }[] = [
   {
@@ -35,7 +36,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'no room on any node fails with each node\'s free CPU and memory',
-    input: { data: { ...base, clusterPods: full } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full) } },
     status: 'fail',
     then: (r) => {
       const f = r.findings[0];
@@ -52,7 +53,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'memory is judged as well as CPU',
-    input: { data: { ...base, clusterPods: [...running, filler('w1', '100m', '7Gi'), filler('w2', '100m', '7Gi'), filler('w3', '100m', '7.5Gi')] } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods([...running, filler('w1', '100m', '7Gi'), filler('w2', '100m', '7Gi'), filler('w3', '100m', '7.5Gi')]) } },
     status: 'fail',
     then: (r) => assert.match(r.findings[0]?.evidence?.[2] ?? '', /w3: free 1.9 cores CPU, 512Mi memory/),
   },
@@ -84,7 +85,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'cordoned, NotReady and untolerated tainted nodes give no room',
-    input: { data: { ...base, clusterPods: full, nodes: [
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full), nodes: [
       ...workers, node({ name: 'cp1', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }),
       node({ name: 'w4', unschedulable: true }), node({ name: 'w5', ready: false }),
     ] } },
@@ -96,7 +97,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'a tolerated taint leaves the node eligible',
-    input: { data: { ...base, clusterPods: full,
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full),
       nodes: [...workers, node({ name: 'mm1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoSchedule' }] })],
       deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mattermost', effect: 'NoSchedule' }] })] } },
     status: 'pass',
@@ -105,19 +106,19 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   {
     name: 'maxSurge 50% of 4 replicas needs 2 pods, which fit on w3',
     input: { data: { ...base, deployments: [deployment({ replicas: 4, maxSurge: '50%', requests: { cpu: '1', memory: '2Gi' } })],
-      clusterPods: [...running, filler('w1', '1200m', '1Gi'), filler('w2', '1200m', '1Gi')] } },
+      clusterPods: summarizeClusterPods([...running, filler('w1', '1200m', '1Gi'), filler('w2', '1200m', '1Gi')]) } },
     status: 'pass',
     then: (r) => { assert.equal(r.measured?.['surgePods'], 2); assert.equal(r.measured?.['surgePodsFit'], 2); },
   },
   {
     name: 'the surgePods option overrides the strategy',
-    input: { data: { ...base, clusterPods: [...running, filler('w1', '1000m', '1Gi'), filler('w2', '1000m', '1Gi'), filler('w3', '1500m', '1Gi')] }, options: { surgePods: 4 } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods([...running, filler('w1', '1000m', '1Gi'), filler('w2', '1000m', '1Gi'), filler('w3', '1500m', '1Gi')]) }, options: { surgePods: 4 } },
     status: 'fail',
     then: (r) => assert.equal(r.findings[0]?.actual, 'room for 3 (3 eligible node(s))'),
   },
   {
     name: 'the reserve keeps a fraction of every node free',
-    input: { data: { ...base, clusterPods: [...running, filler('w1', '1200m', '1Gi'), filler('w2', '1200m', '1Gi'), filler('w3', '1200m', '1Gi')] }, options: { reserve: 0.25 } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods([...running, filler('w1', '1200m', '1Gi'), filler('w2', '1200m', '1Gi'), filler('w3', '1200m', '1Gi')]) }, options: { reserve: 0.25 } },
     status: 'fail',
     then: (r) => assert.match(r.findings[0]?.expected ?? '', /keeping 25% in reserve/),
   },
@@ -132,7 +133,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'pods without requests count as 0 and the summary says so; an unsized Mattermost pod warns',
-    input: { data: { ...base, deployments: [deployment({ requests: null })], clusterPods: [...running, pod({ name: 'sidecar-x', app: 'x', nodeName: 'w3', requests: null })] } },
+    input: { data: { ...base, deployments: [deployment({ requests: null })], clusterPods: summarizeClusterPods([...running, pod({ name: 'sidecar-x', app: 'x', nodeName: 'w3', requests: null })]) } },
     status: 'warn',
     then: (r) => {
       assert.match(r.summary ?? '', /1 pod\(s\) on eligible nodes declare no requests and count as 0/);
@@ -143,7 +144,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     name: 'a dedicated job server rolls too: its surge pod needs room as well',
     input: { data: { ...base,
       deployments: [deployment({}), deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: { cpu: '1', memory: '2Gi' } })],
-      clusterPods: [...running, filler('w1', '1000m', '1Gi'), filler('w2', '1400m', '1Gi'), filler('w3', '1400m', '1Gi')] } },
+      clusterPods: summarizeClusterPods([...running, filler('w1', '1000m', '1Gi'), filler('w2', '1400m', '1Gi'), filler('w3', '1400m', '1Gi')]) } },
     status: 'fail',
     then: (r) => assert.match(r.findings[0]?.message ?? '', /Room for 1 of the 2 extra pods.*job server 1 cores CPU, 2Gi memory/),
   },
@@ -185,7 +186,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'a missing deployments key is an error',
-    input: { data: { nodes: workers, clusterPods: running, installation: mattermost() } },
+    input: { data: { nodes: workers, clusterPods: summarizeClusterPods(running), installation: mattermost() } },
     status: 'error',
   },
 ];

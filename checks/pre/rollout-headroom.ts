@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { APP_CONTAINER, installationDeployment } from '../../core/installation.js';
-import type { Container, KubeDeployment, KubeNode, KubePod, MattermostCR, ResourceList } from '../../core/kube-types.js';
+import { podSize, type NodeLoad, type Size } from '../../core/cluster-pods.js';
+import type { KubeDeployment, KubeNode, MattermostCR, ResourceList } from '../../core/kube-types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { formatBytes, formatCpu, parseQuantity } from '../../core/quantity.js';
 import { present, type Finding, type Scope } from '../../core/types.js';
@@ -18,24 +19,6 @@ const MEMORY_USAGE_WARN = 0.9;
 interface Toleration { key?: string; operator?: string; value?: string; effect?: string }
 /** Pod-spec fields the typed PodTemplate leaves out but the API's JSON carries. */
 interface Placement { tolerations?: Toleration[]; nodeSelector?: Record<string, string> }
-
-/** CPU (cores) and memory (bytes) a pod asks the scheduler for; undefined where nothing is declared. */
-interface Size { cpu?: number; memory?: number }
-
-/** A container's request; Kubernetes uses the limit when only a limit is set. */
-const requestOf = (c: Container, resource: 'cpu' | 'memory'): number | undefined =>
-  parseQuantity(c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource]);
-
-/** The scheduler's view of a pod: the sum of its containers, or its largest init container if that is more. */
-function podSize(containers: readonly Container[], initContainers: readonly Container[] = []): Size {
-  const size: Size = {};
-  for (const r of ['cpu', 'memory'] as const) {
-    const sum = containers.map((c) => requestOf(c, r)).filter((v) => v !== undefined);
-    const init = initContainers.map((c) => requestOf(c, r)).filter((v) => v !== undefined);
-    if (sum.length + init.length > 0) size[r] = Math.max(sum.reduce((a, b) => a + b, 0), ...init);
-  }
-  return size;
-}
 
 const sizeText = (s: Size): string =>
   `${s.cpu === undefined ? 'no CPU request' : `${formatCpu(s.cpu)} CPU`}, ${s.memory === undefined ? 'no memory request' : `${formatBytes(s.memory)} memory`}`;
@@ -66,19 +49,17 @@ function exclusion(n: KubeNode, placement: Placement): string | undefined {
 interface NodeRoom { name: string; cpu: number; memory: number; pods: number; allocCpu: number; allocMemory: number }
 
 /** Free room per node: allocatable (less the reserve) minus the requests of the pods on it. */
-function roomOf(n: KubeNode, pods: readonly KubePod[], reserve: number): NodeRoom {
+function roomOf(n: KubeNode, load: NodeLoad | undefined, reserve: number): NodeRoom {
   const allocCpu = parseQuantity(n.status?.allocatable?.['cpu']) ?? 0;
   const allocMemory = parseQuantity(n.status?.allocatable?.['memory']) ?? 0;
-  let cpu = allocCpu * (1 - reserve);
-  let memory = allocMemory * (1 - reserve);
-  for (const p of pods) {
-    const s = podSize(p.spec?.containers ?? [], p.spec?.initContainers);
-    cpu -= s.cpu ?? 0;
-    memory -= s.memory ?? 0;
-  }
-  const slots = (parseQuantity(n.status?.allocatable?.['pods']) ?? 110) - pods.length;
+  const cpu = allocCpu * (1 - reserve) - (load?.cpu ?? 0);
+  const memory = allocMemory * (1 - reserve) - (load?.memory ?? 0);
+  const slots = (parseQuantity(n.status?.allocatable?.['pods']) ?? 110) - (load?.pods ?? 0);
   return { name: n.metadata.name, cpu, memory, pods: slots, allocCpu, allocMemory };
 }
+
+/** Per-node figures in `measured` and lines of evidence stop here: a report stays readable on 2,000 nodes. */
+const MAX_NODES_SHOWN = 50;
 
 const fits = (room: NodeRoom, s: Size): boolean => room.pods >= 1 && (s.cpu ?? 0) <= room.cpu && (s.memory ?? 0) <= room.memory;
 
@@ -103,6 +84,11 @@ function rollingOf(d: KubeDeployment | undefined, cr: MattermostCR | null, scope
   const crRequests: ResourceList | undefined = cr?.spec?.scheduling?.resources?.requests;
   const fromCr = podSize([{ name: container ?? APP_CONTAINER, image: '', resources: crRequests ? { requests: crRequests } : {} }]);
   return { name: d?.metadata.name ?? scope.installation, size: fromCr, surge, sizeSource: crRequests ? 'Mattermost spec.scheduling.resources.requests' : 'none' };
+}
+
+/** The first lines, and how many more there are. */
+function shownFirst(lines: string[], what: string): string[] {
+  return lines.length <= MAX_NODES_SHOWN ? lines : [...lines.slice(0, MAX_NODES_SHOWN), `… and ${lines.length - MAX_NODES_SHOWN} more ${what}`];
 }
 
 export const rolloutHeadroom = defineCheck({
@@ -157,9 +143,9 @@ export const rolloutHeadroom = defineCheck({
     for (const n of nodes) {
       const why = exclusion(n, placement);
       if (why) { excluded.push(`${n.metadata.name}: not eligible (${why})`); continue; }
-      const onNode = clusterPods.filter((p) => p.spec?.nodeName === n.metadata.name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-      podsWithoutRequests += onNode.filter((p) => { const s = podSize(p.spec?.containers ?? [], p.spec?.initContainers); return s.cpu === undefined && s.memory === undefined; }).length;
-      rooms.push(roomOf(n, onNode, options.reserve));
+      const load = clusterPods.byNode[n.metadata.name];
+      podsWithoutRequests += load?.withoutRequests ?? 0;
+      rooms.push(roomOf(n, load, options.reserve));
     }
 
     const measured: Record<string, number | string | boolean> = {
@@ -168,7 +154,7 @@ export const rolloutHeadroom = defineCheck({
       ...(main.size.cpu !== undefined ? { requestCpuCores: main.size.cpu } : {}),
       ...(main.size.memory !== undefined ? { requestMemoryBytes: main.size.memory } : {}),
     };
-    for (const r of rooms) {
+    for (const r of rooms.slice(0, MAX_NODES_SHOWN)) {
       measured[`node.${r.name}.freeCpuCores`] = Number(r.cpu.toFixed(3));
       measured[`node.${r.name}.freeMemoryBytes`] = Math.round(r.memory);
     }
@@ -206,23 +192,25 @@ export const rolloutHeadroom = defineCheck({
         expected: `room for ${needed.length} pod(s) on Ready, schedulable nodes${options.reserve ? ` keeping ${options.reserve * 100}% in reserve` : ''}`,
         actual: `room for ${placed} (${rooms.length} eligible node(s))`,
         remediation: 'Add a node or free capacity (kubectl describe nodes shows allocated requests), or lower the Mattermost requests; otherwise the surge pod stays Pending and the rollout stalls.',
-        evidence: [
+        evidence: shownFirst([
           ...rooms.map((r) => `${r.name}: free ${formatCpu(Math.max(0, r.cpu))} CPU, ${formatBytes(Math.max(0, r.memory))} memory, ${r.pods} pod slots`),
           ...excluded,
-        ],
+        ], 'nodes'),
       });
     }
 
     const metrics = present(nodeMetrics);
     if (metrics?.available) {
+      const usageOf = new Map(metrics.items.map((i) => [i.name, i]));
       for (const r of rooms) {
-        const usage = metrics.items.find((i) => i.name === r.name);
+        const usage = usageOf.get(r.name);
+        const shown = measured[`node.${r.name}.freeCpuCores`] !== undefined;
         const cpu = parseQuantity(usage?.cpu);
         const memory = parseQuantity(usage?.memory);
-        if (cpu !== undefined && r.allocCpu > 0) measured[`node.${r.name}.cpuUsagePercent`] = Math.round((cpu / r.allocCpu) * 100);
+        if (shown && cpu !== undefined && r.allocCpu > 0) measured[`node.${r.name}.cpuUsagePercent`] = Math.round((cpu / r.allocCpu) * 100);
         if (memory === undefined || r.allocMemory <= 0) continue;
         const share = memory / r.allocMemory;
-        measured[`node.${r.name}.memoryUsagePercent`] = Math.round(share * 100);
+        if (shown) measured[`node.${r.name}.memoryUsagePercent`] = Math.round(share * 100);
         if (share > MEMORY_USAGE_WARN) {
           warns.push({
             message: `Node ${r.name} uses ${Math.round(share * 100)}% of its allocatable memory: requests leave room, but the node may evict pods under load`,

@@ -15,7 +15,7 @@ import { CollectFailure } from '../../core/collector.js';
 import { readReplication } from '../drift/sites.js';
 import { startPostgres, SEED_COUNTS, SEED_MIGRATIONS, type PgServer } from '../../lab/postgres.js';
 import { testEnv } from '../../test/collect-env.js';
-import { baselineCountsCollector, baselineFrom, countsFromAnalytics, dataCountsCollector } from './data-counts.js';
+import { countsFromAnalytics, dataCountsCollector } from './data-counts.js';
 import { databaseBackupsCollector, filestoreBackupsCollector, globRegExp, parseTocList } from './files.js';
 import { parseDsn } from './pg.js';
 import { makeRestoreTestCollector, scratchName, scratchTime, SCRATCH_PREFIX } from './restore-test.js';
@@ -273,7 +273,7 @@ describe('restoreTest (real restore)', () => {
   });
 });
 
-describe('dataCounts and baselineCounts', () => {
+describe('dataCounts', () => {
   let api: Server;
   let apiUrl = '';
   let seenAuth = '';
@@ -320,20 +320,6 @@ describe('dataCounts and baselineCounts', () => {
 
   it('without a DSN or admin token it cannot count', async () => {
     await assert.rejects(dataCountsCollector.collect(testEnv({ config: {} })), (e: Error) => e instanceof CollectFailure && e.code === 'NOT_CONFIGURED');
-  });
-
-  it('reads the preflight counts from a snapshot or a JSON report', async () => {
-    const counts = { users: 10, teams: 1, channels: 3, posts: 40 };
-    const snap = join(dir, 'preflight.snapshot.json');
-    await writeFile(snap, JSON.stringify({ meta: { collectedAt: '2026-11-20T10:00:00.000Z' }, data: { dataCounts: { source: 'sql', where: 'x', collectedAt: 'y', counts, tolerance: 0.01 } } }));
-    const s = await baselineCountsCollector.collect(testEnv({ config: {}, baselinePath: snap }));
-    assert.deepEqual(s, { path: snap, kind: 'snapshot', collectedAt: '2026-11-20T10:00:00.000Z', counts: { source: 'sql', where: 'x', counts } });
-    const report = { schemaVersion: 1, phase: 'pre', startedAt: '2026-11-20T10:00:00.000Z', results: [{ id: 'backup-integrity', measured: { 'data.source': 'api', 'data.users': 10, 'data.teams': 1, 'data.channels': 3, 'data.posts': 40 } }] };
-    assert.deepEqual(baselineFrom(report, 'r.json').counts, { source: 'api', counts });
-    assert.equal(baselineFrom({ ...report, results: [] }, 'r.json').counts, null);
-    assert.equal(baselineFrom({ meta: {}, data: { dataCounts: { $collectError: true, key: 'dataCounts', code: 'X', message: 'down' } } }, 's').reason, 'preflight could not count rows: down');
-    assert.throws(() => baselineFrom({ hello: 1 }, 'x.json'), /neither an mmgate snapshot nor a preflight JSON report/);
-    assert.equal(await baselineCountsCollector.collect(testEnv({ config: {} })), null);
   });
 });
 

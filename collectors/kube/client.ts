@@ -21,6 +21,12 @@ export interface KubeClient {
   readonly context: string;
   /** LIST with paging (limit/continue); restarts once on 410 Gone (an expired continue token). */
   list<T>(path: string, query?: Record<string, string | undefined>): Promise<T[]>;
+  /**
+   * LIST folded page by page: each item goes to `step` as its page arrives and the page is then
+   * dropped, so a list of 60,000 pods never sits in memory. A 410 on a continued page starts over
+   * once from `init()`. Secrets are learnt from what is kept (the result), not from the pages.
+   */
+  reduceList<T, A>(path: string, query: Record<string, string | undefined>, init: () => A, step: (acc: A, item: T) => void): Promise<A>;
   /** GET one object; `undefined` on 404. */
   get<T>(path: string): Promise<T | undefined>;
   /** GET a text body (pod logs). */
@@ -101,6 +107,16 @@ async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redac
   const server = cluster.server.replace(/\/+$/, '');
   const context = kc.getCurrentContext();
 
+  // client-node makes a new Agent (a new TLS connection) for every request; one keep-alive agent
+  // with the same TLS options serves the whole run, so 120 pages of a big list are one handshake.
+  let keepAlive: https.Agent | undefined;
+  const shareAgent = (opts: https.RequestOptions): void => {
+    const agent = opts.agent;
+    if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return; // a proxy agent: leave it
+    keepAlive ??= new https.Agent({ ...agent.options, keepAlive: true });
+    opts.agent = keepAlive;
+  };
+
   return (signal: AbortSignal): KubeClient => {
     const request = async (path: string, init: { method?: string; accept?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<RawResponse> => {
       const url = new URL(server + path);
@@ -109,6 +125,7 @@ async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redac
         // Sets the agent (with CA, client cert, or skipTLSVerify) and the Authorization header.
         // client-node refuses plain http unless insecure-skip-tls-verify is set: kept, on purpose.
         await kc.applyToHTTPSOptions(opts);
+        if (url.protocol === 'https:') shareAgent(opts);
       } catch (err) {
         throw new CollectFailure('CONFIG', `cannot use the credentials of context "${context}": ${errorMessage(err)}`);
       }
@@ -127,13 +144,15 @@ async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redac
       });
     };
 
-    const json = <T>(res: RawResponse, path: string): T => {
-      let body: T;
+    const parse = <T>(res: RawResponse, path: string): T => {
       try {
-        body = JSON.parse(res.body.toString('utf8')) as T;
+        return JSON.parse(res.body.toString('utf8')) as T;
       } catch {
         throw new CollectFailure('BAD_RESPONSE', `the Kubernetes API answered ${path} with a body that is not JSON (${res.body.length} bytes): a proxy in the way, or a broken API server`, true);
       }
+    };
+    const json = <T>(res: RawResponse, path: string): T => {
+      const body = parse<T>(res, path);
       if (redactor) learnSecretsIn(body, redactor);
       return body;
     };
@@ -142,7 +161,11 @@ async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redac
       server,
       context,
       async list<T>(path: string, query: Record<string, string | undefined> = {}) {
-        const items: T[] = [];
+        const items = await this.reduceList<T, T[]>(path, query, () => [], (acc, item) => { acc.push(item); });
+        return items;
+      },
+      async reduceList<T, A>(path: string, query: Record<string, string | undefined>, init: () => A, step: (acc: A, item: T) => void) {
+        let acc = init();
         let cont: string | undefined;
         let restarted = false;
         for (;;) {
@@ -153,15 +176,18 @@ async function connectKube(target: KubeTarget, baseDir: string, redactor?: Redac
           const res = await request(`${path}?${q}`);
           if (res.status === 410 && cont && !restarted) {
             // The continue token expired (the list changed too much between pages): start over once.
-            restarted = true; cont = undefined; items.length = 0;
+            restarted = true; cont = undefined; acc = init();
             continue;
           }
           if (res.status !== 200) throw statusFailure(server, path, res, 'list');
-          const body = json<{ items?: T[]; metadata?: { continue?: string } }>(res, path);
+          const body = parse<{ items?: T[]; metadata?: { continue?: string } }>(res, path);
           if (!Array.isArray(body.items)) throw new CollectFailure('BAD_RESPONSE', `the Kubernetes API answered ${path} without an items list`);
-          items.push(...body.items);
+          for (const item of body.items) step(acc, item);
           cont = body.metadata?.continue || undefined;
-          if (!cont) return items;
+          if (!cont) {
+            if (redactor) learnSecretsIn(acc, redactor);
+            return acc;
+          }
         }
       },
       async get<T>(path: string) {

@@ -3,6 +3,7 @@
  * All requests are reads (RBAC in docs/rbac.yaml).
  */
 import { gunzipSync } from 'node:zlib';
+import { addClusterPod, emptyClusterPods, type ClusterPods } from '../../core/cluster-pods.js';
 import type { Collector } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
 import type {
@@ -16,8 +17,8 @@ declare module '../../core/types.js' {
     nodes: KubeNode[];
     /** Every pod in the installation's namespace. */
     pods: KubePod[];
-    /** Every non-terminated pod of the cluster (requests per node, pod health across namespaces). */
-    clusterPods: KubePod[];
+    /** The non-terminated pods of the cluster, reduced as read: requests per node, pods that may be unhealthy. */
+    clusterPods: ClusterPods;
     deployments: KubeDeployment[];
     replicaSets: KubeReplicaSet[];
     jobs: KubeJob[];
@@ -34,9 +35,22 @@ declare module '../../core/types.js' {
 const ns = (n: string) => `/api/v1/namespaces/${encodeURIComponent(n)}`;
 const appsNs = (n: string) => `/apis/apps/v1/namespaces/${encodeURIComponent(n)}`;
 
+/**
+ * A node as the checks read it: without status.images (hundreds of image names on a real node)
+ * or managedFields, which no check reads and which would make the snapshot of a 2,000-node
+ * cluster tens of MiB.
+ */
+function reduceNode(n: KubeNode): KubeNode {
+  const { managedFields: _m, annotations: _a, ...metadata } = n.metadata as KubeNode['metadata'] & { managedFields?: unknown; annotations?: unknown };
+  const { images: _i, volumesAttached: _v, volumesInUse: _u, ...status } = (n.status ?? {}) as NonNullable<KubeNode['status']> & { images?: unknown; volumesAttached?: unknown; volumesInUse?: unknown };
+  return { ...n, metadata, ...(n.status ? { status } : {}) } as KubeNode;
+}
+
 export const nodesCollector: Collector<'nodes'> = {
   key: 'nodes', source: 'Kubernetes API: list nodes', retries: 2,
-  async collect(env) { return (await kubeClient(env)).list<KubeNode>('/api/v1/nodes'); },
+  async collect(env) {
+    return (await kubeClient(env)).reduceList<KubeNode, KubeNode[]>('/api/v1/nodes', {}, () => [], (acc, n) => { acc.push(reduceNode(n)); });
+  },
 };
 
 export const podsCollector: Collector<'pods'> = {
@@ -47,8 +61,9 @@ export const podsCollector: Collector<'pods'> = {
 export const clusterPodsCollector: Collector<'clusterPods'> = {
   key: 'clusterPods', source: 'Kubernetes API: list pods in all namespaces', retries: 2,
   async collect(env) {
-    // Finished pods hold no resources and are not unhealthy: leave them out server-side.
-    return (await kubeClient(env)).list<KubePod>('/api/v1/pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
+    // Finished pods hold no resources and are not unhealthy: leave them out server-side. Each page
+    // is folded into per-node sums and dropped (core/cluster-pods.ts).
+    return (await kubeClient(env)).reduceList<KubePod, ClusterPods>('/api/v1/pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }, emptyClusterPods, addClusterPod);
   },
 };
 

@@ -294,7 +294,7 @@ describe('Mattermost collectors against a broken lab', () => {
       assert.equal(plugins?.status, 'fail');
       assert.match(plugins?.findings[0]?.message ?? '', /failed to start \(state 3\).*plugin requires a newer server/);
       const logs = results.get('log-errors');
-      assert.equal(logs?.status, 'fail', explain(logs));
+      assert.equal(logs?.status, 'warn', explain(logs)); // two lines in the window: a stray error warns, a storm blocks
       assert.match(logs?.findings[0]?.evidence?.[0] ?? '', /Failed to run migration/);
       assert.equal((snapshot.data.podLogs as PodLogs).pods.length, 2);
     } finally { await lab.close(); }

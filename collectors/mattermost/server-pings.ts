@@ -46,6 +46,11 @@ async function pingPod(env: CollectEnv, p: KubePod): Promise<ServerPing> {
       const status = field('status') ?? (res.status === 500 ? 'UNHEALTHY' : undefined);
       const databaseStatus = field('database_status');
       const filestoreStatus = field('filestore_status');
+      // A 200 whose body is not the ping's JSON (cut short, or a page from something in the way)
+      // says nothing about the server: headers alone must not make it look healthy.
+      if (res.status === 200 && !parsed) {
+        return { ...base, httpStatus: res.status, latencyMs, error: { code: 'BAD_RESPONSE', status: 200, message: `pod ${p.metadata.name} answered the ping with a body that is not JSON (${res.body.length} bytes)` }, bodyExcerpt: excerpt(text, 300) };
+      }
       const ok = res.status === 200 || res.status === 500;
       return {
         ...base, httpStatus: res.status, latencyMs,

@@ -151,6 +151,11 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     return t;
   };
   const skip = (name: SmokeStepName, reason: string) => { steps.push({ name, ok: false, skipped: reason }); };
+  const abandoned = new Promise<never>((_, reject) => {
+    const stop = () => { interrupted = true; reject(new StepFailure({ code: 'INTERRUPTED', status: 0, message: 'the run was interrupted (deadline or signal) during this step' })); };
+    if (env.signal.aborted) stop(); else env.signal.addEventListener('abort', stop, { once: true });
+  });
+  abandoned.catch(() => undefined);
   /** Runs one step: records ok/latency/error; returns undefined when it failed or was not run. */
   const step = async <T>(name: SmokeStepName, fn: () => Promise<T>, detail?: (v: T) => Detail): Promise<T | undefined> => {
     if (env.signal.aborted) {
@@ -160,7 +165,8 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     }
     const t0 = performance.now();
     try {
-      const v = await fn();
+      // An interrupt does not wait for a step stuck on a slow answer: the cleanup runs now.
+      const v = await Promise.race([fn(), abandoned]);
       steps.push({ name, ok: true, latencyMs: ms(t0), ...(detail ? { detail: detail(v) } : {}) });
       return v;
     } catch (err) {

@@ -59,6 +59,9 @@ export interface KubeApi {
   close(): Promise<void>;
 }
 
+/** What a login proxy or a captive portal in front of the API answers: 200, and HTML. */
+export const GARBAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>';
+
 const DEFAULT_VERSION: ServerVersion = { major: '1', minor: '32', gitVersion: 'v1.32.4' };
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -128,7 +131,11 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApi> {
     }
     let answer: Reply | ((r: ServerResponse) => () => void);
     if (fault?.goneOnContinue) answer = statusReply(continueExpired());
-    else if (fault?.status) answer = statusReply(statusForCode(fault.status));
+    else if (fault?.garbage) answer = { status: 200, contentType: 'text/html', body: GARBAGE };
+    else if (fault?.status) {
+      const r = statusReply(statusForCode(fault.status));
+      answer = fault.retryAfter !== undefined ? { ...r, headers: { ...r.headers, 'Retry-After': String(fault.retryAfter) } } : r;
+    }
     else if (!authenticated) answer = statusReply(unauthorized());
     else answer = await route(ctx, { req, url, body });
 

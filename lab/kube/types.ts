@@ -74,6 +74,10 @@ export interface FaultRule {
   reset?: boolean;
   /** Answer 200 with the real body cut in half (invalid JSON). */
   malformed?: boolean;
+  /** Answer 200 with a body that is not JSON at all (an HTML page, as a login proxy in the way sends). */
+  garbage?: boolean;
+  /** With `status` (429, 503): the Retry-After header, in seconds. */
+  retryAfter?: number;
   /** Answer 410 Gone (reason Expired) when the request carries `?continue=`; other requests pass. */
   goneOnContinue?: boolean;
   /** Apply N times, then stop. Default: forever. */

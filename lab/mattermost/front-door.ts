@@ -6,7 +6,10 @@
  * also during an outage a test asks for (a load balancer's readiness or draining gap).
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultInjector } from '../kube/faults.js';
+import { GARBAGE } from '../kube/server.js';
+import type { FaultRule } from '../kube/types.js';
 import type { AddressInfo } from 'node:net';
 import type { MattermostWorld } from './world.js';
 import { API_PORT } from './world.js';
@@ -28,6 +31,8 @@ export interface FrontDoor {
   outage(ms: number): void;
   /** Hold every request this long before serving it (latency for benchmarks); 0 turns it off. */
   setDelay(ms: number): void;
+  /** Injected faults (the same rules as the Kubernetes API's): matched on method and path. */
+  setFaults(faults: FaultRule[]): void;
   close(): Promise<void>;
 }
 
@@ -48,8 +53,26 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+/**
+ * Answers a request with its fault instead of a pod, as a broken ingress would; false when the
+ * fault only delays (the pod then answers). Truncated and malformed bodies claim JSON.
+ */
+async function injectFault(f: FaultRule, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs).unref());
+  if (f.reset) { req.socket.destroy(); return true; }
+  if (f.garbage) { res.writeHead(200, { 'Content-Type': 'text/html' }).end(GARBAGE); return true; }
+  if (f.malformed) { res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"id":"abc","create_at":'); return true; }
+  if (f.status) {
+    res.writeHead(f.status, { 'Content-Type': 'application/json', ...(f.retryAfter !== undefined ? { 'Retry-After': String(f.retryAfter) } : {}) })
+      .end(JSON.stringify({ id: 'api.context.injected_fault', message: 'injected fault', status_code: f.status }));
+    return true;
+  }
+  return false;
+}
+
 export async function startFrontDoor(world: MattermostWorld): Promise<FrontDoor> {
   const requests: FrontDoorRequestLog[] = [];
+  const faults = new FaultInjector();
   let next = 0;
   let outageUntil = 0;
   let delayMs = 0;
@@ -60,6 +83,11 @@ export async function startFrontDoor(world: MattermostWorld): Promise<FrontDoor>
       try {
         const body = await readBody(req);
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+        const fault = faults.take(method, path, new URL(path, 'http://lab.invalid').searchParams);
+        if (fault && await injectFault(fault, req, res)) {
+          requests.push({ method, path, pod: '', status: res.statusCode });
+          return;
+        }
         const ready = world.podNames().filter((n) => world.isReady(n));
         if (ready.length === 0 || performance.now() < outageUntil) {
           requests.push({ method, path, pod: '', status: 503 });
@@ -88,6 +116,7 @@ export async function startFrontDoor(world: MattermostWorld): Promise<FrontDoor>
     requests,
     outage: (ms) => { outageUntil = performance.now() + ms; },
     setDelay: (ms) => { delayMs = ms; },
+    setFaults: (f) => faults.set(f),
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Keep-alive sockets (fetch keeps them) would hold close() open otherwise.
