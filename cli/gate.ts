@@ -10,7 +10,8 @@ import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
-import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Side, type Snapshot, type Target } from '../core/types.js';
+import { resolveScope } from '../collectors/strategy/scope.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
 
@@ -38,6 +39,10 @@ export interface GateFlags {
   baseline?: string;
   since?: string;
   color?: boolean;
+  /** blue/green or canary: which side the run judges (idle, production, canary). */
+  side?: string;
+  /** sites[]: the one site this run upgrades. */
+  site?: string;
 }
 
 export interface PreparedRun {
@@ -78,7 +83,10 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
   assertKnownIds('--skip', flags.skip ?? [], registry.checks, phase);
   assertKnownIds('--ignore', flags.ignore ?? [], registry.checks, phase);
   const checkOptions = resolveCheckOptions(config, registry.checks, loaded.path ?? 'config');
-  const scope: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation };
+  const configured: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation, ...(config.kube.kind ? { kind: config.kube.kind } : {}) };
+  const side = parseSide(flags.side);
+  // A gate phase reads the custom resource first: its kind and strategy say what the run judges.
+  const scope = phase ? await resolveScope(configured, config, loaded.dir, loaded.redactor, { phase, ...(side ? { side } : {}) }) : configured;
   // One spelling of the target everywhere: `v11.7.1` in config is 11.7.1 (image tags carry no v).
   const targetVersion = parseVersion(config.target?.version);
   const target: Target = { ...(targetVersion ? { version: formatVersion(targetVersion) } : {}), ...(config.target?.image ? { image: config.target.image } : {}) };
@@ -91,6 +99,14 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     throw new UsageError(`report directory ${config.reports.dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give --report-dir (or reports.dir) a directory mmgate can create and write');
   }
   return { loaded, config, registry, checkOptions, scope, target };
+}
+
+const SIDES = ['idle', 'production', 'canary'] as const;
+
+function parseSide(side: string | undefined): Side | undefined {
+  if (side === undefined) return undefined;
+  if (!(SIDES as readonly string[]).includes(side)) throw new UsageError(`--side ${side}: unknown side`, `use one of ${SIDES.join(', ')}`);
+  return side as Side;
 }
 
 /** SIGINT/SIGTERM stop the run cleanly: partial reports are still written, exit 3. */

@@ -48,7 +48,7 @@ export function describeCallError(e: CallError | undefined): string {
   return `${status}${e.id ? ` (${e.id})` : ''}: ${e.message}`;
 }
 
-export const installationRef = (scope: Scope) => ({ kind: 'Mattermost', namespace: scope.namespace, name: scope.installation });
+export const installationRef = (scope: Scope) => ({ kind: scope.kind ?? 'Mattermost', namespace: scope.namespace, name: scope.installation });
 
 export function stepOf(j: SmokeJourney, name: SmokeStepName): SmokeStep | undefined {
   return j.steps.find((s) => s.name === name);

@@ -30,6 +30,8 @@ const upgradeSchema = z.strictObject({
   updateJobFails: z.boolean().optional(),
   newPodsCrash: z.boolean().optional(),
   recreate: z.boolean().optional(),
+  side: z.enum(['idle', 'canary']).optional().describe('ClusterInstallation: roll the idle blue/green colour or the canary instead of the CR\'s own Deployment.'),
+  switchProduction: z.boolean().optional().describe('Blue/green: after rolling the idle colour, switch productionDeployment (and the main Service) to it.'),
 });
 
 export const scenarioFileSchema = z.strictObject({
@@ -76,7 +78,11 @@ export const expectSchema = z.strictObject({
     blocking: z.array(z.string()).default([]),
     upgrade: upgradeSchema.describe('The upgrade the lab plays while mmgate watch runs.'),
   }).optional(),
-  verify: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
+  verify: z.strictObject({
+    verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]),
+    side: z.enum(['idle', 'production', 'canary']).optional().describe('verify --side: which blue/green or canary side is judged.'),
+    warnings: z.array(z.string()).optional().describe('Checks that must warn (not block).'),
+  }).optional(),
 });
 export type ScenarioExpect = z.output<typeof expectSchema>;
 
@@ -226,15 +232,15 @@ function readManifests(path: string): KubeObject[] {
   });
 }
 
-/** The scenario's one Mattermost installation (a lab scenario simulates one). */
-export function theInstallation(store: ObjectStore, dir: string): { namespace: string; name: string } {
-  const crs = store.list('installation.mattermost.com/v1beta1', 'Mattermost');
-  if (crs.length !== 1) throw new UsageError(`scenario ${dir}: needs exactly one Mattermost CR, found ${crs.length}`, 'define one in cluster.yaml');
-  return { namespace: crs[0]!.metadata.namespace ?? 'default', name: crs[0]!.metadata.name };
+/** The scenario's one installation (a lab scenario simulates one): a Mattermost or a ClusterInstallation. */
+export function theInstallation(store: ObjectStore, dir: string): { namespace: string; name: string; kind: 'Mattermost' | 'ClusterInstallation' } {
+  const crs = [...store.list('installation.mattermost.com/v1beta1', 'Mattermost'), ...store.list('mattermost.com/v1alpha1', 'ClusterInstallation')];
+  if (crs.length !== 1) throw new UsageError(`scenario ${dir}: needs exactly one Mattermost or ClusterInstallation CR, found ${crs.length}`, 'define one in cluster.yaml');
+  return { namespace: crs[0]!.metadata.namespace ?? 'default', name: crs[0]!.metadata.name, kind: crs[0]!.kind === 'ClusterInstallation' ? 'ClusterInstallation' : 'Mattermost' };
 }
 
 function applyPatch(store: ObjectStore, p: ScenarioFile['patches'][number], dir: string): void {
-  const candidates = p.apiVersion ? [p.apiVersion] : ['v1', 'apps/v1', 'batch/v1', 'installation.mattermost.com/v1beta1', 'snapshot.storage.k8s.io/v1', 'metrics.k8s.io/v1beta1'];
+  const candidates = p.apiVersion ? [p.apiVersion] : ['v1', 'apps/v1', 'batch/v1', 'installation.mattermost.com/v1beta1', 'mattermost.com/v1alpha1', 'networking.k8s.io/v1', 'snapshot.storage.k8s.io/v1', 'metrics.k8s.io/v1beta1'];
   const hit = candidates.map((api) => store.get(api, p.kind, p.namespace, p.name)).find(Boolean);
   if (!hit) throw new UsageError(`scenario ${dir}: patch target ${p.kind} ${p.namespace ?? ''}/${p.name} does not exist`, 'check the name (pods created by an upgrade have generated names: list them with kubectl get pods)');
   if (p.delete) { store.delete(hit.apiVersion, hit.kind, hit.metadata.namespace ?? '', hit.metadata.name); return; }

@@ -84,6 +84,10 @@ function properties(report: RunReport): XmlNode {
     ['scope.installation', report.scope.installation],
   ];
   if (report.scope.context) p.push(['scope.context', report.scope.context]);
+  for (const k of ['kind', 'strategy', 'side', 'workload', 'colour', 'site'] as const) {
+    const v = report.scope[k];
+    if (v) p.push([`scope.${k}`, v]);
+  }
   if (report.target.version) p.push(['target.version', report.target.version]);
   if (report.target.image) p.push(['target.image', report.target.image]);
   for (const r of report.results) {

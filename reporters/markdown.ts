@@ -2,6 +2,7 @@
  * `<name>.md`, also appended to `$GITHUB_STEP_SUMMARY` when set, so the verdict and its reasons
  * show on the workflow run page without opening the log.
  */
+import { describeScope } from '../core/strategy.js';
 import { appendFile } from 'node:fs/promises';
 import { formatDuration } from '../core/duration.js';
 import type { CheckResult, ResultStatus, RunReport } from '../core/types.js';
@@ -93,7 +94,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
     `## ${VERDICT_EMOJI(report)} mmgate ${mdText(phaseName(report))}: ${mdText(v.headline)}`,
     '',
     [
-      `Installation ${mdCode(scope.installation)} in namespace ${mdCode(scope.namespace)}${scope.context ? ` (context ${mdCode(scope.context)})` : ''}`,
+      `${scope.kind ? mdText(describeScope(scope)) : `Installation ${mdCode(scope.installation)}`} in namespace ${mdCode(scope.namespace)}${scope.context ? ` (context ${mdCode(scope.context)})` : ''}${scope.site ? ` · site ${mdCode(scope.site)}` : ''}`,
       to ? `target ${mdCode(to)}` : '',
       `exit code ${v.exitCode}`,
       `${countsText(report)}`,

@@ -1,11 +1,11 @@
 /** Runs the real gate in-process on a config file: what `mmgate preflight|verify -c FILE` does, minus the reporters. */
-import { prepareRun } from '../cli/gate.js';
+import { prepareRun, type GateFlags } from '../cli/gate.js';
 import { parseDuration } from '../core/duration.js';
 import { runGate } from '../core/runner.js';
 import type { Phase, RunReport, Snapshot } from '../core/types.js';
 
-export async function judge(configPath: string, phase: Phase, baselinePath?: string): Promise<{ report: RunReport; snapshot: Snapshot }> {
-  const p = await prepareRun({ config: configPath });
+export async function judge(configPath: string, phase: Phase, baselinePath?: string, flags: Pick<GateFlags, 'side' | 'site'> = {}): Promise<{ report: RunReport; snapshot: Snapshot }> {
+  const p = await prepareRun({ config: configPath, ...flags }, phase);
   return runGate({
     phase, checks: p.registry.checks, collectors: p.registry.collectors, config: p.config, configDir: p.loaded.dir,
     scope: p.scope, target: p.target, checkOptions: p.checkOptions, redactor: p.loaded.redactor,

@@ -4,6 +4,7 @@
  * still reach Mattermost through the front door; a failed probe, a gap, or a moment with no Ready
  * pod means users saw errors — a rollout to stop, or a strategy (surge, readiness probes) to fix.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../core/duration.js';
@@ -57,7 +58,7 @@ export const rolloutAvailability = defineCheck({
       const at = known.find((s) => s.readyPods === minReady)!;
       fails.push({
         message: `only ${minReady} Mattermost pod${minReady === 1 ? ' was' : 's were'} Ready at +${formatDuration(at.elapsedMs)}`,
-        subject: { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+        subject: installationRef(scope),
         expected: `≥ ${options.minReadyPods} Ready pod(s) at every sample`, actual: `${minReady}`,
         remediation: 'the rollout took down pods before new ones were Ready: use RollingUpdate with maxUnavailable 0 and at least 2 replicas',
       });

@@ -5,6 +5,7 @@
  * gaps. Restarts of each Mattermost container must not have grown since the preflight snapshot,
  * and pods created since then must stay at or under maxRestarts.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { APP_CONTAINER, JOBSERVER_CONTAINER, jobServerPods, mattermostPods, podRef } from '../../core/installation.js';
@@ -48,7 +49,7 @@ export const podRestartsCheck = defineCheck({
     const baselineError = isCollectError(input.baseline) ? input.baseline.message : undefined;
     const fails: Finding[] = [];
     if (pods.length === 0) {
-      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation}`, subject: { kind: 'Mattermost', namespace: ctx.scope.namespace, name: ctx.scope.installation }, expected: 'Mattermost pods', actual: 'none', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
+      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation}`, subject: installationRef(ctx.scope), expected: 'Mattermost pods', actual: 'none', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
     }
     let total = 0;
     let compared = 0;

@@ -4,6 +4,7 @@
  * behind the upgrade, and the rollout (which waits for readiness) may stall on the same fault.
  * With zero Mattermost pods there is no running installation to upgrade at all.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { duration } from '../../core/config/schema.js';
@@ -122,7 +123,7 @@ export const podHealth = defineCheck({
     if (mmCount === 0) {
       fails.unshift({
         message: `No Mattermost pods of installation ${scope.installation} in namespace ${scope.namespace}: the installation is not running`,
-        subject: { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+        subject: installationRef(scope),
         expected: 'at least one pod labelled app=mattermost for the installation', actual: '0 pods',
         remediation: `Check kube.namespace and kube.installation, then kubectl -n ${scope.namespace} get mattermost,deploy,pods: the operator creates the pods from the Mattermost resource.`,
       });

@@ -5,6 +5,7 @@
  * first (mattermost-facts §7.1; the ESR table is core/esr.ts). The running version is read from
  * the pods' image tags, because the CR's status.version is copied from spec (facts §3.3).
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { esrLabel, esrsCrossed, OLDEST_DIRECT_ESR, recommendedPath, startsBeforeOldestEsr } from '../../core/esr.js';
@@ -29,7 +30,7 @@ export const upgradePath = defineCheck({
     maxMinorJump: z.number().int().min(1).optional().describe('Largest number of minor releases one upgrade may jump within a major version.'),
   }),
   evaluate({ pods, installation }, { options, target, scope }) {
-    const cr = { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation };
+    const cr = installationRef(scope);
     const to = target.version !== undefined ? parseVersion(target.version) : target.image ? imageVersion(target.image) : undefined;
     if (!to) {
       return outcomeOf({

@@ -25,7 +25,7 @@ import type {
 } from '../../core/mattermost-types.js';
 import { type KubeClient, kubeClient } from '../kube/client.js';
 import {
-  excerpt, fetchError, frontDoorUrl, httpError, kubeCallError, proxyFailure, requestTimeoutMs, sessionCookie, USER_AGENT,
+  excerpt, fetchError, frontDoorHeaders, frontDoorUrl, httpError, kubeCallError, proxyFailure, requestTimeoutMs, sessionCookie, USER_AGENT,
 } from './http.js';
 
 declare module '../../core/types.js' {
@@ -49,7 +49,7 @@ type Detail = Record<string, string | number | boolean>;
 interface Tracked { kind: 'post' | 'file'; id: string; part: SmokePart; deleted: boolean; error?: CallError; attachedTo?: string }
 
 /** Client4 with a timeout on every request (Client4 itself sets none); the run's abort signal is deliberately not used, so cleanup still runs after an interrupt. */
-async function makeClient(url: string, timeoutMs: number): Promise<Client4> {
+async function makeClient(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Client4> {
   const mod = await import('@mattermost/client');
   const Base = mod.default.Client4;
   class TimedClient4 extends Base {
@@ -61,6 +61,7 @@ async function makeClient(url: string, timeoutMs: number): Promise<Client4> {
   client.setUrl(url);
   client.setUserAgent(USER_AGENT);
   client.setIncludeCookies(false);
+  for (const [k, v] of Object.entries(headers)) client.setHeader(k, v);
   return client;
 }
 
@@ -122,7 +123,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     readyPodsError = `the pods could not be listed, so reads through each pod were not tried: ${errorMessage(err)}`;
   }
 
-  const client = await makeClient(url, timeoutMs);
+  const client = await makeClient(url, timeoutMs, frontDoorHeaders(env));
   const steps: SmokeStep[] = [];
   const objects = new Map<string, Tracked>();
   const postReads: SmokeRead[] = [];
@@ -166,7 +167,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
       const c = callError(err, url);
       if (c.status !== 403 || !adminToken) throw err;
       const res = await fetch(`${url}/api/v4/posts/${encodeURIComponent(id)}`, {
-        method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs),
+        method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs),
       });
       if (res.status !== 200) throw new StepFailure(httpError(res.status, await res.text(), `${url} (delete post as admin)`));
     }
@@ -180,7 +181,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
   const frontGet = async (path: string): Promise<string> => {
     let res: Response;
     try {
-      res = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new StepFailure(fetchError(err, url));
     }
@@ -335,7 +336,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
           const expect = (b: Uint8Array): string | undefined => (sha256(b) === upload!.sha256 ? undefined : `downloaded ${b.length} bytes with SHA-256 ${sha256(b).slice(0, 12)}…, uploaded ${upload!.size} bytes with ${upload!.sha256.slice(0, 12)}…`);
           const t0 = performance.now();
           try {
-            const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs) });
+            const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs) });
             const body = new Uint8Array(await res.arrayBuffer());
             if (res.status !== 200) fileDownloads.push({ via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: httpError(res.status, Buffer.from(body).toString('utf8'), url) });
             else {
@@ -375,7 +376,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
         const sent = await step('webhook.send', async () => {
           let res: Response;
           try {
-            res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
+            res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
           } catch (err) {
             throw new StepFailure(fetchError(err, `${url}/hooks/…`));
           }

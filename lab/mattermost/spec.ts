@@ -44,6 +44,8 @@ export interface PodServerSpec {
   logs?: LogLineSpec[];
   hostname?: string;
   ip?: string;
+  /** This server refuses every login (a broken build on one blue/green colour or the canary). */
+  loginRefused?: boolean;
 }
 
 export interface UserSpec {
@@ -139,6 +141,7 @@ const podFields = {
   logs: z.array(logLineSchema).optional(),
   hostname: z.string().min(1).optional(),
   ip: z.string().min(1).optional(),
+  loginRefused: z.boolean().optional(),
 };
 
 export const podServerSpecSchema: z.ZodType<PodServerSpec> = z.object(podFields).strict();
