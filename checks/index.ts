@@ -5,6 +5,8 @@
 import type { Check } from '../core/types.js';
 import rolloutAvailability from './during/rollout-availability.js';
 import rolloutCompletion from './during/rollout-completion.js';
+import bluegreenProduction from './post/bluegreen-production.js';
+import bluegreenRouting from './post/bluegreen-routing.js';
 import browserJourney from './post/browser-journey.js';
 import clusterCoherence from './post/cluster-coherence.js';
 import dataIntegrity from './post/data-integrity.js';
@@ -22,6 +24,7 @@ import serverHealth from './post/server-health.js';
 import serverVersion from './post/server-version.js';
 import backupIntegrity from './pre/backup-integrity.js';
 import backupRecency from './pre/backup-recency.js';
+import bluegreenState from './pre/bluegreen-state.js';
 import configDrift from './pre/config-drift.js';
 import helmRelease from './pre/helm-release.js';
 import installationState from './pre/installation-state.js';
@@ -37,6 +40,9 @@ import upgradePath from './pre/upgrade-path.js';
 export const builtinChecks: readonly Check[] = [
   backupIntegrity,
   backupRecency,
+  bluegreenProduction,
+  bluegreenRouting,
+  bluegreenState,
   browserJourney,
   clusterCoherence,
   configDrift,

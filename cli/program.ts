@@ -28,8 +28,9 @@ function gateOptions(cmd: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'kubeconfig context')
     .option('-n, --namespace <ns>', 'namespace of the Mattermost installation')
-    .option('--installation <name>', 'name of the Mattermost custom resource')
+    .option('--installation <name>', 'name of the Mattermost or ClusterInstallation custom resource')
     .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
+    .option('--side <side>', 'blue/green or canary: judge the idle colour (verify default), production, or the canary')
     .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)');
 }
 
@@ -87,7 +88,8 @@ export function buildProgram(): Command {
 
   program.command('demo')
     .description('the embedded default: lab + preflight + upgrade with watch + verify, reports written')
-    .option('--scenario <name|path>', 'scenario to start from', 'healthy')
+    .option('--scenario <name|path>', 'scenario to start from (default healthy; bluegreen for --strategy bluegreen)')
+    .option('--strategy <strategy>', 'rolling (in place) or bluegreen: preflight → upgrade idle → verify idle → switch → verify production', 'rolling')
     .option('--report-dir <dir>', 'where report files go', './mmgate-report')
     .option('--no-color', 'no ANSI colours')
     .action(async (opts) => { process.exitCode = await (await import('./demo.js')).demoCommand(opts); });

@@ -6,6 +6,7 @@ import { driftCollectors } from './drift/index.js';
 import { kubeCollectors } from './kube/collectors.js';
 import { mattermostCollectors } from './mattermost/index.js';
 import { browserJourneyCollector } from './smoke/browser.js';
+import { routingProbeCollector } from './strategy/routing.js';
 import { rolloutWatchCollector } from './watch/rollout.js';
 
 export const builtinCollectors: readonly Collector[] = [
@@ -16,4 +17,5 @@ export const builtinCollectors: readonly Collector[] = [
   ...mattermostCollectors,
   browserJourneyCollector,
   rolloutWatchCollector,
+  routingProbeCollector,
 ] as readonly Collector[];

@@ -10,8 +10,10 @@
  * - canary: verify judges the canary Deployment, its journeys sent through the production host
  *   with the cookie `canary=always` (the operator's canary Ingress uses canary-by-cookie: canary).
  */
-import type { InstallationCR } from './kube-types.js';
-import { canaryOf, colours, crKind, isClusterInstallation, otherColour, productionColour } from './installation.js';
+import type { InstallationCR, KubeDeployment, KubeIngress } from './kube-types.js';
+import type { RoutingProbe } from './strategy-types.js';
+import { formatVersion, imageVersion } from './version.js';
+import { APP_CONTAINER, canaryOf, colours, crKind, isClusterInstallation, otherColour, productionColour } from './installation.js';
 import type { Phase, Scope, Side } from './types.js';
 
 /** The cookie ingress-nginx's canary-by-cookie routes on: `always` sends a request to the canary. */
@@ -57,4 +59,36 @@ export function describeScope(scope: Scope): string {
   if (scope.strategy === 'bluegreen') return `${kind} ${scope.installation}, blue/green: ${scope.side} colour ${scope.colour} (Deployment ${scope.workload}; production is ${scope.productionColour})`;
   if (scope.strategy === 'canary') return `${kind} ${scope.installation}, canary: ${scope.side === 'canary' ? `canary Deployment ${scope.workload} (cookie ${scope.cookie})` : 'stable side'}`;
   return `${kind} ${scope.installation}`;
+}
+
+/** The version a Deployment's pod template runs (its mattermost container's image tag). */
+export function deploymentVersion(d: KubeDeployment | undefined): string | undefined {
+  const c = d?.spec?.template?.spec?.containers.find((x) => x.name === APP_CONTAINER) ?? d?.spec?.template?.spec?.containers[0];
+  const v = c ? imageVersion(c.image) : undefined;
+  return v ? formatVersion(v) : undefined;
+}
+
+/** The answers' versions, counted (`{ "11.7.1": 6, "10.11.4": 2 }`), and the failed answers. */
+export function answerVersions(probe: RoutingProbe): { versions: Record<string, number>; failed: string[] } {
+  const versions: Record<string, number> = {};
+  const failed: string[] = [];
+  for (const a of probe.answers) {
+    if (a.version && a.status !== undefined && a.status < 500) versions[a.version] = (versions[a.version] ?? 0) + 1;
+    else failed.push(a.error ?? `HTTP ${a.status ?? '?'}${a.versionId ? '' : ', no X-Version-Id'}`);
+  }
+  return { versions, failed };
+}
+
+export const versionsText = (versions: Record<string, number>): string =>
+  Object.entries(versions).map(([v, n]) => `${v} ×${n}`).join(', ') || 'none';
+
+/** The backend Service of the Ingress that serves `host` (the non-canary one). */
+export function ingressBackend(ingresses: readonly KubeIngress[], host: string): { ingress: string; service: string } | undefined {
+  for (const i of ingresses) {
+    if (i.metadata.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true') continue;
+    const rule = i.spec?.rules?.find((r) => r.host === host);
+    const service = rule?.http?.paths?.[0]?.backend?.service?.name;
+    if (service) return { ingress: i.metadata.name, service };
+  }
+  return undefined;
 }

@@ -32,6 +32,8 @@ export interface UpgradeSpec {
   side?: 'idle' | 'canary';
   /** Blue/green: once the idle colour is rolled, switch productionDeployment to it. */
   switchProduction?: boolean;
+  /** Merged into each new pod's server (a new build that refuses logins, logs errors…). */
+  newPodServer?: Partial<PodServerSpec>;
 }
 
 export interface UpgradeOptions {
@@ -143,7 +145,7 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
     const serverSpec = oldServers.get(old.metadata.name);
     // The new pod's server keeps the old one's plugins and config, but has its own name and address.
     const ip = (stored.status as { podIP?: string } | undefined)?.podIP;
-    servers.add(name, { ...(serverSpec ?? { version: up.version }), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}) });
+    servers.add(name, { ...(serverSpec ?? { version: up.version }), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}), ...up.newPodServer });
     if (up.newPodsCrash) {
       // maxUnavailable 0: an old pod is only removed once a new one is ready, so the rollout stops here.
       step(`Pod ${name}: CrashLoopBackOff; rollout stalls, old pods keep serving`);

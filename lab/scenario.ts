@@ -32,6 +32,7 @@ const upgradeSchema = z.strictObject({
   recreate: z.boolean().optional(),
   side: z.enum(['idle', 'canary']).optional().describe('ClusterInstallation: roll the idle blue/green colour or the canary instead of the CR\'s own Deployment.'),
   switchProduction: z.boolean().optional().describe('Blue/green: after rolling the idle colour, switch productionDeployment (and the main Service) to it.'),
+  newPodServer: mergePatch.optional().describe('Merged into each new pod\'s Mattermost server (loginRefused, logs…).'),
 });
 
 export const scenarioFileSchema = z.strictObject({

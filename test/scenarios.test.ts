@@ -25,7 +25,7 @@ describe('lab scenarios meet their expect.yaml', () => {
   for (const { name } of scenarios) {
     it(name, async () => {
       const built = await buildScenario(name);
-      const phases = Object.entries(built.expect) as [string, { verdict: string; blocking: string[] }][];
+      const phases = Object.entries(built.expect) as [string, { verdict: string; blocking: string[]; side?: 'idle' | 'production' | 'canary'; warnings?: string[] }][];
       if (phases.length === 0) return; // a base scenario others extend; nothing to assert on its own
       // verify compares with the preflight taken before the upgrade, as on a real upgrade night.
       const baseline = join(tmp, `${name}.preflight.snapshot.json`);
@@ -43,9 +43,10 @@ describe('lab scenarios meet their expect.yaml', () => {
           const { report } = phase === 'watch'
             // watch follows a live upgrade: the lab plays it while the gate watches.
             ? (await Promise.all([judge(lab.paths.config, 'during'), lab.upgrade(built.expect.watch!.upgrade, { stepMs: 300 })]))[0]
-            : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
+            : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined, expected.side ? { side: expected.side } : {});
           assert.equal(report.verdict.promote ? 'promote' : 'blocked', expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${explain(report)}`);
           assert.deepEqual([...report.verdict.blocking].sort(), [...expected.blocking].sort(), `${name} ${phase} blocking set\n${explain(report)}`);
+          for (const w of expected.warnings ?? []) assert.equal(report.results.find((r) => r.id === w)?.status, 'warn', `${name} ${phase}: ${w} must warn\n${explain(report)}`);
           const smoke = lab.world.smokeLeftovers();
           assert.deepEqual(smoke, { posts: 0, files: 0 }, `${name} ${phase}: smoke data left behind`);
         }

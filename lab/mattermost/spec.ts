@@ -46,6 +46,8 @@ export interface PodServerSpec {
   ip?: string;
   /** This server refuses every login (a broken build on one blue/green colour or the canary). */
   loginRefused?: boolean;
+  /** Servers with the same value list each other in cluster/status (default: one cluster). */
+  cluster?: string;
 }
 
 export interface UserSpec {
@@ -142,6 +144,7 @@ const podFields = {
   hostname: z.string().min(1).optional(),
   ip: z.string().min(1).optional(),
   loginRefused: z.boolean().optional(),
+  cluster: z.string().min(1).optional(),
 };
 
 export const podServerSpecSchema: z.ZodType<PodServerSpec> = z.object(podFields).strict();
