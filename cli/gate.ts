@@ -12,6 +12,7 @@ import { loadRegistry, type Registry } from '../core/registry.js';
 import { runGate, type RunOutput } from '../core/runner.js';
 import { PHASE_COMMAND, PHASES, type Phase, type Scope, type Side, type Snapshot, type Target } from '../core/types.js';
 import { resolveScope } from '../collectors/strategy/scope.js';
+import { rollbackLines, rollbackPlan } from '../core/rollback.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
 
@@ -170,6 +171,11 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   }
   const dir = resolve(config.reports.dir);
   await mkdir(dir, { recursive: true });
+  // A blocked watch or verify says the way back, from the preflight snapshot (--baseline, else the report dir's).
+  if (phase !== 'pre' && !out.report.verdict.promote && !snapshot) {
+    const plan = rollbackPlan(await lastPreflight(flags.baseline, dir), out.snapshot, config.kube.helm);
+    if (plan) out = { ...out, report: { ...out.report, rollbackPlan: loaded.redactor.redactDeep(plan) } };
+  }
   const { failures } = await writeReports(out.report, reporters, {
     dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env,
     ...(config.reports.pushgateway ? { pushgateway: config.reports.pushgateway } : {}),
@@ -197,6 +203,27 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
     return 2;
   }
   return out.report.verdict.exitCode;
+}
+
+/** The preflight snapshot a rollback plan is built from: the given file, else `<report dir>/preflight.snapshot.json`; null when neither reads. */
+export async function lastPreflight(path: string | undefined, reportDir: string): Promise<Snapshot | null> {
+  try {
+    const s = await readSnapshot(path ?? resolve(reportDir, 'preflight.snapshot.json'));
+    return s.meta.phase === 'pre' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `mmgate rollback-plan`: the way back, printed from the last preflight snapshot. */
+export async function runRollbackPlanCommand(flags: GateFlags): Promise<number> {
+  const prepared = await prepareRun(flags);
+  const file = flags.baseline ?? resolve(prepared.config.reports.dir, 'preflight.snapshot.json');
+  const baseline = await readSnapshot(file);
+  if (baseline.meta.phase !== 'pre') throw new UsageError(`${file} is the snapshot of mmgate ${PHASE_COMMAND[baseline.meta.phase]}, not of preflight`, 'give the preflight.snapshot.json that mmgate preflight wrote');
+  const plan = rollbackPlan(baseline, undefined, prepared.config.kube.helm);
+  process.stdout.write(`${prepared.loaded.redactor.redact(rollbackLines(plan!).join('\n'))}\n`);
+  return 0;
 }
 
 async function assertReadable(path: string, flag: string): Promise<void> {

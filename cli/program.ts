@@ -55,6 +55,13 @@ export function buildProgram(): Command {
     .option('--since <time>', 'when the upgrade began (ISO time): logs are read from then (mattermost.upgradeStartedAt)')
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('post', opts); });
 
+  program.command('rollback-plan')
+    .description('the way back from the last preflight snapshot: helm rollback or the CR fields to restore, the backup, the migration warning')
+    .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
+    .option('--report-dir <dir>', 'where preflight wrote its snapshot (default reports.dir)')
+    .option('--baseline <file>', 'the preflight snapshot (default <report-dir>/preflight.snapshot.json)')
+    .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runRollbackPlanCommand(opts); });
+
   judgeOptions(program.command('evaluate <snapshot>')
     .description('judge a saved snapshot offline (with this config and flags)'))
     .action(async (snapshot: string, opts) => { process.exitCode = await (await import('./gate.js')).runEvaluateCommand(snapshot, opts); });
@@ -89,7 +96,7 @@ export function buildProgram(): Command {
   program.command('demo')
     .description('the embedded default: lab + preflight + upgrade with watch + verify, reports written')
     .option('--scenario <name|path>', 'scenario to start from (default healthy; bluegreen for --strategy bluegreen)')
-    .option('--strategy <strategy>', 'rolling (in place) or bluegreen: preflight → upgrade idle → verify idle → switch → verify production', 'rolling')
+    .option('--strategy <strategy>', 'rolling (in place) or bluegreen: preflight → upgrade idle → verify idle → switch → verify production (default: bluegreen for a blue/green scenario)')
     .option('--report-dir <dir>', 'where report files go', './mmgate-report')
     .option('--no-color', 'no ANSI colours')
     .action(async (opts) => { process.exitCode = await (await import('./demo.js')).demoCommand(opts); });

@@ -3,6 +3,7 @@
  * config + flags → plan → collectors → Snapshot → checks (pure) → CheckResult → policy → Verdict → reporters.
  */
 import type { ZodType } from 'zod';
+import type { RollbackPlan } from './rollback.js';
 
 /**
  * The phase a check belongs to: `pre` runs in `mmgate preflight`, `during` in `mmgate watch`
@@ -206,6 +207,8 @@ export interface RunReport {
   readonly partial: boolean;
   /** Things the reader should know that are not check results (expired waivers, ignored checks, reporter failures). */
   readonly notes: readonly string[];
+  /** The way back, on a blocked watch or verify (core/rollback.ts). */
+  readonly rollbackPlan?: RollbackPlan;
 }
 
 export interface CollectorRun {

@@ -181,6 +181,11 @@ export function preUpgradeScenario(nameOrPath: string): string | undefined {
   return i > 0 ? chain[i - 1]!.dir : undefined;
 }
 
+/** The upgrade the scenario's last upgrading layer plays (the demo plays it live), or undefined. */
+export function scenarioUpgrade(nameOrPath: string): ScenarioFile['upgrade'] {
+  return loadChain(resolveScenario(nameOrPath), new Set()).map((l) => l.file.upgrade).filter(Boolean).pop();
+}
+
 /** Parses a scenario's YAML file; a syntax error is the scenario author's to fix (exit 2), not a crash. */
 function readYaml(path: string): unknown {
   try {

@@ -4,6 +4,7 @@
  * Live lines are plain lines on a TTY too: in-place updates garble as soon as anything else writes
  * to the terminal, and a line per event is what CI logs need anyway.
  */
+import { rollbackLines } from '../core/rollback.js';
 import { formatDuration } from '../core/duration.js';
 import type { CheckResult, CollectorRun, ResultStatus, RunReport } from '../core/types.js';
 import {
@@ -145,6 +146,7 @@ export function renderConsoleSummary(input: RunReport, opts: ConsoleRenderOption
     out.push('', c.bold('Notes'));
     for (const n of report.notes) out.push(...indent(n, '  • '));
   }
+  if (report.rollbackPlan) out.push('', ...rollbackLines(report.rollbackPlan).map((l, i) => (i === 0 ? c.bold(l) : l)));
 
   // The verdict comes last and names every blocking check with why and the fix, so the bottom
   // of a CI log is enough to act on.

@@ -84,6 +84,12 @@ export const runReportSchema = z.strictObject({
   verdict: verdictSchema,
   partial: z.boolean(),
   notes: z.array(z.string()).readonly(),
+  rollbackPlan: z.strictObject({
+    basis: z.string(),
+    steps: z.array(z.string()).readonly(),
+    backup: z.strictObject({ location: z.string(), takenAt: z.string(), restoreTested: z.enum(['yes', 'failed', 'no']) }).optional(),
+    warnings: z.array(z.string()).readonly(),
+  }).optional(),
 });
 
 // Compile-time: the schema's type and core's must be identical once readonly and optionality are

@@ -12,6 +12,7 @@
  * A run that blocks without a blocking check (nothing evaluated, or interrupted) gets one extra
  * testcase named `(verdict)`, so its JUnit file cannot look green.
  */
+import { rollbackLines } from '../core/rollback.js';
 import { hostname as osHostname } from 'node:os';
 import type { CheckResult, RunReport } from '../core/types.js';
 import { formatDuration } from '../core/duration.js';
@@ -108,6 +109,7 @@ function suiteOut(report: RunReport): string {
     for (const c of failed) lines.push(`  ${c.key}: ${c.error ? `${c.error.code}: ${c.error.message}` : 'failed'} (${plural(c.attempts, 'attempt')})`);
   }
   if (report.notes.length) lines.push('notes:', ...report.notes.map((n) => `  - ${n}`));
+  if (report.rollbackPlan) lines.push(...rollbackLines(report.rollbackPlan));
   return lines.join('\n');
 }
 

@@ -143,6 +143,13 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
     out.push('', '### Notes', '');
     for (const n of report.notes) out.push(`- ${mdText(n, { lineStart: true })}`);
   }
+  if (report.rollbackPlan) {
+    const plan = report.rollbackPlan;
+    out.push('', '### Rollback plan', '', mdText(`From the ${plan.basis}:`), '');
+    plan.steps.forEach((s, i) => out.push(`${i + 1}. ${mdCode(s)}`));
+    out.push('');
+    for (const w of plan.warnings) out.push(`> [!WARNING]`, `> ${mdText(w)}`, '');
+  }
   return `${out.join('\n')}\n`;
 }
 

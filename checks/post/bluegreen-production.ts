@@ -17,7 +17,7 @@ export const bluegreenProduction = defineCheck({
     id: 'bluegreen-production',
     phase: 'post',
     title: 'Blue/green: production is the verified colour, selected by the main Service and answering with its version',
-    failureTitle: 'Blue/green: production is not the verified colour',
+    failureTitle: 'Blue/green: production is not (only) the verified colour, or the old colour is left running',
     description: 'A switch to the wrong colour, or a main Service still selecting the old colour, puts an unverified build (or the old one) in front of users while the gate says done. After `--side production`, production must be the colour verified while idle.',
     requires: ['installation', 'deployments', 'services', 'routingProbe'],
     optional: ['baseline'],
