@@ -8,6 +8,7 @@ import rolloutCompletion from './during/rollout-completion.js';
 import bluegreenProduction from './post/bluegreen-production.js';
 import bluegreenRouting from './post/bluegreen-routing.js';
 import browserJourney from './post/browser-journey.js';
+import canaryAnalysis from './post/canary-analysis.js';
 import clusterCoherence from './post/cluster-coherence.js';
 import dataIntegrity from './post/data-integrity.js';
 import fileRoundtrip from './post/file-roundtrip.js';
@@ -44,6 +45,7 @@ export const builtinChecks: readonly Check[] = [
   bluegreenRouting,
   bluegreenState,
   browserJourney,
+  canaryAnalysis,
   clusterCoherence,
   configDrift,
   dataIntegrity,

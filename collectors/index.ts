@@ -7,6 +7,7 @@ import { kubeCollectors } from './kube/collectors.js';
 import { mattermostCollectors } from './mattermost/index.js';
 import { browserJourneyCollector } from './smoke/browser.js';
 import { routingProbeCollector } from './strategy/routing.js';
+import { stablePodLogsCollector } from './strategy/stable-logs.js';
 import { rolloutWatchCollector } from './watch/rollout.js';
 
 export const builtinCollectors: readonly Collector[] = [
@@ -18,4 +19,5 @@ export const builtinCollectors: readonly Collector[] = [
   browserJourneyCollector,
   rolloutWatchCollector,
   routingProbeCollector,
+  stablePodLogsCollector,
 ] as readonly Collector[];

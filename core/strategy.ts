@@ -14,7 +14,7 @@ import type { InstallationCR, KubeDeployment, KubeIngress } from './kube-types.j
 import type { RoutingProbe } from './strategy-types.js';
 import { formatVersion, imageVersion } from './version.js';
 import { APP_CONTAINER, canaryOf, colours, crKind, isClusterInstallation, otherColour, productionColour } from './installation.js';
-import type { Phase, Scope, Side } from './types.js';
+import type { Phase, Scope, Side, Verdict } from './types.js';
 
 /** The cookie ingress-nginx's canary-by-cookie routes on: `always` sends a request to the canary. */
 export const CANARY_COOKIE = 'canary=always';
@@ -91,4 +91,10 @@ export function ingressBackend(ingresses: readonly KubeIngress[], host: string):
     if (service) return { ingress: i.metadata.name, service };
   }
   return undefined;
+}
+
+/** A canary run's verdict says what to do with the canary. */
+export function withStrategyHeadline(v: Verdict, scope: Scope): Verdict {
+  if (scope.strategy !== 'canary' || scope.side !== 'canary') return v;
+  return { ...v, headline: `${v.promote ? 'promote canary' : 'abort canary'} — ${v.headline}` };
 }

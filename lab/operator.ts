@@ -176,7 +176,9 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
       },
     });
     const crNow = store.get(crApi, crKind, namespace, installation) as Obj;
-    store.put({ ...crNow, status: { ...crNow.status, state: complete ? 'stable' : midState, version: up.version, image: baseImage, replicas, updatedReplicas: updated, ...(complete && crKind === 'Mattermost' ? { observedGeneration: generation } : {}) } });
+    // The CR's status counts its own (or production's) replicas: a canary's rollout only moves the state.
+    if (up.side === 'canary') store.put({ ...crNow, status: { ...crNow.status, state: complete ? 'stable' : midState } });
+    else store.put({ ...crNow, status: { ...crNow.status, state: complete ? 'stable' : midState, version: up.version, image: baseImage, replicas, updatedReplicas: updated, ...(complete && crKind === 'Mattermost' ? { observedGeneration: generation } : {}) } });
     await sleep(opts.stepMs ?? 0);
   }
   if (updated === replicas) step(`${crKind} ${installation}: ${workload} stable on ${up.version}`);

@@ -141,7 +141,7 @@ export async function adminGet<T>(env: CollectEnv, path: string, opts: { factSta
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {
-      headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', 'User-Agent': USER_AGENT },
+      headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) },
       signal: requestSignal(env),
     });
   } catch (err) {
