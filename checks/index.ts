@@ -23,6 +23,8 @@ import postRoundtrip from './post/post-roundtrip.js';
 import rolloutState from './post/rollout-state.js';
 import serverHealth from './post/server-health.js';
 import serverVersion from './post/server-version.js';
+import siteIsolation from './post/site-isolation.js';
+import siteReplication from './post/site-replication.js';
 import backupIntegrity from './pre/backup-integrity.js';
 import backupRecency from './pre/backup-recency.js';
 import bluegreenState from './pre/bluegreen-state.js';
@@ -36,6 +38,7 @@ import replicaCount from './pre/replica-count.js';
 import replicationHealth from './pre/replication-health.js';
 import rolloutHeadroom from './pre/rollout-headroom.js';
 import singleWriter from './pre/single-writer.js';
+import siteReadiness from './pre/site-readiness.js';
 import upgradePath from './pre/upgrade-path.js';
 
 export const builtinChecks: readonly Check[] = [
@@ -72,5 +75,8 @@ export const builtinChecks: readonly Check[] = [
   serverHealth,
   serverVersion,
   singleWriter,
+  siteIsolation,
+  siteReadiness,
+  siteReplication,
   upgradePath,
 ] as unknown as readonly Check[];

@@ -73,6 +73,15 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     if (Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since ${flags.since}: not a time`, 'give an ISO time such as 2026-11-23T21:00:00Z');
     config.mattermost = { ...(config.mattermost ?? configSchema.shape.mattermost.unwrap().parse({})), upgradeStartedAt: new Date(flags.since).toISOString() };
   }
+  // --site: the run looks at that site's cluster; the other sites are judged as "must stay untouched".
+  const site = flags.site ? config.sites?.find((s) => s.name === flags.site) : undefined;
+  if (flags.site && !site) throw new UsageError(`--site ${flags.site}: no such site in sites[]`, `use one of: ${(config.sites ?? []).map((s) => s.name).join(', ') || '(none: add sites[] to the config)'}`);
+  if (site) {
+    config.kube.context = site.context;
+    if (site.kubeconfig) config.kube.kubeconfig = site.kubeconfig;
+    if (site.namespace) config.kube.namespace = site.namespace;
+    if (site.installation) config.kube.installation = site.installation;
+  }
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
   if (flags.format?.length) {
@@ -84,7 +93,7 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
   assertKnownIds('--skip', flags.skip ?? [], registry.checks, phase);
   assertKnownIds('--ignore', flags.ignore ?? [], registry.checks, phase);
   const checkOptions = resolveCheckOptions(config, registry.checks, loaded.path ?? 'config');
-  const configured: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation, ...(config.kube.kind ? { kind: config.kube.kind } : {}) };
+  const configured: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation, ...(config.kube.kind ? { kind: config.kube.kind } : {}), ...(site ? { site: site.name } : {}) };
   const side = parseSide(flags.side);
   // A gate phase reads the custom resource first: its kind and strategy say what the run judges.
   const scope = phase ? await resolveScope(configured, config, loaded.dir, loaded.redactor, { phase, ...(side ? { side } : {}) }) : configured;

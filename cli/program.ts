@@ -31,6 +31,7 @@ function gateOptions(cmd: Command): Command {
     .option('--installation <name>', 'name of the Mattermost or ClusterInstallation custom resource')
     .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
     .option('--side <side>', 'blue/green or canary: judge the idle colour (verify default), production, or the canary')
+    .option('--site <name>', 'active/active: the site of sites[] this run upgrades (the others must stay untouched)')
     .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)');
 }
 
@@ -54,6 +55,15 @@ export function buildProgram(): Command {
     .option('--baseline <file>', 'the preflight snapshot to compare with (restarts, row counts)')
     .option('--since <time>', 'when the upgrade began (ISO time): logs are read from then (mattermost.upgradeStartedAt)')
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('post', opts); });
+
+  program.command('plan')
+    .description('the order of a site-by-site upgrade (passive sites first, the writer last) and the commands of each step, from sites[]')
+    .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
+    .action(async (opts: { config?: string }) => {
+      const { loadConfig } = await import('../core/config/load.js');
+      const { sitePlan } = await import('../core/site-plan.js');
+      process.stdout.write(`${sitePlan(loadConfig(opts.config).config, opts.config ? { configFlag: opts.config } : {}).join('\n')}\n`);
+    });
 
   program.command('rollback-plan')
     .description('the way back from the last preflight snapshot: helm rollback or the CR fields to restore, the backup, the migration warning')

@@ -7,6 +7,7 @@ import { kubeCollectors } from './kube/collectors.js';
 import { mattermostCollectors } from './mattermost/index.js';
 import { browserJourneyCollector } from './smoke/browser.js';
 import { routingProbeCollector } from './strategy/routing.js';
+import { siteStatesCollector } from './strategy/sites.js';
 import { stablePodLogsCollector } from './strategy/stable-logs.js';
 import { rolloutWatchCollector } from './watch/rollout.js';
 
@@ -20,4 +21,5 @@ export const builtinCollectors: readonly Collector[] = [
   rolloutWatchCollector,
   routingProbeCollector,
   stablePodLogsCollector,
+  siteStatesCollector,
 ] as readonly Collector[];

@@ -73,7 +73,10 @@ export type ScenarioFile = z.output<typeof scenarioFileSchema>;
 
 
 export const expectSchema = z.strictObject({
-  preflight: z.strictObject({ verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]) }).optional(),
+  preflight: z.strictObject({
+    verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]),
+    site: z.string().optional().describe('preflight --site: the site of sites[] the run upgrades.'),
+  }).optional(),
   watch: z.strictObject({
     verdict: z.enum(['promote', 'blocked']),
     blocking: z.array(z.string()).default([]),
@@ -83,6 +86,7 @@ export const expectSchema = z.strictObject({
     verdict: z.enum(['promote', 'blocked']), blocking: z.array(z.string()).default([]),
     side: z.enum(['idle', 'production', 'canary']).optional().describe('verify --side: which blue/green or canary side is judged.'),
     warnings: z.array(z.string()).optional().describe('Checks that must warn (not block).'),
+    site: z.string().optional().describe('verify --site: the site of sites[] that was upgraded.'),
   }).optional(),
 });
 export type ScenarioExpect = z.output<typeof expectSchema>;

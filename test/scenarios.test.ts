@@ -25,14 +25,14 @@ describe('lab scenarios meet their expect.yaml', () => {
   for (const { name } of scenarios) {
     it(name, async () => {
       const built = await buildScenario(name);
-      const phases = Object.entries(built.expect) as [string, { verdict: string; blocking: string[]; side?: 'idle' | 'production' | 'canary'; warnings?: string[] }][];
+      const phases = Object.entries(built.expect) as [string, { verdict: string; blocking: string[]; side?: 'idle' | 'production' | 'canary'; warnings?: string[]; site?: string }][];
       if (phases.length === 0) return; // a base scenario others extend; nothing to assert on its own
       // verify compares with the preflight taken before the upgrade, as on a real upgrade night.
       const baseline = join(tmp, `${name}.preflight.snapshot.json`);
       if (built.expect.verify) {
         const before = await startLab(preUpgradeScenario(name) ?? name, join(tmp, `${name}-before`));
         try {
-          writeFileSync(baseline, JSON.stringify((await judge(before.paths.config, 'pre')).snapshot));
+          writeFileSync(baseline, JSON.stringify((await judge(before.paths.config, 'pre', undefined, built.expect.verify.site ? { site: built.expect.verify.site } : {})).snapshot));
         } finally {
           await before.close();
         }
@@ -43,7 +43,7 @@ describe('lab scenarios meet their expect.yaml', () => {
           const { report } = phase === 'watch'
             // watch follows a live upgrade: the lab plays it while the gate watches.
             ? (await Promise.all([judge(lab.paths.config, 'during'), lab.upgrade(built.expect.watch!.upgrade, { stepMs: 300 })]))[0]
-            : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined, expected.side ? { side: expected.side } : {});
+            : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined, { ...(expected.side ? { side: expected.side } : {}), ...(expected.site ? { site: expected.site } : {}) });
           assert.equal(report.verdict.promote ? 'promote' : 'blocked', expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${explain(report)}`);
           assert.deepEqual([...report.verdict.blocking].sort(), [...expected.blocking].sort(), `${name} ${phase} blocking set\n${explain(report)}`);
           for (const w of expected.warnings ?? []) assert.equal(report.results.find((r) => r.id === w)?.status, 'warn', `${name} ${phase}: ${w} must warn\n${explain(report)}`);
