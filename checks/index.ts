@@ -6,7 +6,10 @@ import type { Check } from '../core/types.js';
 import rolloutAvailability from './during/rollout-availability.js';
 import rolloutCompletion from './during/rollout-completion.js';
 import apiLatency from './post/api-latency.js';
+import bluegreenProduction from './post/bluegreen-production.js';
+import bluegreenRouting from './post/bluegreen-routing.js';
 import browserJourney from './post/browser-journey.js';
+import canaryAnalysis from './post/canary-analysis.js';
 import clusterCoherence from './post/cluster-coherence.js';
 import clusterMembership from './post/cluster-membership.js';
 import configChanges from './post/config-changes.js';
@@ -26,8 +29,11 @@ import postRoundtrip from './post/post-roundtrip.js';
 import rolloutState from './post/rollout-state.js';
 import serverHealth from './post/server-health.js';
 import serverVersion from './post/server-version.js';
+import siteIsolation from './post/site-isolation.js';
+import siteReplication from './post/site-replication.js';
 import backupIntegrity from './pre/backup-integrity.js';
 import backupRecency from './pre/backup-recency.js';
+import bluegreenState from './pre/bluegreen-state.js';
 import configDrift from './pre/config-drift.js';
 import helmRelease from './pre/helm-release.js';
 import installationState from './pre/installation-state.js';
@@ -40,13 +46,18 @@ import replicaCount from './pre/replica-count.js';
 import replicationHealth from './pre/replication-health.js';
 import rolloutHeadroom from './pre/rollout-headroom.js';
 import singleWriter from './pre/single-writer.js';
+import siteReadiness from './pre/site-readiness.js';
 import upgradePath from './pre/upgrade-path.js';
 
 export const builtinChecks: readonly Check[] = [
   apiLatency,
   backupIntegrity,
   backupRecency,
+  bluegreenProduction,
+  bluegreenRouting,
+  bluegreenState,
   browserJourney,
+  canaryAnalysis,
   clusterCoherence,
   clusterMembership,
   configChanges,
@@ -80,5 +91,8 @@ export const builtinChecks: readonly Check[] = [
   serverHealth,
   serverVersion,
   singleWriter,
+  siteIsolation,
+  siteReadiness,
+  siteReplication,
   upgradePath,
 ] as unknown as readonly Check[];

@@ -14,7 +14,9 @@ import { UsageError } from '../core/errors.js';
 import { appendHistory, historyEntry, readHistory } from '../core/history.js';
 import { loadRegistry, type Registry } from '../core/registry.js';
 import { markInterrupted, runGate, type RunOutput } from '../core/runner.js';
-import { PHASE_COMMAND, type Phase, type RunReport, type Scope, type Snapshot, type Target } from '../core/types.js';
+import { PHASE_COMMAND, type Phase, type RunReport, type Scope, type Side, type Snapshot, type Target } from '../core/types.js';
+import { resolveScope } from '../collectors/strategy/scope.js';
+import { rollbackLines, rollbackPlan } from '../core/rollback.js';
 import { createReporters, liveHooks, REPORT_FORMATS, writeReports } from '../reporters/index.js';
 import { formatVersion, parseVersion } from '../core/version.js';
 import { processInterrupt } from './interrupt.js';
@@ -50,6 +52,10 @@ export interface GateFlags {
   history?: string;
   /** watch.timeout for this run (mmgate serve's one-sample watch). */
   watchTimeout?: string;
+  /** blue/green or canary: which side the run judges (idle, production, canary). */
+  side?: string;
+  /** sites[]: the one site this run upgrades. */
+  site?: string;
 }
 
 export interface PreparedRun {
@@ -80,6 +86,15 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     config.mattermost = { ...(config.mattermost ?? configSchema.shape.mattermost.unwrap().parse({})), upgradeStartedAt: new Date(flags.since).toISOString() };
   }
   if (flags.traffic) config.metrics = { ...config.metrics, traffic: true };
+  // --site: the run looks at that site's cluster; the other sites are judged as "must stay untouched".
+  const site = flags.site ? config.sites?.find((s) => s.name === flags.site) : undefined;
+  if (flags.site && !site) throw new UsageError(`--site ${flags.site}: no such site in sites[]`, `use one of: ${(config.sites ?? []).map((s) => s.name).join(', ') || '(none: add sites[] to the config)'}`);
+  if (site) {
+    config.kube.context = site.context;
+    if (site.kubeconfig) config.kube.kubeconfig = site.kubeconfig;
+    if (site.namespace) config.kube.namespace = site.namespace;
+    if (site.installation) config.kube.installation = site.installation;
+  }
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
   if (flags.history) config.reports.history = flags.history;
@@ -93,7 +108,10 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
   assertKnownIds('--skip', flags.skip ?? [], registry.checks, phase);
   assertKnownIds('--ignore', flags.ignore ?? [], registry.checks, phase);
   const checkOptions = resolveCheckOptions(config, registry.checks, loaded.path ?? 'config');
-  const scope: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation };
+  const configured: Scope = { ...(config.kube.context ? { context: config.kube.context } : {}), namespace: config.kube.namespace, installation: config.kube.installation, ...(config.kube.kind ? { kind: config.kube.kind } : {}), ...(site ? { site: site.name } : {}) };
+  const side = parseSide(flags.side);
+  // A gate phase reads the custom resource first: its kind and strategy say what the run judges.
+  const scope = phase ? await resolveScope(configured, config, loaded.dir, loaded.redactor, { phase, ...(side ? { side } : {}) }) : configured;
   // One spelling of the target everywhere: `v11.7.1` in config is 11.7.1 (image tags carry no v).
   const targetVersion = parseVersion(config.target?.version);
   const target: Target = { ...(targetVersion ? { version: formatVersion(targetVersion) } : {}), ...(config.target?.image ? { image: config.target.image } : {}) };
@@ -106,6 +124,14 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
     throw new UsageError(`report directory ${config.reports.dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give --report-dir (or reports.dir) a directory mmgate can create and write');
   }
   return { loaded, config, registry, checkOptions, scope, target };
+}
+
+const SIDES = ['idle', 'production', 'canary'] as const;
+
+function parseSide(side: string | undefined): Side | undefined {
+  if (side === undefined) return undefined;
+  if (!(SIDES as readonly string[]).includes(side)) throw new UsageError(`--side ${side}: unknown side`, `use one of ${SIDES.join(', ')}`);
+  return side as Side;
 }
 
 /**
@@ -191,6 +217,11 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   await mkdir(dir, { recursive: true });
   // A signal after the checks were judged still cuts the run: the reports say so (exit 3).
   if (signal.aborted && !out.report.partial) out = { ...out, report: markInterrupted(out.report, signal.reason) };
+  // A blocked watch or verify says the way back, from the preflight snapshot (--baseline, else the report dir's).
+  if (phase !== 'pre' && !out.report.verdict.promote && !snapshot) {
+    const plan = rollbackPlan(await lastPreflight(flags.baseline, dir), out.snapshot, config.kube.helm);
+    if (plan) out = { ...out, report: { ...out.report, rollbackPlan: loaded.redactor.redactDeep(plan) } };
+  }
   const historyDir = config.reports.history ? resolve(config.reports.history) : undefined;
   const history = historyDir ? await readHistory(historyDir).catch(() => []) : [];
   const ctx = { dir, name, stdout: process.stdout, isTTY: Boolean(process.stdout.isTTY), color, env: process.env, snapshot: out.snapshot, history: [...history, historyEntry(out.report)] };
@@ -236,6 +267,27 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
     return 2;
   }
   return out.report.verdict.exitCode;
+}
+
+/** The preflight snapshot a rollback plan is built from: the given file, else `<report dir>/preflight.snapshot.json`; null when neither reads. */
+export async function lastPreflight(path: string | undefined, reportDir: string): Promise<Snapshot | null> {
+  try {
+    const s = await readSnapshot(path ?? resolve(reportDir, 'preflight.snapshot.json'));
+    return s.meta.phase === 'pre' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `mmgate rollback-plan`: the way back, printed from the last preflight snapshot. */
+export async function runRollbackPlanCommand(flags: GateFlags): Promise<number> {
+  const prepared = await prepareRun(flags);
+  const file = flags.baseline ?? resolve(prepared.config.reports.dir, 'preflight.snapshot.json');
+  const baseline = await readSnapshot(file);
+  if (baseline.meta.phase !== 'pre') throw new UsageError(`${file} is the snapshot of mmgate ${PHASE_COMMAND[baseline.meta.phase]}, not of preflight`, 'give the preflight.snapshot.json that mmgate preflight wrote');
+  const plan = rollbackPlan(baseline, undefined, prepared.config.kube.helm);
+  process.stdout.write(`${prepared.loaded.redactor.redact(rollbackLines(plan!).join('\n'))}\n`);
+  return 0;
 }
 
 /** The snapshot is always kept beside the reports: verify takes preflight's as --baseline. */

@@ -32,8 +32,10 @@ function gateOptions(cmd: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'kubeconfig context')
     .option('-n, --namespace <ns>', 'namespace of the Mattermost installation')
-    .option('--installation <name>', 'name of the Mattermost custom resource')
+    .option('--installation <name>', 'name of the Mattermost or ClusterInstallation custom resource')
     .option('--target-version <version>', 'the version the upgrade goes to (overrides target.version)')
+    .option('--side <side>', 'blue/green or canary: judge the idle colour (verify default), production, or the canary')
+    .option('--site <name>', 'active/active: the site of sites[] this run upgrades (the others must stay untouched)')
     .option('--save-snapshot <file>', 'also save the collected snapshot here (for mmgate evaluate)')
     .option('--history <dir>', 'append this run to <dir>/history.jsonl (reports.history); mmgate history reads it');
 }
@@ -59,6 +61,22 @@ export function buildProgram(): Command {
     .option('--since <time>', 'when the upgrade began (ISO time): logs are read from then (mattermost.upgradeStartedAt)')
     .option('--traffic', 'send light read-only traffic as the smoke user during the metrics window, so quiet hours still give data (metrics.traffic)')
     .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runPhaseCommand('post', opts); });
+
+  program.command('plan')
+    .description('the order of a site-by-site upgrade (passive sites first, the writer last) and the commands of each step, from sites[]')
+    .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
+    .action(async (opts: { config?: string }) => {
+      const { loadConfig } = await import('../core/config/load.js');
+      const { sitePlan } = await import('../core/site-plan.js');
+      process.stdout.write(`${sitePlan(loadConfig(opts.config).config, opts.config ? { configFlag: opts.config } : {}).join('\n')}\n`);
+    });
+
+  program.command('rollback-plan')
+    .description('the way back from the last preflight snapshot: helm rollback or the CR fields to restore, the backup, the migration warning')
+    .option('-c, --config <file>', 'config file (default ./mmgate.yaml)')
+    .option('--report-dir <dir>', 'where preflight wrote its snapshot (default reports.dir)')
+    .option('--baseline <file>', 'the preflight snapshot (default <report-dir>/preflight.snapshot.json)')
+    .action(async (opts) => { process.exitCode = await (await import('./gate.js')).runRollbackPlanCommand(opts); });
 
   judgeOptions(program.command('evaluate <snapshot>')
     .description('judge a saved snapshot offline (with this config and flags)'))
@@ -128,7 +146,8 @@ export function buildProgram(): Command {
 
   program.command('demo')
     .description('the embedded default: lab + preflight + upgrade with watch + verify, reports written')
-    .option('--scenario <name|path>', 'scenario to start from', 'healthy')
+    .option('--scenario <name|path>', 'scenario to start from (default healthy; bluegreen for --strategy bluegreen)')
+    .option('--strategy <strategy>', 'rolling (in place) or bluegreen: preflight → upgrade idle → verify idle → switch → verify production (default: bluegreen for a blue/green scenario)')
     .option('--report-dir <dir>', 'where report files go', './mmgate-report')
     .option('--no-color', 'no ANSI colours')
     .action(async (opts) => { process.exitCode = await (await import('./demo.js')).demoCommand(opts); });

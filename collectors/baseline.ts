@@ -33,7 +33,7 @@ function fromSnapshot(doc: unknown, path: string, kind: Baseline['kind']): Basel
   if (problem) throw new UsageError(`--baseline ${path}: ${problem.message}`, problem.fix === FIX ? FIX : `${problem.fix}; ${FIX}`);
   const s = doc as Snapshot;
   if (s.meta.phase !== 'pre') throw new UsageError(`--baseline ${path} is the snapshot of mmgate ${PHASE_COMMAND[s.meta.phase as Phase]}, not of preflight`, FIX);
-  return { path, kind, collectedAt: s.meta.collectedAt, harnessVersion: s.meta.harnessVersion, data: s.data };
+  return { path, kind, collectedAt: s.meta.collectedAt, harnessVersion: s.meta.harnessVersion, scope: s.meta.scope, data: s.data };
 }
 
 /** The snapshot the run of a report wrote beside it, when there is one of that very run. */

@@ -7,6 +7,9 @@ import { kubeCollectors } from './kube/collectors.js';
 import { mattermostCollectors } from './mattermost/index.js';
 import { metricsCollectors } from './metrics/all.js';
 import { browserJourneyCollector } from './smoke/browser.js';
+import { routingProbeCollector } from './strategy/routing.js';
+import { siteStatesCollector } from './strategy/sites.js';
+import { stablePodLogsCollector } from './strategy/stable-logs.js';
 import { rolloutWatchCollector } from './watch/rollout.js';
 
 export const builtinCollectors: readonly Collector[] = [
@@ -18,4 +21,7 @@ export const builtinCollectors: readonly Collector[] = [
   ...metricsCollectors,
   browserJourneyCollector,
   rolloutWatchCollector,
+  routingProbeCollector,
+  stablePodLogsCollector,
+  siteStatesCollector,
 ] as readonly Collector[];

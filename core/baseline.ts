@@ -15,6 +15,8 @@ export interface Baseline {
   readonly kind: 'snapshot' | 'report';
   readonly collectedAt: string;
   readonly harnessVersion: string;
+  /** Where preflight looked (its resolved scope: kind, strategy, the colour in production). */
+  readonly scope?: Snapshot['meta']['scope'];
   /** The declared keys preflight saved: data, or the CollectError of a collector that could not look. */
   readonly data: Snapshot['data'];
   /** Why a declared key is absent, when the whole file lacks data (a JSON report without its snapshot). */

@@ -108,6 +108,56 @@ export interface MattermostCR extends KubeObject {
   };
 }
 
+/** A v1alpha1 AppDeployment: one blue/green colour or the canary (mattermost-facts §3.8). */
+export interface AppDeployment { name?: string; ingressName?: string; image?: string; version?: string; resourceLabels?: Record<string, string> }
+
+/** mattermost.com/v1alpha1 ClusterInstallation, deprecated, the only kind with blueGreen and canary (mattermost-facts §3.8). */
+export interface ClusterInstallationCR extends KubeObject {
+  spec?: {
+    image?: string;
+    version?: string;
+    replicas?: number;
+    size?: string;
+    ingressName?: string;
+    resources?: { requests?: ResourceList; limits?: ResourceList };
+    blueGreen?: { enable?: boolean; productionDeployment?: string; blue?: AppDeployment; green?: AppDeployment };
+    canary?: { enable?: boolean; deployment?: AppDeployment };
+    mattermostEnv?: { name: string; value?: string; valueFrom?: unknown }[];
+    /** v1beta1-only fields, absent here (so code reading either kind type-checks). */
+    scheduling?: undefined;
+    updateJob?: undefined;
+    jobServer?: undefined;
+    deploymentTemplate?: undefined;
+    [k: string]: unknown;
+  };
+  status?: {
+    state?: 'reconciling' | 'stable';
+    version?: string;
+    image?: string;
+    endpoint?: string;
+    replicas?: number;
+    updatedReplicas?: number;
+    blueName?: string;
+    greenName?: string;
+    observedGeneration?: number;
+    error?: string;
+  };
+}
+
+/** Either custom resource; `kind` on the wire says which (core/installation.ts crKind). */
+export type InstallationCR = MattermostCR | ClusterInstallationCR;
+
+export interface KubeService extends KubeObject {
+  spec?: { selector?: Record<string, string>; type?: string; ports?: { name?: string; port: number; targetPort?: number | string }[] };
+}
+
+export interface KubeIngress extends KubeObject {
+  spec?: {
+    ingressClassName?: string;
+    rules?: { host?: string; http?: { paths?: { path?: string; backend?: { service?: { name: string; port?: { number?: number; name?: string } } } }[] } }[];
+  };
+}
+
 /** metrics.k8s.io usage, when a metrics server answers. */
 export type NodeMetrics =
   | { available: true; items: { name: string; cpu: string; memory: string }[] }

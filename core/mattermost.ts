@@ -53,7 +53,7 @@ export function describeCallError(e: CallError | undefined): string {
 export const nodeIsPod = (n: ClusterNode, p: KubePod): boolean =>
   (n.hostname !== '' && (n.hostname === p.metadata.name || n.hostname.startsWith(`${p.metadata.name}.`))) || (n.ipaddress !== '' && n.ipaddress === p.status?.podIP);
 
-export const installationRef = (scope: Scope) => ({ kind: 'Mattermost', namespace: scope.namespace, name: scope.installation });
+export const installationRef = (scope: Scope) => ({ kind: scope.kind ?? 'Mattermost', namespace: scope.namespace, name: scope.installation });
 
 export function stepOf(j: SmokeJourney, name: SmokeStepName): SmokeStep | undefined {
   return j.steps.find((s) => s.name === name);

@@ -15,6 +15,7 @@ import {
   type Check, type CheckResult, type CollectError, type CollectorRun, type Outcome, type Phase, type RunReport,
   type Scope, type Snapshot, type SnapshotKey, type Target,
 } from './types.js';
+import { withStrategyHeadline } from './strategy.js';
 import { HARNESS_VERSION } from './version-info.js';
 
 export interface RunOptions {
@@ -258,7 +259,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     scope: opts.scope,
     results: all,
     collectors: collectorRuns.sort((a, b) => a.key.localeCompare(b.key)),
-    verdict: decide(all, { partial }),
+    verdict: withStrategyHeadline(decide(all, { partial }), opts.scope),
     partial,
     notes: [...notes],
     ...(all.some((r) => r.changes) ? { changes: all.flatMap((r) => (r.changes ?? []).map((c) => ({ check: r.id, ...c }))) } : {}),

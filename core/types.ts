@@ -3,6 +3,7 @@
  * config + flags → plan → collectors → Snapshot → checks (pure) → CheckResult → policy → Verdict → reporters.
  */
 import type { ZodType } from 'zod';
+import type { RollbackPlan } from './rollback.js';
 
 /**
  * The phase a check belongs to: `pre` runs in `mmgate preflight`, `during` in `mmgate watch`
@@ -68,11 +69,33 @@ export interface Target {
   readonly image?: string;
 }
 
-/** Where the installation lives. */
+/** The two custom resources the Mattermost Operator reconciles (mattermost-facts §3.1). */
+export type InstallationKind = 'Mattermost' | 'ClusterInstallation';
+/** How the upgrade is rolled out: in place, to the idle blue/green colour, to a canary, or one site at a time. */
+export type Strategy = 'rolling' | 'bluegreen' | 'canary';
+/** Which part of a blue/green or canary installation a run judges. */
+export type Side = 'idle' | 'production' | 'canary';
+
+/** Where the installation lives, and (for blue/green, canary, sites) which part of it a run judges. */
 export interface Scope {
   readonly context?: string;
   readonly namespace: string;
   readonly installation: string;
+  /** The custom resource's kind, once known (kube.kind, or found by kube.installation). */
+  readonly kind?: InstallationKind;
+  /** The Deployment judged, whose name the pods carry in the installation label: the CR's name, a colour's or the canary's. */
+  readonly workload?: string;
+  readonly strategy?: Strategy;
+  readonly side?: Side;
+  /** The blue/green colour judged (its AppDeployment key), and the one serving production. */
+  readonly colour?: 'blue' | 'green';
+  readonly productionColour?: 'blue' | 'green';
+  /** Base URL the journeys go through instead of the front door (the idle colour's own host). */
+  readonly url?: string;
+  /** Cookie every journey request carries (canary-by-cookie: `canary=always`). */
+  readonly cookie?: string;
+  /** The site (sites[]) a site-by-site run upgrades; the other sites must stay untouched. */
+  readonly site?: string;
 }
 
 /** One thing found wrong (or worth saying), kubeadm style: what, where, expected vs actual, how to fix. */
@@ -256,6 +279,8 @@ export interface RunReport {
   readonly notes: readonly string[];
   /** "What changed" since the preflight baseline: every check's changes, in check order (absent when none compared). */
   readonly changes?: readonly (Change & { readonly check: string })[];
+  /** The way back, on a blocked watch or verify (core/rollback.ts). */
+  readonly rollbackPlan?: RollbackPlan;
 }
 
 export interface CollectorRun {

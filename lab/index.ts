@@ -16,12 +16,13 @@ import { kubeconfigYaml } from './kube/kubeconfig.js';
 import { startKubeApi } from './kube/server.js';
 import type { FaultRule } from './kube/types.js';
 import { startFrontDoor } from './mattermost/front-door.js';
+import { ingressHosts, podsForHost } from './mattermost/ingress.js';
 import type { MattermostSpec } from './mattermost/spec.js';
 import { MattermostWorld } from './mattermost/world.js';
 import { startPostgres } from './postgres.js';
 import { SCRAPE_INTERVAL_S, startLabPrometheus } from './prometheus.js';
 import { startTraffic } from './traffic.js';
-import { simulateUpgrade, type PodServers, type UpgradeSpec } from './operator.js';
+import { simulateUpgrade, switchProduction, type PodServers, type UpgradeSpec } from './operator.js';
 import type { LabKube } from './real/index.js';
 import { applyMergePatch, buildScenario, theInstallation, type BuiltScenario } from './scenario.js';
 
@@ -41,6 +42,8 @@ export interface Lab {
   readonly prometheusUrl?: string;
   /** Plays the operator's upgrade on the live lab (mmgate demo). */
   upgrade(spec: UpgradeSpec, opts?: { stepMs?: number; onStep?: (s: string) => void }): Promise<void>;
+  /** Blue/green: the operator switches production to this colour (mmgate demo --strategy bluegreen). */
+  switchProduction(colour: 'blue' | 'green', onStep?: (s: string) => void): void;
   setKubeFaults(faults: FaultRule[]): void;
   /** Holds every front-door request this long (benchmarks); 0 turns it off. */
   setFrontDoorDelay(ms: number): void;
@@ -95,7 +98,11 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       podLogs: (q) => world.podLogs(q.pod, { ...(q.tailLines !== undefined ? { tailLines: q.tailLines } : {}), ...(q.sinceSeconds !== undefined ? { sinceSeconds: q.sinceSeconds } : {}), ...(q.timestamps !== undefined ? { timestamps: q.timestamps } : {}) }),
     });
     closers.push(() => kube.close());
-    const front = await startFrontDoor(world);
+    // With Ingresses (blue/green, canary), each host is its own front door routed like ingress-nginx;
+    // the installation's own host (a ClusterInstallation's ingressName) is mattermost.url.
+    const mainHost = mainIngressHost(scenario.store, namespace, installation);
+    const hostRoute = (host: string) => (h: Record<string, string>) => podsForHost(scenario.store, namespace, host, h['cookie']);
+    const front = await startFrontDoor(world, mainHost ? hostRoute(mainHost) : undefined);
     closers.push(() => front.close());
     // The lab's users: the servers' metrics describe the requests they really served.
     const rps = scenario.lab.traffic ?? DEFAULT_TRAFFIC_RPS;
@@ -103,6 +110,12 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       const traffic = startTraffic(world, { rps, token: secrets.adminToken });
       closers.push(() => traffic.stop());
       await traffic.warmedUp;
+    }
+    const hostUrls: Record<string, string> = {};
+    for (const host of ingressHosts(scenario.store, namespace).filter((h) => h !== mainHost)) {
+      const door = await startFrontDoor(world, hostRoute(host));
+      closers.push(() => door.close());
+      hostUrls[host] = door.url;
     }
     // Other sites: their own clusters, reached with their own kube contexts.
     const clusters = [{ context: 'mmgate-lab', url: kube.url, caPem: kube.caPem ?? '' }];
@@ -142,6 +155,7 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
         admin: { token: '${file:secrets/admin-token}' },
         smoke: { username: SMOKE_USER, password: '${file:secrets/smoke-password}', team: smokeTeam?.name ?? 'ops', channel: smokeTeam?.channels[0]?.name ?? 'town-square' },
         ...(hook ? { incomingWebhook: { id: hook } } : {}),
+        ...(Object.keys(hostUrls).length ? { hosts: hostUrls } : {}),
       },
       // The lab's rollouts take seconds, not minutes: watch them closely.
       watch: { interval: '500ms', timeout: '5m' },
@@ -162,6 +176,7 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       ...(prometheus ? { prometheusUrl: prometheus.url } : {}),
       // The real backend's operator rolls through the API; the front-door blip is the simulator's.
       upgrade: (up, o = {}) => real ? real.upgrade(up, { stepMs: o.stepMs ?? 250, ...(o.onStep ? { onStep: o.onStep } : {}) }) : simulateUpgrade(scenario.store, servers, up, { namespace, installation, stepMs: o.stepMs ?? 250, frontDoorOutage: (ms) => front.outage(ms), ...(o.onStep ? { onStep: o.onStep } : {}) }),
+      switchProduction: (colour, onStep) => switchProduction(scenario.store, namespace, installation, colour, onStep),
       setKubeFaults: (f) => kube.setFaults(f),
       setFrontDoorDelay: (ms) => front.setDelay(ms),
       setFrontDoorFaults: (f) => front.setFaults(f),
@@ -172,6 +187,13 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
     await closeAll();
     throw err;
   }
+}
+
+/** A ClusterInstallation's own host (spec.ingressName), when it has Ingresses to route by. */
+function mainIngressHost(store: BuiltScenario['store'], namespace: string, installation: string): string | undefined {
+  const ci = store.get('mattermost.com/v1alpha1', 'ClusterInstallation', namespace, installation) as { spec?: { ingressName?: string } } | undefined;
+  const host = ci?.spec?.ingressName;
+  return host && ingressHosts(store, namespace).includes(host) ? host : undefined;
 }
 
 /**

@@ -40,6 +40,12 @@ export interface UpgradeSpec {
   plugins?: Record<string, string | null>;
   /** A merge patch the new release's config migration applies, on top of LAB_RELEASE. */
   config?: Record<string, unknown>;
+  /** ClusterInstallation: upgrade the idle blue/green colour, or the canary, instead of the CR's own Deployment. */
+  side?: 'idle' | 'canary';
+  /** Blue/green: once the idle colour is rolled, switch productionDeployment to it. */
+  switchProduction?: boolean;
+  /** Merged into each new pod's server (a new build that refuses logins, logs errors…). */
+  newPodServer?: Partial<PodServerSpec>;
 }
 
 /**
@@ -78,6 +84,9 @@ export interface UpgradeOptions {
 
 const APPS = 'apps/v1';
 const CR_API = 'installation.mattermost.com/v1beta1';
+const CI_API = 'mattermost.com/v1alpha1';
+const V1BETA1_LABEL = 'installation.mattermost.com/installation';
+const V1ALPHA1_LABEL = 'v1alpha1.mattermost.com/installation';
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 const short = (text: string, n: number) => createHash('sha256').update(text).digest('hex').replace(/[^a-z0-9]/g, '').slice(0, n);
@@ -89,20 +98,22 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
   const now = opts.now ?? (() => new Date());
   const step = (what: string) => opts.onStep?.(what);
   const { namespace, installation } = opts;
-  const cr = store.get(CR_API, 'Mattermost', namespace, installation) as Obj | undefined;
-  if (!cr) throw new Error(`lab: no Mattermost ${namespace}/${installation} to upgrade`);
-  const deployment = store.get(APPS, 'Deployment', namespace, installation) as Obj | undefined;
-  if (!deployment) throw new Error(`lab: no Deployment ${namespace}/${installation} to roll`);
-  const baseImage = String(cr.spec?.['image'] ?? 'mattermost/mattermost-enterprise-edition');
+  const plan = upgradePlan(store, namespace, installation, up);
+  const { cr, crApi, crKind, workload, label } = plan;
+  const deployment = store.get(APPS, 'Deployment', namespace, workload) as Obj | undefined;
+  if (!deployment) throw new Error(`lab: no Deployment ${namespace}/${workload} to roll`);
+  const baseImage = plan.image;
   const image = `${baseImage}:${up.version}`;
+  // A ClusterInstallation is only ever reconciling or stable (mattermost-facts §3.8).
+  const midState = crKind === 'ClusterInstallation' ? 'reconciling' : 'ready';
 
   // 1. The user changes the CR; the operator notices and starts reconciling.
   const generation = (cr.metadata.generation ?? 1) + 1;
-  cr.spec = { ...cr.spec, version: up.version };
+  plan.setVersion(up.version);
   cr.metadata.generation = generation;
   cr.status = { ...cr.status, state: 'reconciling' };
   store.put(cr);
-  step(`Mattermost ${installation}: spec.version → ${up.version}, state reconciling`);
+  step(`${crKind} ${installation}: ${plan.field} → ${up.version}, state reconciling`);
   await sleep(opts.stepMs ?? 0);
 
   // 2. The update job runs `mattermost db migrate` with the new image before any pod changes.
@@ -126,18 +137,18 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
 
   // 3. The Deployment gets the new image; a new ReplicaSet rolls pods one at a time (surge 1, unavailable 0).
   const oldPods = store.list('v1', 'Pod', namespace).filter((p) => p.metadata.labels?.['app'] === 'mattermost'
-    && p.metadata.labels?.['installation.mattermost.com/installation'] === installation) as Obj[];
+    && p.metadata.labels?.[label] === workload) as Obj[];
   const template = structuredClone((deployment.spec?.['template'] ?? {}) as { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { name: string; image: string }[] } });
   for (const c of template.spec?.containers ?? []) if (c.name === 'mattermost') c.image = image;
   const hash = short(image, 10);
-  const rsName = `${installation}-${hash}`;
+  const rsName = `${workload}-${hash}`;
   const labels = { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash };
   template.metadata = { ...template.metadata, labels };
   const replicas = Number(deployment.spec?.['replicas'] ?? oldPods.length);
   const depGeneration = (deployment.metadata.generation ?? 1) + 1;
   const rs: Obj = {
     apiVersion: APPS, kind: 'ReplicaSet',
-    metadata: { name: rsName, namespace, labels, ownerReferences: [{ apiVersion: APPS, kind: 'Deployment', name: installation, uid: deployment.metadata.uid, controller: true }], annotations: { 'deployment.kubernetes.io/revision': String(depGeneration) } },
+    metadata: { name: rsName, namespace, labels, ownerReferences: [{ apiVersion: APPS, kind: 'Deployment', name: workload, uid: deployment.metadata.uid, controller: true }], annotations: { 'deployment.kubernetes.io/revision': String(depGeneration) } },
     spec: { replicas: 0, selector: deployment.spec?.['selector'], template },
     status: { replicas: 0, readyReplicas: 0, availableReplicas: 0 },
   };
@@ -170,7 +181,7 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
     const serverSpec = oldServers.get(old.metadata.name);
     // The new pod's server keeps the old one's plugins and config as the release changes them, but has its own name and address.
     const ip = (stored.status as { podIP?: string } | undefined)?.podIP;
-    servers.add(name, { ...(serverSpec ?? { version: up.version }), ...releaseSpec(serverSpec, servers.defaults, up), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}) });
+    servers.add(name, { ...(serverSpec ?? { version: up.version }), ...releaseSpec(serverSpec, servers.defaults, up), version: up.version, buildNumber: up.version, hostname: name, ...(ip ? { ip } : {}), ...(up.newPodsCrash ? { ready: false } : {}), ...up.newPodServer });
     if (up.newPodsCrash) {
       // maxUnavailable 0: an old pod is only removed once a new one is ready, so the rollout stops here.
       step(`Pod ${name}: CrashLoopBackOff; rollout stalls, old pods keep serving`);
@@ -204,11 +215,68 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
         ],
       },
     });
-    const crNow = store.get(CR_API, 'Mattermost', namespace, installation) as Obj;
-    store.put({ ...crNow, status: { ...crNow.status, state: complete ? 'stable' : 'ready', version: up.version, image: baseImage, replicas, updatedReplicas: updated, ...(complete ? { observedGeneration: generation } : {}) } });
+    const crNow = store.get(crApi, crKind, namespace, installation) as Obj;
+    // The CR's status counts its own (or production's) replicas: a canary's rollout only moves the state.
+    if (up.side === 'canary') store.put({ ...crNow, status: { ...crNow.status, state: complete ? 'stable' : midState } });
+    else store.put({ ...crNow, status: { ...crNow.status, state: complete ? 'stable' : midState, version: up.version, image: baseImage, replicas, updatedReplicas: updated, ...(complete && crKind === 'Mattermost' ? { observedGeneration: generation } : {}) } });
     await sleep(opts.stepMs ?? 0);
   }
-  if (updated === replicas) step(`Mattermost ${installation}: stable on ${up.version}`);
+  if (updated === replicas) step(`${crKind} ${installation}: ${workload} stable on ${up.version}`);
+  if (updated === replicas && up.switchProduction && plan.colour) switchProduction(store, namespace, installation, plan.colour, step);
+}
+
+interface UpgradePlan {
+  cr: Obj; crApi: string; crKind: 'Mattermost' | 'ClusterInstallation';
+  /** The Deployment rolled, and the pod label that names it. */
+  workload: string; label: string; image: string;
+  /** The CR field the user changes, for the step log. */
+  field: string;
+  colour?: 'blue' | 'green';
+  setVersion(v: string): void;
+}
+
+type AppDep = { name?: string; image?: string; version?: string };
+type BlueGreen = { enable?: boolean; productionDeployment?: string; blue?: AppDep; green?: AppDep };
+
+/** What an upgrade changes: the v1beta1 CR's version, or a ClusterInstallation's own, idle colour's or canary's. */
+function upgradePlan(store: ObjectStore, namespace: string, installation: string, up: UpgradeSpec): UpgradePlan {
+  const mm = store.get(CR_API, 'Mattermost', namespace, installation) as Obj | undefined;
+  const ci = mm ? undefined : store.get(CI_API, 'ClusterInstallation', namespace, installation) as Obj | undefined;
+  const cr = mm ?? ci;
+  if (!cr) throw new Error(`lab: no Mattermost or ClusterInstallation ${namespace}/${installation} to upgrade`);
+  const baseImage = String(cr.spec?.['image'] ?? 'mattermost/mattermost-enterprise-edition');
+  const common = { cr, crApi: mm ? CR_API : CI_API, crKind: mm ? 'Mattermost' as const : 'ClusterInstallation' as const, label: mm ? V1BETA1_LABEL : V1ALPHA1_LABEL };
+  const own: UpgradePlan = { ...common, workload: installation, image: baseImage, field: 'spec.version', setVersion: (v) => { cr.spec = { ...cr.spec, version: v }; } };
+  if (!up.side) return own;
+  if (!ci) throw new Error(`lab: upgrade side ${up.side} needs a ClusterInstallation`);
+  if (up.side === 'canary') {
+    const canary = (ci.spec?.['canary'] ?? {}) as { deployment?: AppDep };
+    const name = canary.deployment?.name || `${installation}-canary`;
+    return { ...common, workload: name, image: canary.deployment?.image ?? baseImage, field: 'spec.canary.deployment.version', setVersion: (v) => { ci.spec = { ...ci.spec, canary: { ...canary, enable: true, deployment: { ...canary.deployment, version: v } } }; } };
+  }
+  const bg = (ci.spec?.['blueGreen'] ?? {}) as BlueGreen;
+  const prod = bg.productionDeployment === 'green' || bg.productionDeployment === (bg.green?.name || `${installation}-green`) ? 'green' : 'blue';
+  const idle = prod === 'blue' ? 'green' : 'blue';
+  const app = bg[idle] ?? {};
+  return {
+    ...common, colour: idle, workload: app.name || `${installation}-${idle}`, image: app.image ?? baseImage, field: `spec.blueGreen.${idle}.version`,
+    setVersion: (v) => { ci.spec = { ...ci.spec, blueGreen: { ...bg, [idle]: { ...app, version: v } } }; },
+  };
+}
+
+/**
+ * The blue/green switch: productionDeployment names the colour, and the operator points the
+ * main Service `<ci>` at that colour's pods (its selector carries the colour's name).
+ */
+export function switchProduction(store: ObjectStore, namespace: string, installation: string, colour: 'blue' | 'green', step: (s: string) => void = () => undefined): void {
+  const ci = store.get(CI_API, 'ClusterInstallation', namespace, installation) as Obj | undefined;
+  if (!ci) throw new Error(`lab: no ClusterInstallation ${namespace}/${installation} to switch`);
+  const bg = (ci.spec?.['blueGreen'] ?? {}) as BlueGreen;
+  const name = bg[colour]?.name || `${installation}-${colour}`;
+  store.put({ ...ci, metadata: { ...ci.metadata, generation: (ci.metadata.generation ?? 1) + 1 }, spec: { ...ci.spec, blueGreen: { ...bg, productionDeployment: colour } }, status: { ...ci.status, state: 'stable' } });
+  const svc = store.get('v1', 'Service', namespace, installation) as (Obj & { spec?: { selector?: Record<string, string> } }) | undefined;
+  if (svc) store.put({ ...svc, spec: { ...svc.spec, selector: { ...(svc.spec?.selector ?? {}), [V1ALPHA1_LABEL]: name } } });
+  step(`ClusterInstallation ${installation}: productionDeployment → ${colour}; Service ${installation} now selects ${name}`);
 }
 
 function podStatus(old: Obj, image: string, started: string, phase: 'pending' | 'ready' | 'crash'): Record<string, unknown> {

@@ -34,6 +34,9 @@ const upgradeSchema = z.strictObject({
   frontDoorBlipMs: z.number().int().positive().optional().describe('The front door answers 503 for this many ms while the first old pod is replaced (live lab only).'),
   plugins: z.record(z.string(), z.string().nullable()).optional().describe('Plugins the new release replaces (id → version) or removes (id → null).'),
   config: mergePatch.optional().describe('A merge patch the new release applies to the servers\' configuration.'),
+  side: z.enum(['idle', 'canary']).optional().describe('ClusterInstallation: roll the idle blue/green colour or the canary instead of the CR\'s own Deployment.'),
+  switchProduction: z.boolean().optional().describe('Blue/green: after rolling the idle colour, switch productionDeployment (and the main Service) to it.'),
+  newPodServer: mergePatch.optional().describe('Merged into each new pod\'s Mattermost server (loginRefused, logs…).'),
 });
 
 export const scenarioFileSchema = z.strictObject({
@@ -92,13 +95,21 @@ const verdictSchema = z.enum(['promote', 'blocked']);
 
 export const expectSchema = z.strictObject({
   base: z.literal(true).optional().describe('A base scenario others extend, with no verdict of its own.'),
-  preflight: z.strictObject({ verdict: verdictSchema, blocking: blockingSchema }).optional(),
+  preflight: z.strictObject({
+    verdict: verdictSchema, blocking: blockingSchema,
+    site: z.string().optional().describe('preflight --site: the site of sites[] the run upgrades.'),
+  }).optional(),
   watch: z.strictObject({
     verdict: verdictSchema,
     blocking: blockingSchema,
     upgrade: upgradeSchema.describe('The upgrade the lab plays while mmgate watch runs.'),
   }).optional(),
-  verify: z.strictObject({ verdict: verdictSchema, blocking: blockingSchema }).optional(),
+  verify: z.strictObject({
+    verdict: verdictSchema, blocking: blockingSchema,
+    side: z.enum(['idle', 'production', 'canary']).optional().describe('verify --side: which blue/green or canary side is judged.'),
+    warnings: z.array(z.string()).optional().describe('Checks that must warn (not block).'),
+    site: z.string().optional().describe('verify --site: the site of sites[] that was upgraded.'),
+  }).optional(),
 });
 export type ScenarioExpect = z.output<typeof expectSchema>;
 
@@ -196,6 +207,11 @@ export function preUpgradeScenario(nameOrPath: string): string | undefined {
   return i > 0 ? chain[i - 1]!.dir : undefined;
 }
 
+/** The upgrade the scenario's last upgrading layer plays (the demo plays it live), or undefined. */
+export function scenarioUpgrade(nameOrPath: string): ScenarioFile['upgrade'] {
+  return loadChain(resolveScenario(nameOrPath), new Set()).map((l) => l.file.upgrade).filter(Boolean).pop();
+}
+
 /** Parses a scenario's YAML file; a syntax error is the scenario author's to fix (exit 2), not a crash. */
 function readYaml(path: string): unknown {
   try {
@@ -249,15 +265,15 @@ function readManifests(path: string): KubeObject[] {
   });
 }
 
-/** The scenario's one Mattermost installation (a lab scenario simulates one). */
-export function theInstallation(store: ObjectStore, dir: string): { namespace: string; name: string } {
-  const crs = store.list('installation.mattermost.com/v1beta1', 'Mattermost');
-  if (crs.length !== 1) throw new UsageError(`scenario ${dir}: needs exactly one Mattermost CR, found ${crs.length}`, 'define one in cluster.yaml');
-  return { namespace: crs[0]!.metadata.namespace ?? 'default', name: crs[0]!.metadata.name };
+/** The scenario's one installation (a lab scenario simulates one): a Mattermost or a ClusterInstallation. */
+export function theInstallation(store: ObjectStore, dir: string): { namespace: string; name: string; kind: 'Mattermost' | 'ClusterInstallation' } {
+  const crs = [...store.list('installation.mattermost.com/v1beta1', 'Mattermost'), ...store.list('mattermost.com/v1alpha1', 'ClusterInstallation')];
+  if (crs.length !== 1) throw new UsageError(`scenario ${dir}: needs exactly one Mattermost or ClusterInstallation CR, found ${crs.length}`, 'define one in cluster.yaml');
+  return { namespace: crs[0]!.metadata.namespace ?? 'default', name: crs[0]!.metadata.name, kind: crs[0]!.kind === 'ClusterInstallation' ? 'ClusterInstallation' : 'Mattermost' };
 }
 
 function applyPatch(store: ObjectStore, p: ScenarioFile['patches'][number], dir: string): void {
-  const candidates = p.apiVersion ? [p.apiVersion] : ['v1', 'apps/v1', 'batch/v1', 'installation.mattermost.com/v1beta1', 'snapshot.storage.k8s.io/v1', 'metrics.k8s.io/v1beta1'];
+  const candidates = p.apiVersion ? [p.apiVersion] : ['v1', 'apps/v1', 'batch/v1', 'installation.mattermost.com/v1beta1', 'mattermost.com/v1alpha1', 'networking.k8s.io/v1', 'snapshot.storage.k8s.io/v1', 'metrics.k8s.io/v1beta1'];
   const hit = candidates.map((api) => store.get(api, p.kind, p.namespace, p.name)).find(Boolean);
   if (!hit) throw new UsageError(`scenario ${dir}: patch target ${p.kind} ${p.namespace ?? ''}/${p.name} does not exist`, 'check the name (pods created by an upgrade have generated names: list them with kubectl get pods)');
   if (p.delete) { store.delete(hit.apiVersion, hit.kind, hit.metadata.namespace ?? '', hit.metadata.name); return; }

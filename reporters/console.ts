@@ -4,6 +4,7 @@
  * Live lines are plain lines (a line per event is what CI logs need); on a terminal that only this
  * run writes to, they are erased before the summary, which lists every check again.
  */
+import { rollbackLines } from '../core/rollback.js';
 import { formatDuration } from '../core/duration.js';
 import { timelineLines } from '../core/rollout-timeline.js';
 import type { CheckResult, CollectorRun, ResultStatus, RunReport } from '../core/types.js';
@@ -159,6 +160,7 @@ export function renderConsoleSummary(input: RunReport, opts: ConsoleRenderOption
     out.push('', c.bold('Notes'));
     for (const n of report.notes) out.push(...indent(n, '  • '));
   }
+  if (report.rollbackPlan) out.push('', ...rollbackLines(report.rollbackPlan).map((l, i) => (i === 0 ? c.bold(l) : l)));
 
   // The verdict comes last and names every blocking check with why and the fix, so the bottom
   // of a CI log is enough to act on.

@@ -16,6 +16,8 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { matchGolden } from '../test/golden.js';
 import { junitValidator } from './test-helpers.js';
+import { blockedBluegreenVerify, bluegreenPreflight } from './rollback-fixtures.js';
+import { rollbackLines, rollbackPlan } from '../core/rollback.js';
 
 // dist/reporters/ → the repository root: goldens live with the sources, not in dist.
 const DIR = fileURLToPath(new URL('../../fixtures/reports/', import.meta.url));
@@ -25,6 +27,12 @@ const outputs: Record<string, () => string> = {
   'preflight-blocked.junit.xml': () => renderJunit(blockedPreflight(), { hostname: FIXTURE_HOSTNAME }),
   'preflight-blocked.md': () => renderMarkdown(blockedPreflight()),
   'preflight-blocked.console.txt': () => renderConsoleSummary(blockedPreflight(), { color: false }),
+  // A blocked blue/green verify carries the way back in every format; rollback-plan.txt is `mmgate rollback-plan`.
+  'verify-bluegreen-blocked.json': () => renderJson(blockedBluegreenVerify()),
+  'verify-bluegreen-blocked.junit.xml': () => renderJunit(blockedBluegreenVerify(), { hostname: FIXTURE_HOSTNAME }),
+  'verify-bluegreen-blocked.md': () => renderMarkdown(blockedBluegreenVerify()),
+  'verify-bluegreen-blocked.console.txt': () => renderConsoleSummary(blockedBluegreenVerify(), { color: false }),
+  'rollback-plan.txt': () => `${rollbackLines(rollbackPlan(bluegreenPreflight(), undefined, { release: 'mattermost-operator', namespace: 'mattermost-operator' })!).join('\n')}\n`,
 };
 
 describe('golden reports (fixtures/reports)', () => {
@@ -33,14 +41,18 @@ describe('golden reports (fixtures/reports)', () => {
   }
 
   it('the JSON golden is a valid RunReport (the contract consumers rely on)', async () => {
-    const parsed = runReportSchema.safeParse(JSON.parse(await readFile(`${DIR}preflight-blocked.json`, 'utf8')));
-    assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
+    for (const name of ['preflight-blocked.json', 'verify-bluegreen-blocked.json']) {
+      const parsed = runReportSchema.safeParse(JSON.parse(await readFile(`${DIR}${name}`, 'utf8')));
+      assert.ok(parsed.success, parsed.success ? '' : `${name}: ${parsed.error.message}`);
+    }
   });
 
   it('the JUnit golden validates against junit-10.xsd', async (t) => {
     const validate = junitValidator(t);
     if (!validate) return;
-    const r = validate(`${DIR}preflight-blocked.junit.xml`);
-    assert.equal(r.status, 0, r.stderr);
+    for (const name of ['preflight-blocked.junit.xml', 'verify-bluegreen-blocked.junit.xml']) {
+      const r = validate(`${DIR}${name}`);
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    }
   });
 });

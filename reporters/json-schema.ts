@@ -78,6 +78,8 @@ export const verdictSchema = z.strictObject({
   headline: z.string(),
 });
 
+const colour = z.enum(['blue', 'green']);
+
 export const runReportSchema = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.strictObject({ name: z.literal('mmgate'), version: z.string() }),
@@ -87,13 +89,25 @@ export const runReportSchema = z.strictObject({
   finishedAt: isoTime,
   durationMs: nonNegative,
   target: z.strictObject({ version: z.string().optional(), image: z.string().optional() }),
-  scope: z.strictObject({ context: z.string().optional(), namespace: z.string(), installation: z.string() }),
+  scope: z.strictObject({
+    context: z.string().optional(), namespace: z.string(), installation: z.string(),
+    kind: z.enum(['Mattermost', 'ClusterInstallation']).optional(), workload: z.string().optional(),
+    strategy: z.enum(['rolling', 'bluegreen', 'canary']).optional(), side: z.enum(['idle', 'production', 'canary']).optional(),
+    colour: colour.optional(), productionColour: colour.optional(),
+    url: z.string().optional(), cookie: z.string().optional(), site: z.string().optional(),
+  }),
   results: z.array(checkResultSchema).readonly(),
   collectors: z.array(collectorRunSchema).readonly(),
   verdict: verdictSchema,
   partial: z.boolean(),
   notes: z.array(z.string()).readonly(),
   changes: z.array(z.strictObject({ check: z.string(), ...changeFields })).readonly().optional(),
+  rollbackPlan: z.strictObject({
+    basis: z.string(),
+    steps: z.array(z.string()).readonly(),
+    backup: z.strictObject({ location: z.string(), takenAt: z.string(), restoreTested: z.enum(['yes', 'failed', 'no']) }).optional(),
+    warnings: z.array(z.string()).readonly(),
+  }).optional(),
 });
 
 // Compile-time: the schema's type and core's must be identical once readonly and optionality are

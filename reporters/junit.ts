@@ -12,6 +12,7 @@
  * A run that blocks without a blocking check (nothing evaluated, or interrupted) gets one extra
  * testcase named `(verdict)`, so its JUnit file cannot look green.
  */
+import { rollbackLines } from '../core/rollback.js';
 import { hostname as osHostname } from 'node:os';
 import type { CheckResult, RunReport } from '../core/types.js';
 import { formatDuration } from '../core/duration.js';
@@ -84,6 +85,10 @@ function properties(report: RunReport): XmlNode {
     ['scope.installation', report.scope.installation],
   ];
   if (report.scope.context) p.push(['scope.context', report.scope.context]);
+  for (const k of ['kind', 'strategy', 'side', 'workload', 'colour', 'site'] as const) {
+    const v = report.scope[k];
+    if (v) p.push([`scope.${k}`, v]);
+  }
   if (report.target.version) p.push(['target.version', report.target.version]);
   if (report.target.image) p.push(['target.image', report.target.image]);
   for (const r of report.results) {
@@ -106,6 +111,7 @@ function suiteOut(report: RunReport): string {
   const changed = changeLines(report);
   if (changed) lines.push('what changed since preflight:', ...changed.map((l) => `  ${l}`));
   if (report.notes.length) lines.push('notes:', ...report.notes.map((n) => `  - ${n}`));
+  if (report.rollbackPlan) lines.push(...rollbackLines(report.rollbackPlan));
   return lines.join('\n');
 }
 

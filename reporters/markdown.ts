@@ -2,6 +2,7 @@
  * `<name>.md`, also appended to `$GITHUB_STEP_SUMMARY` when set, so the verdict and its reasons
  * show on the workflow run page without opening the log.
  */
+import { describeScope } from '../core/strategy.js';
 import { appendFile } from 'node:fs/promises';
 import { formatDuration } from '../core/duration.js';
 import type { CheckResult, ResultStatus, RunReport } from '../core/types.js';
@@ -110,7 +111,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
     `## ${VERDICT_EMOJI(report)} mmgate ${mdText(phaseName(report))}: ${mdText(v.headline)}`,
     '',
     [
-      `Installation ${mdCode(scope.installation)} in namespace ${mdCode(scope.namespace)}${scope.context ? ` (context ${mdCode(scope.context)})` : ''}`,
+      `${scope.kind ? mdText(describeScope(scope)) : `Installation ${mdCode(scope.installation)}`} in namespace ${mdCode(scope.namespace)}${scope.context ? ` (context ${mdCode(scope.context)})` : ''}${scope.site ? ` · site ${mdCode(scope.site)}` : ''}`,
       to ? `target ${mdCode(to)}` : '',
       `exit code ${v.exitCode}`,
       `${countsText(report)}`,
@@ -163,6 +164,13 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
   if (report.notes.length) {
     out.push('', '### Notes', '');
     for (const n of report.notes) out.push(`- ${mdText(n, { lineStart: true })}`);
+  }
+  if (report.rollbackPlan) {
+    const plan = report.rollbackPlan;
+    out.push('', '### Rollback plan', '', mdText(`From the ${plan.basis}:`), '');
+    plan.steps.forEach((s, i) => out.push(`${i + 1}. ${mdCode(s)}`));
+    out.push('');
+    for (const w of plan.warnings) out.push(`> [!WARNING]`, `> ${mdText(w)}`, '');
   }
   return `${out.join('\n')}\n`;
 }

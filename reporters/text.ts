@@ -2,6 +2,7 @@
  * Wording shared by the human-facing reporters (console, markdown, JUnit bodies), so a check reads
  * the same in a terminal, a CI log and a pull-request summary.
  */
+import { describeScope } from '../core/strategy.js';
 import { PHASE_COMMAND, type CheckResult, type Finding, type Measurements, type ResultStatus, type RunReport } from '../core/types.js';
 
 export const STATUS_SYMBOL: Readonly<Record<ResultStatus, string>> = {
@@ -61,7 +62,9 @@ export function scopeLine(report: RunReport): string {
   const { scope, target } = report;
   const ctx = scope.context ? ` (context ${scope.context})` : '';
   const to = target.version ?? target.image;
-  return `installation ${scope.installation} in namespace ${scope.namespace}${ctx}${to ? ` → ${to}` : ''}`;
+  // Runs that resolved the custom resource say its kind, and for blue/green or canary the side judged.
+  const what = scope.kind ? describeScope(scope) : `installation ${scope.installation}`;
+  return `${what} in namespace ${scope.namespace}${ctx}${scope.site ? ` · site ${scope.site}` : ''}${to ? ` → ${to}` : ''}`;
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

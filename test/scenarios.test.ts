@@ -65,6 +65,12 @@ function assertWatchTimeline(report: RunReport, name: string): void {
   }
 }
 
+/** The --side and --site a phase of expect.yaml asks for (blue/green, canary, site by site). */
+const sideAndSite = (e: object): { side?: 'idle' | 'production' | 'canary'; site?: string } => {
+  const { side, site } = e as { side?: 'idle' | 'production' | 'canary'; site?: string };
+  return { ...(side ? { side } : {}), ...(site ? { site } : {}) };
+};
+
 describe('lab scenarios meet their expect.yaml', () => {
   for (const name of folders) {
     it(name, async () => {
@@ -82,7 +88,7 @@ describe('lab scenarios meet their expect.yaml', () => {
       if (built.expect.verify) {
         const before = await startLab(preUpgradeScenario(name) ?? name, join(tmp, `${name}-before`));
         try {
-          writeFileSync(baseline, JSON.stringify((await judge(before.paths.config, 'pre')).snapshot));
+          writeFileSync(baseline, JSON.stringify((await judge(before.paths.config, 'pre', undefined, built.expect.verify.site ? { site: built.expect.verify.site } : {})).snapshot));
         } finally {
           await before.close();
         }
@@ -95,7 +101,7 @@ describe('lab scenarios meet their expect.yaml', () => {
             // watch follows a live upgrade: the lab plays it once the gate watches (its first probe
             // reached the front door), as `mmgate watch &` then the version change would.
             ? (await Promise.all([judge(lab.paths.config, 'during'), untilProbed(lab).then(() => lab.upgrade(upgrade, { stepMs: 300 }))]))[0]
-            : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined);
+            : await judge(lab.paths.config, phase === 'preflight' ? 'pre' : 'post', phase === 'verify' ? baseline : undefined, sideAndSite(expected));
           const verdict = report.verdict.promote ? 'promote' : 'blocked';
           const actual = blockingMap(report);
           const should = `${name}/expect.yaml would read:\n${asYaml(phase, verdict, actual, upgrade)}\n${explain(report)}`;
@@ -106,6 +112,7 @@ describe('lab scenarios meet their expect.yaml', () => {
           assert.equal(verdict, expected.verdict, `${name} ${phase}: ${report.verdict.headline}\n${should}`);
           assert.deepEqual(seen, want, `${name} ${phase}: how each check blocks\n${should}`);
           if (phase === 'watch') assertWatchTimeline(report, name);
+          for (const w of (expected as { warnings?: string[] }).warnings ?? []) assert.equal(report.results.find((r) => r.id === w)?.status, 'warn', `${name} ${phase}: ${w} must warn\n${explain(report)}`);
           const smoke = lab.world.smokeLeftovers();
           assert.deepEqual(smoke, { posts: 0, files: 0 }, `${name} ${phase}: smoke data left behind`);
         }

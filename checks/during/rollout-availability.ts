@@ -8,6 +8,7 @@
  * (mattermost_api_time) is judged too: a pod that answers 500s behind a healthy front door is
  * downtime as well. Each judgement below is one function, one entry in JUDGEMENTS.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../core/duration.js';
@@ -66,7 +67,7 @@ function judgeReadyPods({ w, options: o, scope }: Ctx): Judged {
     const at = known.find((s) => s.readyPods === minReady)!;
     fails.push({
       message: `only ${minReady} Mattermost pod${minReady === 1 ? ' was' : 's were'} Ready at +${formatDuration(at.elapsedMs)}`,
-      subject: { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+      subject: installationRef(scope),
       expected: `≥ ${o.minReadyPods} Ready pod(s) at every sample`, actual: `${minReady}`,
       remediation: 'the rollout took down pods before new ones were Ready: use RollingUpdate with maxUnavailable 0 and at least 2 replicas',
     });

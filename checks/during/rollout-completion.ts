@@ -4,6 +4,7 @@
  * old and new versions side by side. The watch ends when the Mattermost resource is stable on the
  * target with every replica updated and Ready — or says how far it got.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { formatDuration } from '../../core/duration.js';
@@ -21,7 +22,7 @@ export const rolloutCompletion = defineCheck({
   options: z.strictObject({}),
   evaluate({ rolloutWatch: w }, { scope }) {
     const last = w.samples[w.samples.length - 1];
-    const subject = { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation };
+    const subject = installationRef(scope);
     const took = last ? formatDuration(last.elapsedMs) : '0s';
     if (w.completed && last) {
       return { status: 'pass', summary: `stable on ${w.targetVersion} after ${took}`, measured: { durationMs: last.elapsedMs, samples: w.samples.length } };

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import {
-  APP_CONTAINER, JOBSERVER_CONTAINER, appContainerStatus, isPodReady, jobServerPods, mattermostPods, podRef,
+  APP_CONTAINER, JOBSERVER_CONTAINER, appContainerStatus, isPodReady, jobServerPods, mattermostPods, podRef, workloadName,
 } from '../../core/installation.js';
 import type { KubeDeployment, KubePod, KubeReplicaSet } from '../../core/kube-types.js';
 import { describeTarget, NoTargetError } from '../../core/mattermost.js';
@@ -71,7 +71,7 @@ export const imageVersionCheck = defineCheck({
     const fails: Finding[] = [];
     const cr = input.installation;
     const groups: { role: string; container: string; deploymentName: string; pods: KubePod[] }[] = [
-      { role: 'Mattermost', container: APP_CONTAINER, deploymentName: ctx.scope.installation, pods: mattermostPods(input.pods, ctx.scope) },
+      { role: 'Mattermost', container: APP_CONTAINER, deploymentName: workloadName(ctx.scope), pods: mattermostPods(input.pods, ctx.scope) },
     ];
     if (cr?.spec?.jobServer?.dedicatedJobServer) {
       groups.push({ role: 'job server', container: JOBSERVER_CONTAINER, deploymentName: `${ctx.scope.installation}-jobserver`, pods: jobServerPods(input.pods, ctx.scope) });

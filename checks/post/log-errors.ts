@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { describeCallError } from '../../core/mattermost.js';
+import { describeCallError, installationRef } from '../../core/mattermost.js';
 import { outcomeOf } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 import { formatDuration } from '../../core/duration.js';
@@ -46,7 +46,7 @@ export const logErrorsCheck = defineCheck({
     let allowed = 0;
     let maxRate = 0;
     if (pods.length === 0) {
-      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to read logs from`, subject: { kind: 'Mattermost', namespace: ctx.scope.namespace, name: ctx.scope.installation }, expected: 'the logs of every Mattermost pod', actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
+      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to read logs from`, subject: installationRef(ctx.scope), expected: 'the logs of every Mattermost pod', actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
     }
     for (const p of pods) {
       const subject = { kind: 'Pod', namespace: p.namespace, name: p.pod };

@@ -5,6 +5,7 @@
  * gaps. Restarts of each Mattermost container must not have grown since the preflight snapshot,
  * and pods created since then must stay at or under maxRestarts.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
@@ -43,7 +44,7 @@ export const podRestartsCheck = defineCheck({
     const noBaseline = base.ok ? undefined : `${base.reason}: pods judged by maxRestarts only`;
     const fails: Finding[] = [];
     if (pods.length === 0) {
-      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation}`, subject: { kind: 'Mattermost', namespace: ctx.scope.namespace, name: ctx.scope.installation }, expected: 'Mattermost pods', actual: 'none', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
+      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation}`, subject: installationRef(ctx.scope), expected: 'Mattermost pods', actual: 'none', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
     }
     let total = 0;
     let compared = 0;

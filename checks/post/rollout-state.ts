@@ -6,6 +6,7 @@
  * would test a mix of old and new servers, and a rollout stuck on progress deadline would never
  * finish on its own.
  */
+import { crKind, crResource, workloadName } from '../../core/installation.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import type { KubeDeployment } from '../../core/kube-types.js';
@@ -61,19 +62,20 @@ export const rolloutStateCheck = defineCheck({
     const cr = input.installation;
     const subject = installationRef(ctx.scope);
     if (!cr) {
-      return outcomeOf({ fails: [{ message: `the Mattermost resource ${ctx.scope.installation} does not exist in namespace ${ctx.scope.namespace}`, subject, expected: 'the custom resource exists', actual: 'not found', remediation: `kubectl -n ${ctx.scope.namespace} get mattermosts; fix kube.installation / kube.namespace` }] });
+      return outcomeOf({ fails: [{ message: `the Mattermost resource ${ctx.scope.installation} does not exist in namespace ${ctx.scope.namespace}`, subject, expected: 'the custom resource exists', actual: 'not found', remediation: `kubectl -n ${ctx.scope.namespace} get ${crResource(ctx.scope)}s; fix kube.installation / kube.namespace` }] });
     }
     const fails: Finding[] = [];
     const st = cr.status ?? {};
     const want = cr.spec?.replicas;
-    const fix = `kubectl -n ${ctx.scope.namespace} get mattermost ${ctx.scope.installation} -o yaml; kubectl -n mattermost-operator logs deploy/mattermost-operator`;
+    const fix = `kubectl -n ${ctx.scope.namespace} get ${crResource(ctx.scope)} ${ctx.scope.installation} -o yaml; kubectl -n mattermost-operator logs deploy/mattermost-operator`;
     if (st.state !== 'stable') {
       fails.push({ message: `the Mattermost resource is ${st.state ?? 'without a state'}, not stable`, subject, expected: 'status.state stable', actual: st.state ?? 'none', remediation: `wait for the operator to finish, or find what blocks it: ${fix}`, ...(st.error ? { evidence: [st.error] } : {}) });
     } else if (st.error) {
       fails.push({ message: 'the Mattermost resource reports an error', subject, expected: 'no status.error', actual: st.error, remediation: fix, evidence: [st.error] });
     }
     const gen = cr.metadata.generation;
-    if (gen !== undefined && (st.observedGeneration ?? -1) < gen) {
+    // A ClusterInstallation's status has no observedGeneration (its CRD): only v1beta1 can be held to it.
+    if (gen !== undefined && crKind(cr, ctx.scope) === 'Mattermost' && (st.observedGeneration ?? -1) < gen) {
       fails.push({ message: `the operator has not observed the latest spec of the Mattermost resource (generation ${gen}, observed ${st.observedGeneration ?? 'none'})`, subject, expected: `status.observedGeneration ≥ ${gen}`, actual: String(st.observedGeneration ?? 'none'), remediation: `the operator has not reconciled the change yet: ${fix}` });
     }
     if (want === undefined || st.replicas !== want || st.updatedReplicas !== want) {
@@ -84,7 +86,7 @@ export const rolloutStateCheck = defineCheck({
         remediation: fix,
       });
     }
-    fails.push(...deploymentFindings(input.deployments.find((d) => d.metadata.name === ctx.scope.installation), ctx.scope.installation, ctx.scope, 'Mattermost'));
+    fails.push(...deploymentFindings(input.deployments.find((d) => d.metadata.name === workloadName(ctx.scope)), workloadName(ctx.scope), ctx.scope, 'Mattermost'));
     if (cr.spec?.jobServer?.dedicatedJobServer) {
       const name = `${ctx.scope.installation}-jobserver`;
       fails.push(...deploymentFindings(input.deployments.find((d) => d.metadata.name === name), name, ctx.scope, 'job server'));

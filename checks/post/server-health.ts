@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { describeCallError } from '../../core/mattermost.js';
+import { describeCallError, installationRef } from '../../core/mattermost.js';
 import { outcomeOf } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
@@ -31,7 +31,7 @@ export const serverHealthCheck = defineCheck({
     const pods = input.serverPings.pods;
     const fails: Finding[] = [];
     if (pods.length === 0) {
-      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to ask`, subject: { kind: 'Mattermost', namespace: ctx.scope.namespace, name: ctx.scope.installation }, expected: 'every pod healthy', actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
+      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to ask`, subject: installationRef(ctx.scope), expected: 'every pod healthy', actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
     }
     let healthy = 0;
     let maxMs = 0;

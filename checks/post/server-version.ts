@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { describeCallError, requireTargetVersion } from '../../core/mattermost.js';
+import { describeCallError, requireTargetVersion, installationRef } from '../../core/mattermost.js';
 import { outcomeOf } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
@@ -28,7 +28,7 @@ export const serverVersionCheck = defineCheck({
     const pods = input.serverPings.pods;
     const fails: Finding[] = [];
     if (pods.length === 0) {
-      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to ask`, subject: { kind: 'Mattermost', namespace: ctx.scope.namespace, name: ctx.scope.installation }, expected: `pods reporting ${want}`, actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
+      fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to ask`, subject: installationRef(ctx.scope), expected: `pods reporting ${want}`, actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
     }
     const byVersion = new Map<string, string[]>();
     for (const p of pods) {
@@ -61,7 +61,7 @@ export const serverVersionCheck = defineCheck({
     if (versions.length > 1) {
       fails.unshift({
         message: `mixed cluster: ${versions.map(([v, ps]) => `${v} on ${ps.join(', ')}`).join('; ')}`,
-        subject: { kind: 'Mattermost', namespace: ctx.scope.namespace, name: ctx.scope.installation },
+        subject: installationRef(ctx.scope),
         expected: `every pod on ${want}`, actual: versions.map(([v, ps]) => `${v} (${ps.length})`).join(', '),
         remediation: `lagging pods: ${versions.filter(([v]) => v !== want).flatMap(([, ps]) => ps).join(', ')}; finish the rollout before promoting`,
       });

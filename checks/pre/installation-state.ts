@@ -4,11 +4,12 @@
  * and the `mattermost-update-check` job of a previous attempt must not have failed or hung.
  * Changing the image mid-reconcile restarts the update job and leaves a mixed rollout.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { duration } from '../../core/config/schema.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
-import { UPDATE_JOB } from '../../core/installation.js';
+import { UPDATE_JOB, crResource, isClusterInstallation } from '../../core/installation.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { MASK, URL_CREDENTIALS } from '../../core/secrets.js';
 import type { Finding } from '../../core/types.js';
@@ -27,14 +28,14 @@ export const installationState = defineCheck({
     updateJobTimeout: duration.default('15m').describe('How long the mattermost-update-check job may stay active before it counts as stuck.'),
   }),
   evaluate({ installation: cr, jobs }, { options, scope, now }) {
-    const subject = { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation };
-    const describeCr = `kubectl -n ${scope.namespace} describe mattermost ${scope.installation}`;
+    const subject = installationRef(scope);
+    const describeCr = `kubectl -n ${scope.namespace} describe ${crResource(scope)} ${scope.installation}`;
     if (cr === null) {
       return outcomeOf({
         fails: [{
           message: 'Mattermost CR not found',
           subject, expected: `Mattermost ${scope.installation} in namespace ${scope.namespace}`, actual: 'not found',
-          remediation: `Check kube.namespace and kube.installation (kubectl -n ${scope.namespace} get mattermosts).`,
+          remediation: `Check kube.namespace and kube.installation (kubectl -n ${scope.namespace} get ${crResource(scope)}s).`,
         }],
       });
     }
@@ -49,11 +50,12 @@ export const installationState = defineCheck({
       fails.push({
         message: `The installation is ${state ?? 'without a state'}: ${why}`,
         subject, expected: 'status.state stable', actual: `status.state ${state ?? 'unset'}`,
-        remediation: `Wait for the current change to finish (kubectl -n ${scope.namespace} get mattermost ${scope.installation} -w) or find why it does not (${describeCr}, operator logs).`,
+        remediation: `Wait for the current change to finish (kubectl -n ${scope.namespace} get ${crResource(scope)} ${scope.installation} -w) or find why it does not (${describeCr}, operator logs).`,
       });
     }
     const generation = cr.metadata.generation;
-    if (generation !== undefined && (status.observedGeneration ?? 0) < generation) {
+    // A ClusterInstallation's status has no observedGeneration (its CRD): only v1beta1 can be held to it.
+    if (generation !== undefined && !isClusterInstallation(cr) && (status.observedGeneration ?? 0) < generation) {
       fails.push({
         message: 'The operator has not yet processed the latest change to the Mattermost resource',
         subject, expected: `status.observedGeneration ≥ ${generation}`, actual: `status.observedGeneration ${status.observedGeneration ?? 'unset'}`,

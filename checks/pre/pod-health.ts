@@ -10,6 +10,7 @@
  * deletes it. It is a warning with `kubectl delete pod` as the fix; anything current that is not
  * healthy still blocks, and a Failed pod whose owner cannot be seen recovered counts as current.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { duration } from '../../core/config/schema.js';
@@ -192,7 +193,7 @@ export const podHealth = defineCheck({
     if (mmCount === 0) {
       fails.unshift({
         message: `No Mattermost pods of installation ${scope.installation} in namespace ${scope.namespace}: the installation is not running`,
-        subject: { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+        subject: installationRef(scope),
         expected: 'at least one pod labelled app=mattermost for the installation', actual: '0 pods',
         remediation: `Check kube.namespace and kube.installation, then kubectl -n ${scope.namespace} get mattermost,deploy,pods: the operator creates the pods from the Mattermost resource.`,
       });

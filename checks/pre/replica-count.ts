@@ -3,9 +3,10 @@
  * another pod serves while one is replaced. With a single replica the only pod is replaced, and
  * users see an outage while the new pod starts and its database migrations run.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { installationDeployment } from '../../core/installation.js';
+import { installationDeployment, crResource } from '../../core/installation.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { present } from '../../core/types.js';
 
@@ -24,13 +25,13 @@ export const replicaCount = defineCheck({
     minReplicas: z.number().int().min(1).default(2).describe('Fewest replicas that keep Mattermost serving while one pod is replaced.'),
   }),
   evaluate({ installation, deployments }, { options, scope }) {
-    const subject = { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation };
+    const subject = installationRef(scope);
     if (installation === null) {
       return outcomeOf({
         fails: [{
           message: 'Mattermost CR not found: there is no installation whose replicas could be judged',
           subject, expected: `Mattermost ${scope.installation} in namespace ${scope.namespace}`, actual: 'not found',
-          remediation: `Check kube.namespace and kube.installation (kubectl -n ${scope.namespace} get mattermosts).`,
+          remediation: `Check kube.namespace and kube.installation (kubectl -n ${scope.namespace} get ${crResource(scope)}s).`,
         }],
       });
     }

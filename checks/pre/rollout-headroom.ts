@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { APP_CONTAINER, installationDeployment } from '../../core/installation.js';
+import { APP_CONTAINER, crKind, installationDeployment, isClusterInstallation } from '../../core/installation.js';
 import { podSize, type NodeLoad, type Size } from '../../core/cluster-pods.js';
-import type { KubeDeployment, KubeNode, MattermostCR, ResourceList } from '../../core/kube-types.js';
+import type { KubeDeployment, KubeNode, InstallationCR, ResourceList } from '../../core/kube-types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { formatBytes, formatCpu, parseQuantity } from '../../core/quantity.js';
 import { present, type Finding, type Scope } from '../../core/types.js';
@@ -72,7 +72,7 @@ function howMany(room: NodeRoom, s: Size): number {
 /** The Deployment a rollout changes, and what its new pods look like. */
 interface Rolling { name: string; size: Size; surge: number; sizeSource: string }
 
-function rollingOf(d: KubeDeployment | undefined, cr: MattermostCR | null, scope: Scope, surgeOverride: number | undefined, container?: string): Rolling | undefined {
+function rollingOf(d: KubeDeployment | undefined, cr: InstallationCR | null, scope: Scope, surgeOverride: number | undefined, container?: string): Rolling | undefined {
   if (!d && !cr) return undefined;
   const replicas = d?.spec?.replicas ?? cr?.spec?.replicas ?? 1;
   const surge = surgeOverride ?? surgeCount(d?.spec?.strategy?.rollingUpdate?.maxSurge, replicas);
@@ -81,9 +81,10 @@ function rollingOf(d: KubeDeployment | undefined, cr: MattermostCR | null, scope
   if (d && (fromDeployment.cpu !== undefined || fromDeployment.memory !== undefined)) {
     return { name: d.metadata.name, size: fromDeployment, surge, sizeSource: `Deployment ${d.metadata.name} pod template` };
   }
-  const crRequests: ResourceList | undefined = cr?.spec?.scheduling?.resources?.requests;
+  // v1beta1 keeps requests under spec.scheduling, v1alpha1 ClusterInstallation under spec.resources.
+  const crRequests: ResourceList | undefined = cr?.spec?.scheduling?.resources?.requests ?? (isClusterInstallation(cr) ? cr.spec?.resources?.requests : undefined);
   const fromCr = podSize([{ name: container ?? APP_CONTAINER, image: '', resources: crRequests ? { requests: crRequests } : {} }]);
-  return { name: d?.metadata.name ?? scope.installation, size: fromCr, surge, sizeSource: crRequests ? 'Mattermost spec.scheduling.resources.requests' : 'none' };
+  return { name: d?.metadata.name ?? scope.installation, size: fromCr, surge, sizeSource: crRequests ? `${crKind(cr, scope)} spec.${isClusterInstallation(cr) ? '' : 'scheduling.'}resources.requests` : 'none' };
 }
 
 /** The first lines, and how many more there are. */

@@ -6,6 +6,7 @@
  * the ESR table. The running version is read from the pods' image tags, because the CR's
  * status.version is copied from spec.
  */
+import { installationRef } from '../../core/mattermost.js';
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { CLASS_TEXT, classifyUpgrade, esrLabel, esrOf, recommendedPath, SENTENCES, type PathRuling } from '../../core/esr.js';
@@ -30,7 +31,7 @@ export const upgradePath = defineCheck({
     maxMinorJump: z.number().int().min(1).optional().describe('Largest number of minor releases one upgrade may jump within a major version.'),
   }),
   evaluate({ pods, installation }, { options, target, scope, now }) {
-    const cr = { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation };
+    const cr = installationRef(scope);
     const to = target.version !== undefined ? parseVersion(target.version) : target.image ? imageVersion(target.image) : undefined;
     if (!to) {
       return outcomeOf({

@@ -7,8 +7,10 @@ import { addClusterPod, emptyClusterPods, type ClusterPods } from '../../core/cl
 import type { Collector } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
 import type {
-  HelmRelease, KubeDeployment, KubeJob, KubeNode, KubeObject, KubePod, KubeReplicaSet, MattermostCR, NodeMetrics,
+  HelmRelease, InstallationCR, KubeDeployment, KubeIngress, KubeJob, KubeNode, KubeObject, KubePod, KubeReplicaSet, KubeService, NodeMetrics,
 } from '../../core/kube-types.js';
+import { CR_KINDS } from '../../core/installation.js';
+import type { InstallationKind } from '../../core/types.js';
 import { kubeClient } from './client.js';
 
 declare module '../../core/types.js' {
@@ -22,8 +24,12 @@ declare module '../../core/types.js' {
     deployments: KubeDeployment[];
     replicaSets: KubeReplicaSet[];
     jobs: KubeJob[];
-    /** The Mattermost custom resource, or null when it does not exist (a fact, not a failure to look). */
-    installation: MattermostCR | null;
+    /** The Mattermost or ClusterInstallation custom resource (its `kind` says which), or null when neither exists (a fact, not a failure to look). */
+    installation: InstallationCR | null;
+    /** Services in the installation's namespace (blue/green: each colour's and the main one's selector). */
+    services: KubeService[];
+    /** Ingresses in the installation's namespace (blue/green hosts, the canary's cookie rule). */
+    ingresses: KubeIngress[];
     /** The operator's Deployment, or null when it does not exist. */
     operatorDeployment: KubeDeployment | null;
     nodeMetrics: NodeMetrics;
@@ -82,12 +88,32 @@ export const jobsCollector: Collector<'jobs'> = {
   async collect(env) { return (await kubeClient(env)).list<KubeJob>(`/apis/batch/v1/namespaces/${encodeURIComponent(env.scope.namespace)}/jobs`); },
 };
 
+/** The CR's path for a kind. */
+export const crPath = (kind: InstallationKind, namespace: string, name: string): string =>
+  `/apis/${CR_KINDS[kind].apiVersion}/namespaces/${encodeURIComponent(namespace)}/${CR_KINDS[kind].plural}/${encodeURIComponent(name)}`;
+
 export const installationCollector: Collector<'installation'> = {
-  key: 'installation', source: 'Kubernetes API: get the Mattermost custom resource', retries: 2,
+  key: 'installation', source: 'Kubernetes API: get the Mattermost (v1beta1) or ClusterInstallation (v1alpha1) custom resource', retries: 2,
   async collect(env) {
-    const path = `/apis/installation.mattermost.com/v1beta1/namespaces/${encodeURIComponent(env.scope.namespace)}/mattermosts/${encodeURIComponent(env.scope.installation)}`;
-    return (await (await kubeClient(env)).get<MattermostCR>(path)) ?? null;
+    const kube = await kubeClient(env);
+    // kube.kind (or a kind the run already resolved) names one; otherwise kube.installation is looked up as either, v1beta1 first.
+    const kinds: InstallationKind[] = env.scope.kind ? [env.scope.kind] : env.config.kube.kind ? [env.config.kube.kind] : ['Mattermost', 'ClusterInstallation'];
+    for (const kind of kinds) {
+      const cr = await kube.get<InstallationCR>(crPath(kind, env.scope.namespace, env.scope.installation));
+      if (cr) return { ...cr, apiVersion: cr.apiVersion ?? CR_KINDS[kind].apiVersion, kind: cr.kind ?? kind };
+    }
+    return null;
   },
+};
+
+export const servicesCollector: Collector<'services'> = {
+  key: 'services', source: 'Kubernetes API: list services in the installation namespace', retries: 2,
+  async collect(env) { return (await kubeClient(env)).list<KubeService>(`${ns(env.scope.namespace)}/services`); },
+};
+
+export const ingressesCollector: Collector<'ingresses'> = {
+  key: 'ingresses', source: 'Kubernetes API: list ingresses in the installation namespace', retries: 2,
+  async collect(env) { return (await kubeClient(env)).list<KubeIngress>(`/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(env.scope.namespace)}/ingresses`); },
 };
 
 export const operatorDeploymentCollector: Collector<'operatorDeployment'> = {
@@ -169,5 +195,5 @@ export function decodeHelmRelease(secret: HelmSecret, namespace: string): HelmRe
 
 export const kubeCollectors = [
   nodesCollector, podsCollector, clusterPodsCollector, deploymentsCollector, replicaSetsCollector, jobsCollector,
-  installationCollector, operatorDeploymentCollector, nodeMetricsCollector, helmReleasesCollector,
+  installationCollector, operatorDeploymentCollector, nodeMetricsCollector, helmReleasesCollector, servicesCollector, ingressesCollector,
 ] as const;

@@ -33,6 +33,8 @@ export function normaliseEndpoint(endpoint: string | undefined): string | undefi
 /** The front door's base URL, resolved once per run. */
 export function frontDoorUrl(env: CollectEnv): Promise<string> {
   return env.shared('mattermost:frontDoor', async () => {
+    // A blue/green idle colour is reached through its own host, never the production front door.
+    if (env.scope.url) return env.scope.url;
     const configured = normaliseEndpoint(env.config.mattermost?.url);
     if (configured) return configured;
     let endpoint: string | undefined;
@@ -48,6 +50,9 @@ export function frontDoorUrl(env: CollectEnv): Promise<string> {
     return url;
   });
 }
+
+/** Headers every journey request through the front door carries: the canary cookie when the run judges a canary. */
+export const frontDoorHeaders = (env: CollectEnv): Record<string, string> => (env.scope.cookie ? { Cookie: env.scope.cookie } : {});
 
 /** A signal that fires on the run's abort or after the request timeout. */
 export function requestSignal(env: CollectEnv, ms = requestTimeoutMs(env)): AbortSignal {
@@ -136,7 +141,7 @@ export async function adminGet<T>(env: CollectEnv, path: string, opts: { factSta
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {
-      headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', 'User-Agent': USER_AGENT },
+      headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) },
       signal: requestSignal(env),
     });
   } catch (err) {

@@ -25,7 +25,7 @@ import type {
 } from '../../core/mattermost-types.js';
 import { type KubeClient, kubeClient } from '../kube/client.js';
 import {
-  excerpt, fetchError, frontDoorUrl, httpError, kubeCallError, proxyFailure, requestTimeoutMs, sessionCookie, USER_AGENT,
+  excerpt, fetchError, frontDoorHeaders, frontDoorUrl, httpError, kubeCallError, proxyFailure, requestTimeoutMs, sessionCookie, USER_AGENT,
 } from './http.js';
 
 declare module '../../core/types.js' {
@@ -57,7 +57,7 @@ type Detail = Record<string, string | number | boolean>;
 interface Tracked { kind: 'post' | 'file'; id: string; part: SmokePart; deleted: boolean; error?: CallError; attachedTo?: string }
 
 /** Client4 with a timeout on every request (Client4 itself sets none); the run's abort signal is deliberately not used, so cleanup still runs after an interrupt. */
-async function makeClient(url: string, timeoutMs: number): Promise<Client4> {
+async function makeClient(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Client4> {
   const mod = await import('@mattermost/client');
   const Base = mod.default.Client4;
   class TimedClient4 extends Base {
@@ -69,6 +69,7 @@ async function makeClient(url: string, timeoutMs: number): Promise<Client4> {
   client.setUrl(url);
   client.setUserAgent(USER_AGENT);
   client.setIncludeCookies(false);
+  for (const [k, v] of Object.entries(headers)) client.setHeader(k, v);
   return client;
 }
 
@@ -133,7 +134,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     }
   })();
 
-  const client = await makeClient(url, timeoutMs);
+  const client = await makeClient(url, timeoutMs, frontDoorHeaders(env));
   const steps: SmokeStep[] = [];
   const objects = new Map<string, Tracked>();
   const postReads: SmokeRead[] = [];
@@ -183,7 +184,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
       const c = callError(err, url);
       if (c.status !== 403 || !adminToken) throw err;
       const res = await fetch(`${url}/api/v4/posts/${encodeURIComponent(id)}`, {
-        method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs),
+        method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs),
       });
       if (res.status !== 200) throw new StepFailure(httpError(res.status, await res.text(), `${url} (delete post as admin)`));
     }
@@ -197,7 +198,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
   const frontGet = async (path: string): Promise<string> => {
     let res: Response;
     try {
-      res = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new StepFailure(fetchError(err, url));
     }
@@ -212,7 +213,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
     let last: CallError | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        const res = await kube!.podProxy(pod.namespace, pod.name, port, path, { headers: { ...sessionCookie(token), Accept: '*/*', 'User-Agent': USER_AGENT } });
+        const res = await kube!.podProxy(pod.namespace, pod.name, port, path, { headers: { ...sessionCookie(token), Accept: '*/*', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) } });
         const refused = proxyFailure(res, pod.name);
         if (refused) return { via: pod.name, ok: false, latencyMs: ms(t0), attempts: attempt, error: refused };
         if (res.status === 200) {
@@ -369,7 +370,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
             const atFrontDoor = async (): Promise<SmokeRead> => {
               const t0 = performance.now();
               try {
-                const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(timeoutMs) });
+                const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs) });
                 const body = new Uint8Array(await res.arrayBuffer());
                 if (res.status !== 200) return { via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: httpError(res.status, Buffer.from(body).toString('utf8'), url) };
                 const problem = expect(body);
@@ -413,7 +414,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
           const sent = await step('webhook.send', async () => {
             let res: Response;
             try {
-              res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
+              res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
             } catch (err) {
               throw new StepFailure(fetchError(err, `${url}/hooks/…`));
             }

@@ -8,11 +8,12 @@ import type { Collector, CollectEnv } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
 import { parseDuration } from '../../core/duration.js';
 import { errorMessage } from '../../core/errors.js';
-import { APP_CONTAINER, isPodReady, mattermostPods } from '../../core/installation.js';
-import type { KubePod, MattermostCR } from '../../core/kube-types.js';
+import { APP_CONTAINER, isClusterInstallation, isPodReady, mattermostPods, workloadVersion } from '../../core/installation.js';
+import type { KubePod, InstallationCR } from '../../core/kube-types.js';
 import type { FrontDoorProbe, RolloutSample, RolloutWatch } from '../../core/rollout-types.js';
 import { formatVersion, imageVersion } from '../../core/version.js';
 import { kubeClient } from '../kube/client.js';
+import { crPath } from '../kube/collectors.js';
 import { frontDoorUrl, USER_AGENT } from '../mattermost/http.js';
 import { probeTimeoutFor, runProbeLoop } from './probe.js';
 
@@ -80,7 +81,7 @@ async function readRollout(env: CollectEnv, kube: Awaited<ReturnType<typeof kube
     const ns = encodeURIComponent(env.scope.namespace);
     const [pods, cr] = await Promise.all([
       kube.list<KubePod>(`/api/v1/namespaces/${ns}/pods`),
-      kube.get<MattermostCR>(`/apis/installation.mattermost.com/v1beta1/namespaces/${ns}/mattermosts/${encodeURIComponent(env.scope.installation)}`),
+      kube.get<InstallationCR>(crPath(env.scope.kind ?? env.config.kube.kind ?? 'Mattermost', env.scope.namespace, env.scope.installation)),
     ]);
     const app = mattermostPods(pods, env.scope);
     const ready = app.filter(isPodReady);
@@ -94,8 +95,8 @@ async function readRollout(env: CollectEnv, kube: Awaited<ReturnType<typeof kube
     const s = cr?.status;
     // spec.replicas may be left to the operator's default: then the status says how many it runs.
     const specReplicas = cr?.spec?.replicas ?? s?.replicas;
-    const complete = Boolean(cr) && s?.state === 'stable' && (s.observedGeneration ?? 0) >= (cr?.metadata.generation ?? 0)
-      && s.updatedReplicas === specReplicas && s.replicas === specReplicas && cr?.spec?.version === target
+    const complete = Boolean(cr) && s?.state === 'stable' && (isClusterInstallation(cr) || (s.observedGeneration ?? 0) >= (cr?.metadata.generation ?? 0))
+      && s.updatedReplicas === specReplicas && s.replicas === specReplicas && workloadVersion(cr ?? null, env.scope) === target
       && app.length === specReplicas && ready.length === specReplicas && versions[target] === specReplicas;
     return {
       readyPods: ready.length, pods: app.length, versions,

@@ -40,7 +40,8 @@ export const configSchema = z.strictObject({
     kubeconfig: z.string().optional().describe('Path to a kubeconfig; default $KUBECONFIG, ~/.kube/config, then in-cluster.'),
     context: z.string().optional().describe('kubeconfig context; default its current-context.'),
     namespace: z.string().default('mattermost').describe('Namespace of the Mattermost installation.'),
-    installation: z.string().default('mattermost').describe('Name of the Mattermost custom resource (installation.mattermost.com/v1beta1).'),
+    installation: z.string().default('mattermost').describe('Name of the custom resource: a Mattermost (installation.mattermost.com/v1beta1) or a ClusterInstallation (mattermost.com/v1alpha1, the kind with blue/green and canary); mmgate finds which.'),
+    kind: z.enum(['Mattermost', 'ClusterInstallation']).optional().describe('The custom resource\'s kind, when both kinds carry the name kube.installation; default: look up Mattermost, then ClusterInstallation.'),
     operator: z.strictObject({
       namespace: z.string().default('mattermost-operator'),
       deployment: z.string().default('mattermost-operator'),
@@ -53,6 +54,7 @@ export const configSchema = z.strictObject({
   }).default({ namespace: 'mattermost', installation: 'mattermost', operator: { namespace: 'mattermost-operator', deployment: 'mattermost-operator' }, requestTimeout: '15s' }),
   mattermost: z.strictObject({
     url: httpUrl.optional().describe('Front door (Ingress/LB) URL; default the CR\'s status.endpoint.'),
+    hosts: z.record(z.string().min(1), httpUrl).default({}).describe('Where to reach an Ingress host when not at https://HOST (blue/green colour hosts such as blue.chat.example.com, from a jump host or a port-forward).'),
     admin: z.strictObject({ token: z.string().min(1).describe('Admin personal access token: ${env:NAME} or ${file:PATH}.') }).optional(),
     smoke: smokeAccount.optional(),
     incomingWebhook: z.strictObject({

@@ -56,6 +56,11 @@ export const sitesSection = z.array(z.strictObject({
   installation: z.string().optional().describe('Name of the Mattermost CR; default kube.installation.'),
   active: z.boolean().optional().describe(`Declared role: exactly one site is the active writer. Cross-checked with the ${ROLE_KEY} annotation (or label) on each site's Mattermost CR: active | passive.`),
   replicationDsn: z.string().min(1).optional().describe('DSN of this site\'s PostgreSQL primary (a role with pg_monitor), to read pg_stat_replication: ${env:NAME}.'),
+  drain: z.strictObject({
+    annotation: z.string().min(1).optional().describe('An annotation (or label) on the site\'s Mattermost CR that your traffic manager sets when the site takes no traffic: "true" or "drained" means drained.'),
+    query: z.string().min(1).optional().describe('Or PromQL giving the site\'s request rate (requests/s) on prometheus.url, e.g. sum(rate(nginx_ingress_controller_requests{cluster="us"}[2m])).'),
+    maxRequestRate: z.number().min(0).default(1).describe('The rate at or below which the query says drained.'),
+  }).optional().describe('Where mmgate reads whether the site is drained before it is upgraded with --site (it never guesses about a global load balancer); without it, the drain is reported as not checked.'),
 })).refine((sites) => new Set(sites.map((s) => s.name)).size === sites.length, { message: 'site names must be unique' })
   .optional().describe('Two or more sites (active/active or active/passive) compared for drift, writers and replication.');
 

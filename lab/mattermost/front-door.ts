@@ -70,7 +70,10 @@ async function injectFault(f: FaultRule, req: IncomingMessage, res: ServerRespon
   return false;
 }
 
-export async function startFrontDoor(world: MattermostWorld): Promise<FrontDoor> {
+/** The pods a request may reach (an Ingress's Service), or undefined for every ready pod. */
+export type FrontDoorRoute = (headers: Record<string, string>) => string[] | undefined;
+
+export async function startFrontDoor(world: MattermostWorld, route?: FrontDoorRoute): Promise<FrontDoor> {
   const requests: FrontDoorRequestLog[] = [];
   const faults = new FaultInjector();
   let next = 0;
@@ -88,14 +91,16 @@ export async function startFrontDoor(world: MattermostWorld): Promise<FrontDoor>
           requests.push({ method, path, pod: '', status: res.statusCode });
           return;
         }
-        const ready = world.podNames().filter((n) => world.isReady(n));
+        const headers = flatHeaders(req);
+        const allowed = route?.(headers);
+        const ready = world.podNames().filter((n) => world.isReady(n) && (!allowed || allowed.includes(n)));
         if (ready.length === 0 || performance.now() < outageUntil) {
           requests.push({ method, path, pod: '', status: 503 });
           res.writeHead(503, { 'Content-Type': 'text/html' }).end(NO_ENDPOINT);
           return;
         }
         const pod = ready[next++ % ready.length] ?? '';
-        const out = await world.handlePod(pod, API_PORT, { method, path, headers: flatHeaders(req), body });
+        const out = await world.handlePod(pod, API_PORT, { method, path, headers, body });
         requests.push({ method, path, pod, status: out.status });
         res.writeHead(out.status, { ...out.headers, 'Content-Length': String(out.body.length) }).end(out.body);
       } catch (e) {

@@ -50,6 +50,10 @@ export interface PodServerSpec {
   metrics?: 'on' | 'not-found' | 'off';
   /** Faults the metrics checks must catch, on this pod's API handlers. */
   faults?: PodFaults;
+  /** This server refuses every login (a broken build on one blue/green colour or the canary). */
+  loginRefused?: boolean;
+  /** Servers with the same value list each other in cluster/status (default: one cluster). */
+  cluster?: string;
 }
 
 export interface PodFaults {
@@ -195,6 +199,8 @@ const podFields = {
     latencyFactor: z.number().min(1).optional(),
     errorRatio: z.number().gt(0).max(1).optional(),
   }).strict().optional(),
+  loginRefused: z.boolean().optional(),
+  cluster: z.string().min(1).optional(),
 };
 
 export const podServerSpecSchema: z.ZodType<PodServerSpec> = z.object(podFields).strict();

@@ -28,7 +28,8 @@ function getPlugins(ctx: RouteContext) {
 
 /** Nodes the serving pod can see: all licensed pods when it is clustered, else itself alone. */
 function clusterNodes(ctx: RouteContext): readonly PodServer[] {
-  return ctx.pod.conf.licensed ? ctx.world.pods().filter((p) => p.conf.licensed) : [ctx.pod];
+  // Each Deployment's servers form their own cluster (spec.cluster: a blue/green colour, a canary).
+  return ctx.pod.conf.licensed ? ctx.world.pods().filter((p) => p.conf.licensed && p.spec.cluster === ctx.pod.spec.cluster) : [ctx.pod];
 }
 
 /** `getPluginStatuses`: one PluginStatus per plugin per node; `state` is an int, `error` is sent. */

@@ -17,7 +17,7 @@ const invalidCredentials = (): AppError =>
 function login(ctx: RouteContext) {
   const props = stringMap(jsonBody(ctx.req));
   const m = ctx.pod.metrics;
-  if (ctx.world.behaviour.loginRefused) {
+  if (ctx.world.behaviour.loginRefused || ctx.pod.spec.loginRefused) {
     m.loginFails += 1;
     throw invalidCredentials();
   }
