@@ -254,8 +254,11 @@ describe('runner: what a run records', () => {
   });
 
   it('lists results and collectors sorted by id, and judges only the checks of its phase', async () => {
-    const { report } = await runGate(options([mkCheck('zulu', () => ({ status: 'pass' })), mkCheck('alpha', () => ({ status: 'pass' })), mkCheck('later', () => ({ status: 'pass' }), { phase: 'post' })], [data('test.a', 1)]));
+    const slowA = collector('test.a', () => new Promise((r) => setTimeout(() => r(1), 40)));
+    const { report } = await runGate(options([mkCheck('zulu', () => ({ status: 'pass' })), mkCheck('alpha', () => ({ status: 'pass' }), { requires: ['test.b'] }), mkCheck('later', () => ({ status: 'pass' }), { phase: 'post' })], [slowA, data('test.b', 2)]));
     assert.deepEqual(report.results.map((r) => r.id), ['alpha', 'zulu']);
+    assert.deepEqual(report.collectors.map((c) => c.key), ['test.a', 'test.b'], 'sorted, though test.b finished first');
+    assert.deepEqual(report.results[0]!.findings, [], 'a pass has an empty findings list');
     assert.equal(report.phase, 'pre');
     assert.equal(report.command, 'preflight');
     assert.equal(report.results[0]!.title, 'alpha ok', 'a pass carries the title');
@@ -279,6 +282,8 @@ describe('runner: what a run records', () => {
     assert.equal(measured.summary, '3 of 3 fine');
     assert.deepEqual(measured.measured, { fine: 3 });
     assert.equal(na.reason, 'no job server');
+    assert.equal(na.title, 'na ok', 'not-applicable is not a failure');
+    assert.equal(na.blocking, false);
     assert.deepEqual(na.measured, { jobServers: 0 });
   });
 
@@ -302,6 +307,27 @@ describe('runner: what a run records', () => {
     const { report } = await runGate(options([mkCheck('a-check', () => ({ status: 'pass' })), mkCheck('b-check', () => ({ status: 'pass' }), { requires: ['test.b'] })], [flaky, data('test.b', 2)]));
     assert.equal(report.results.find((r) => r.id === 'a-check')!.flaky, true);
     assert.equal(report.results.find((r) => r.id === 'b-check')!.flaky, undefined);
+    n = 0;
+    const failing = await runGate(options([mkCheck('a-check', () => fail)], [flaky]));
+    assert.equal(failing.report.results[0]!.flaky, undefined, 'only a pass is marked flaky');
+  });
+
+  it('a collector needed by a check and through need() by another is collected once', async () => {
+    let calls = 0;
+    const a = collector('test.a', async () => { calls++; return 3; });
+    const b = collector('test.b', async (env) => (await env.need('test.a')) + 1);
+    const { report } = await runGate(options([mkCheck('needs-a', () => ({ status: 'pass' })), mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [a, b]));
+    assert.equal(calls, 1);
+    assert.equal(report.verdict.promote, true);
+  });
+
+  it('an interrupt stops a check that is still running: its error says it was stopped and why', async () => {
+    const ac = new AbortController();
+    const hanging = mkCheck('hanging', () => new Promise<Outcome>(() => undefined) as unknown as Outcome);
+    setTimeout(() => ac.abort(new Error('interrupted by SIGTERM')), 30);
+    const { report } = await runGate(options([hanging], [data('test.a', 1)], { signal: ac.signal }));
+    assert.equal(report.results[0]!.error?.code, 'TIMEOUT');
+    assert.equal(report.results[0]!.error?.message, 'check hanging was stopped: interrupted by SIGTERM');
   });
 
   it('gives up after the allowed retries and reports every attempt', async () => {
