@@ -85,6 +85,8 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     then: (r) => {
       assert.deepEqual(r.findings[0]?.subject, { kind: 'Node', name: 'w1' });
       assert.equal(r.findings[0]?.actual, '7.5Gi of 8Gi');
+      assert.match(r.findings[0]?.message ?? '', /^Node w1 uses 94% of its allocatable memory/);
+      assert.equal(r.findings[0]?.expected, 'memory usage at most 90%');
       assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 94);
     },
   },
@@ -282,6 +284,60 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
       assert.match(r.findings[0]?.message ?? '', /Cannot tell the size of the new Mattermost pods/);
       assert.equal(r.findings[0]?.actual, 'neither found');
     },
+  },
+  {
+    name: 'the largest pods are placed first, so a big job server pod is not crowded out by a small one',
+    input: { data: { ...base,
+      nodes: workers.slice(0, 2),
+      deployments: [deployment({}), deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: { cpu: '500m', memory: '4Gi' } })],
+      clusterPods: [...running, filler('w1', '100m', '2.5Gi'), filler('w2', '100m', '5.5Gi')] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['requiredPods'], 2, 'job server on w1 (4.5Gi free), Mattermost on w2 (1.5Gi free)'),
+  },
+  {
+    name: 'usage is measured only for the nodes metrics.k8s.io reports',
+    input: { data: { ...base, nodeMetrics: metrics({ w1: '3Gi' }) } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 38);
+      assert.equal(r.measured?.['node.w1.cpuUsagePercent'], 20);
+      assert.equal(r.measured?.['node.w2.memoryUsagePercent'], undefined);
+      assert.equal(r.measured?.['node.w2.cpuUsagePercent'], undefined);
+    },
+  },
+  {
+    name: 'a pod with only a CPU request is sized by it, and is not counted among pods without requests',
+    input: { data: { ...base, deployments: [deployment({ requests: { cpu: '500m' } })], clusterPods: [...running, filler('w3', '100m', '1Gi'), pod({ name: 'cpu-only', app: 'x', nodeName: 'w3', requests: { cpu: '100m' } })] } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['requestCpuCores'], 0.5);
+      assert.equal(r.measured?.['requestMemoryBytes'], undefined);
+      assert.equal(r.measured?.['requestSource'], 'Deployment mm pod template');
+      assert.doesNotMatch(r.summary ?? '', /declare no requests/);
+    },
+  },
+  {
+    name: 'without a Deployment, the Mattermost resource sizes the pods and names the subject',
+    input: { data: { ...base, deployments: [], installation: mattermost({ requests: { cpu: '2500m', memory: '4Gi' } }) } },
+    status: 'fail',
+    then: (r) => {
+      assert.deepEqual(r.findings[0]?.subject, { kind: 'Deployment', namespace: 'mattermost', name: 'mm' });
+      assert.equal(r.measured?.['requestCpuCores'], 2.5);
+    },
+  },
+  {
+    name: 'a RollingUpdate without maxSurge surges one pod, the Deployment controller\'s default',
+    input: { data: { ...base, deployments: [{ ...deployment({}), spec: { ...deployment({}).spec!, strategy: { type: 'RollingUpdate' } } }] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['surgePods'], 1),
+  },
+  {
+    name: 'a toleration with an empty effect, or Exists with an empty key, tolerates as Kubernetes does',
+    input: { data: { ...base, clusterPods: full,
+      nodes: [...workers, node({ name: 'x1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoExecute' }] }), node({ name: 'x2', taints: [{ key: 'gpu', effect: 'NoSchedule' }] })],
+      deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mattermost', effect: '' }, { key: '', operator: 'Exists', effect: 'NoSchedule' }] })] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['eligibleNodes'], 5),
   },
   {
     name: 'a failed clusterPods collector is an error',
