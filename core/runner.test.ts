@@ -374,3 +374,34 @@ describe('runner: what a run records', () => {
     assert.deepEqual(snapshot.meta.scope, { namespace: 'mattermost', installation: 'mm' });
   });
 });
+
+describe('runner: snapshots and shared clients', () => {
+  it('evaluate mode hands a check null data as data, and names a key the snapshot lacks', async () => {
+    const seen: unknown[] = [];
+    const snapshot = { meta: { schemaVersion: 1 as const, phase: 'pre' as const, collectedAt: '2026-11-20T00:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': null } };
+    const { report } = await runGate(options([mkCheck('nullable', (n) => { seen.push(n); return { status: 'pass' }; }), mkCheck('lacking', () => ({ status: 'pass' }), { requires: ['test.b'] })], [], { snapshot: snapshot as never }));
+    assert.equal(report.results.find((r) => r.id === 'nullable')!.status, 'pass', 'null is data (a resource that does not exist)');
+    assert.match(report.results.find((r) => r.id === 'lacking')!.error?.message ?? '', /the snapshot has no "test\.b": it was saved by a run that did not need it/);
+  });
+
+  it('a key no collector provides says which plugin may be missing', async () => {
+    const { report } = await runGate(options([mkCheck('orphan', () => ({ status: 'pass' }), { requires: ['test.b'] })], []));
+    assert.match(report.results[0]!.error?.message ?? '', /no collector provides "test\.b": is the plugin that defines it listed under plugins:\?/);
+    assert.deepEqual(report.collectors[0]?.error?.code, 'NO_COLLECTOR');
+  });
+
+  it('collectors share one client per name for the whole run', async () => {
+    let created = 0;
+    const client = () => { created++; return Promise.resolve({ id: created }); };
+    const a = collector('test.a', async (env) => (await env.shared('api', client)).id);
+    const b = collector('test.b', async (env) => (await env.shared('api', client)).id);
+    const { snapshot } = await runGate(options([mkCheck('needs-a', () => ({ status: 'pass' })), mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [a, b]));
+    assert.equal(created, 1);
+    assert.deepEqual(snapshot.data, { 'test.a': 1, 'test.b': 1 });
+  });
+
+  it('a check left out carries its ordinary title, not the failure one', async () => {
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' })), mkCheck('left-out', () => fail)], [collector('test.a', async () => 1)], { skip: ['left-out'] }));
+    assert.equal(report.results.find((r) => r.id === 'left-out')!.title, 'left-out ok');
+  });
+});
