@@ -62,6 +62,7 @@ const cases: Case[] = [
     policy: { waivers: [waiver('alpha', '2026-12-31')] }, changes: { alpha: 'reports' },
     then: (r) => {
       assert.deepEqual(r.get('alpha')?.waiver, { reason: 'CHG-alpha', expires: '2026-12-31' });
+      assert.equal(r.get('alpha')?.level, 'warn', 'a waived check runs at warn');
       for (const id of ['beta', 'gamma', 'delta']) assert.equal(r.get(id)?.waiver, undefined, `${id} carries alpha's waiver`);
     },
   },

@@ -241,3 +241,191 @@ describe('policy', () => {
     assert.equal(report.results.find((r) => r.id === 'b')!.status, 'error');
   });
 });
+
+describe('runner: what a run records', () => {
+  const data = (key: 'test.a' | 'test.b', value: number) => collector(key, async () => value);
+
+  it('a check sees its optional keys when collected, and still runs when one failed', async () => {
+    const seen: unknown[] = [];
+    const check = defineCheck({
+      meta: { id: 'opt', phase: 'pre', title: 'opt ok', failureTitle: 'opt bad', description: 'test', requires: ['test.a'], optional: ['test.b'], recommended: 'error' },
+      evaluate: (input) => { seen.push(input); return { status: 'pass' }; },
+    }) as unknown as Check;
+    const ok = await runGate(options([check], [data('test.a', 1), data('test.b', 2)]));
+    assert.deepEqual(seen[0], { 'test.a': 1, 'test.b': 2 });
+    assert.equal(ok.report.results[0]!.status, 'pass');
+    const down = collector('test.b', async () => { throw new CollectFailure('UNREACHABLE', 'b is down'); });
+    const failedOptional = await runGate(options([check], [data('test.a', 1), down]));
+    assert.equal(failedOptional.report.results[0]!.status, 'pass', 'an optional key that failed does not make the check an error');
+    assert.equal((seen[1] as Record<string, { $collectError?: boolean }>)['test.b']?.$collectError, true, 'the check is told it failed');
+  });
+
+  it('keeps in the snapshot a key collected only through need(), so the run can be replayed', async () => {
+    const b = collector('test.b', async (env) => (await env.need('test.a')) * 10);
+    const { snapshot, report } = await runGate(options([mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [data('test.a', 4), b]));
+    assert.deepEqual(snapshot.data, { 'test.a': 4, 'test.b': 40 });
+    assert.deepEqual(report.collectors.map((c) => c.key), ['test.a', 'test.b']);
+  });
+
+  it('calls the live hooks once per collector and per check, skipped checks included', async () => {
+    const collectors: string[] = [];
+    const checks: string[] = [];
+    await runGate(options([mkCheck('one', () => ({ status: 'pass' })), mkCheck('two', () => ({ status: 'pass' }), { recommended: 'off' })], [data('test.a', 1)], {
+      onCollectorEnd: (r) => collectors.push(`${r.key}:${r.ok}`), onCheckEnd: (r) => checks.push(`${r.id}:${r.status}`),
+    }));
+    assert.deepEqual(collectors, ['test.a:true']);
+    assert.deepEqual(checks, ['one:pass', 'two:skipped']);
+  });
+
+  it('lists results and collectors sorted by id, and judges only the checks of its phase', async () => {
+    const slowA = collector('test.a', () => new Promise((r) => setTimeout(() => r(1), 40)));
+    const { report } = await runGate(options([mkCheck('zulu', () => ({ status: 'pass' })), mkCheck('alpha', () => ({ status: 'pass' }), { requires: ['test.b'] }), mkCheck('later', () => ({ status: 'pass' }), { phase: 'post' })], [slowA, data('test.b', 2)]));
+    assert.deepEqual(report.results.map((r) => r.id), ['alpha', 'zulu']);
+    assert.deepEqual(report.collectors.map((c) => c.key), ['test.a', 'test.b'], 'sorted, though test.b finished first');
+    assert.deepEqual(report.results[0]!.findings, [], 'a pass has an empty findings list');
+    assert.equal(report.phase, 'pre');
+    assert.equal(report.command, 'preflight');
+    assert.equal(report.results[0]!.title, 'alpha ok', 'a pass carries the title');
+  });
+
+  it('a failing result carries the failure title, its level and its findings', async () => {
+    const { report } = await runGate(options([mkCheck('limit', () => fail)], [data('test.a', 11)]));
+    const r = report.results[0]!;
+    assert.equal(r.title, 'limit bad');
+    assert.equal(r.level, 'error');
+    assert.deepEqual(r.findings, fail.findings);
+    assert.equal(r.description, 'test');
+  });
+
+  it('keeps a check\'s summary and measurements, and a not-applicable reason', async () => {
+    const { report } = await runGate(options([
+      mkCheck('measured', () => ({ status: 'pass', summary: '3 of 3 fine', measured: { fine: 3 } })),
+      mkCheck('na', () => ({ status: 'not-applicable', reason: 'no job server', measured: { jobServers: 0 } })),
+    ], [data('test.a', 1)]));
+    const [measured, na] = [report.results.find((r) => r.id === 'measured')!, report.results.find((r) => r.id === 'na')!];
+    assert.equal(measured.summary, '3 of 3 fine');
+    assert.deepEqual(measured.measured, { fine: 3 });
+    assert.equal(na.reason, 'no job server');
+    assert.equal(na.title, 'na ok', 'not-applicable is not a failure');
+    assert.equal(na.blocking, false);
+    assert.deepEqual(na.measured, { jobServers: 0 });
+  });
+
+  it('an outcome that is not an outcome is an error that says why', async () => {
+    const cases: [unknown, RegExp][] = [
+      [undefined, /returned no outcome/], [{ status: 'fail' }, /fail needs findings/], [{ status: 'warn', findings: 'x' }, /warn needs findings/],
+      [{ status: 'maybe' }, /unknown status "maybe"/], [{ status: 'not-applicable' }, /not-applicable needs a reason/],
+    ];
+    for (const [outcome, why] of cases) {
+      const { report } = await runGate(options([mkCheck('odd', () => outcome as Outcome)], [data('test.a', 1)]));
+      assert.equal(report.results[0]!.status, 'error', JSON.stringify(outcome));
+      assert.equal(report.results[0]!.error?.code, 'BAD_OUTCOME');
+      assert.match(report.results[0]!.error?.message ?? '', why);
+      assert.equal(report.results[0]!.blocking, true);
+    }
+  });
+
+  it('a pass is flaky only when a collector it requires needed retries', async () => {
+    let n = 0;
+    const flaky = collector('test.a', async () => { if (++n < 2) throw new CollectFailure('SERVER_ERROR', '503', true); return 1; }, 2);
+    const { report } = await runGate(options([mkCheck('a-check', () => ({ status: 'pass' })), mkCheck('b-check', () => ({ status: 'pass' }), { requires: ['test.b'] })], [flaky, data('test.b', 2)]));
+    assert.equal(report.results.find((r) => r.id === 'a-check')!.flaky, true);
+    assert.equal(report.results.find((r) => r.id === 'b-check')!.flaky, undefined);
+    n = 0;
+    const failing = await runGate(options([mkCheck('a-check', () => fail)], [flaky]));
+    assert.equal(failing.report.results[0]!.flaky, undefined, 'only a pass is marked flaky');
+  });
+
+  it('a collector needed by a check and through need() by another is collected once', async () => {
+    let calls = 0;
+    const a = collector('test.a', async () => { calls++; return 3; });
+    const b = collector('test.b', async (env) => (await env.need('test.a')) + 1);
+    const { report } = await runGate(options([mkCheck('needs-a', () => ({ status: 'pass' })), mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [a, b]));
+    assert.equal(calls, 1);
+    assert.equal(report.verdict.promote, true);
+  });
+
+  it('an interrupt stops a check that is still running: its error says it was stopped and why', async () => {
+    const ac = new AbortController();
+    const hanging = mkCheck('hanging', () => new Promise<Outcome>(() => undefined) as unknown as Outcome);
+    setTimeout(() => ac.abort(new Error('interrupted by SIGTERM')), 30);
+    const { report } = await runGate(options([hanging], [data('test.a', 1)], { signal: ac.signal }));
+    assert.equal(report.results[0]!.error?.code, 'TIMEOUT');
+    assert.equal(report.results[0]!.error?.message, 'check hanging was stopped: interrupted by SIGTERM');
+  });
+
+  it('gives up after the allowed retries and reports every attempt', async () => {
+    let n = 0;
+    const c = collector('test.a', async () => { n++; throw new CollectFailure('SERVER_ERROR', '503 again', true); }, 1);
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c]));
+    assert.equal(n, 2);
+    assert.deepEqual(report.collectors[0], { key: 'test.a', ok: false, durationMs: report.collectors[0]!.durationMs, attempts: 2, error: { code: 'SERVER_ERROR', message: '503 again' } });
+    assert.match(report.results[0]!.error!.message, /^could not look, so cannot pass: test\.a: 503 again$/);
+    assert.equal(report.results[0]!.error!.code, 'COLLECTOR_FAILED');
+  });
+
+  it('a collector\'s own budget replaces timeouts.collector', async () => {
+    const slow = { ...collector('test.a', () => new Promise((r) => setTimeout(() => r(1), 300))), budgetMs: () => 30 } as Collector;
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [slow]));
+    assert.equal(report.collectors[0]!.error?.code, 'TIMEOUT');
+    assert.match(report.collectors[0]!.error?.message ?? '', /source test\.a did not finish within 0s/);
+  });
+
+  it('a thrown error that is not a CollectFailure is FAILED, with its message', async () => {
+    const c = collector('test.a', async () => { throw new TypeError('cannot read properties of undefined'); });
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c]));
+    assert.deepEqual(report.collectors[0]!.error, { code: 'FAILED', message: 'cannot read properties of undefined' });
+  });
+
+  it('an interrupted run marks checks not yet evaluated INTERRUPTED and says it was interrupted, not the deadline', async () => {
+    const ac = new AbortController();
+    const c = collector('test.a', async () => { ac.abort(new Error('SIGINT')); return 1; });
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c], { signal: ac.signal }));
+    assert.equal(report.results[0]!.error?.code, 'INTERRUPTED');
+    assert.deepEqual(report.notes, ['the run was interrupted (SIGINT/SIGTERM)']);
+    assert.equal(report.partial, true);
+  });
+
+  it('records when it ran, with which harness, and its duration from the clock it is given', async () => {
+    let t = Date.parse('2026-11-20T10:00:00Z');
+    const { report, snapshot } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [data('test.a', 1)], { now: () => new Date((t += 1000)) }));
+    assert.equal(report.startedAt, '2026-11-20T10:00:01.000Z');
+    assert.equal(report.durationMs, Date.parse(report.finishedAt) - Date.parse(report.startedAt));
+    assert.ok(report.durationMs > 0);
+    assert.equal(report.tool.name, 'mmgate');
+    assert.equal(snapshot.meta.collectedAt, report.startedAt);
+    assert.equal(snapshot.meta.phase, 'pre');
+    assert.deepEqual(snapshot.meta.scope, { namespace: 'mattermost', installation: 'mm' });
+  });
+});
+
+describe('runner: snapshots and shared clients', () => {
+  it('evaluate mode hands a check null data as data, and names a key the snapshot lacks', async () => {
+    const seen: unknown[] = [];
+    const snapshot = { meta: { schemaVersion: 1 as const, phase: 'pre' as const, collectedAt: '2026-11-20T00:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': null } };
+    const { report } = await runGate(options([mkCheck('nullable', (n) => { seen.push(n); return { status: 'pass' }; }), mkCheck('lacking', () => ({ status: 'pass' }), { requires: ['test.b'] })], [], { snapshot: snapshot as never }));
+    assert.equal(report.results.find((r) => r.id === 'nullable')!.status, 'pass', 'null is data (a resource that does not exist)');
+    assert.match(report.results.find((r) => r.id === 'lacking')!.error?.message ?? '', /the snapshot has no "test\.b": it was saved by a run that did not need it/);
+  });
+
+  it('a key no collector provides says which plugin may be missing', async () => {
+    const { report } = await runGate(options([mkCheck('orphan', () => ({ status: 'pass' }), { requires: ['test.b'] })], []));
+    assert.match(report.results[0]!.error?.message ?? '', /no collector provides "test\.b": is the plugin that defines it listed under plugins:\?/);
+    assert.deepEqual(report.collectors[0]?.error?.code, 'NO_COLLECTOR');
+  });
+
+  it('collectors share one client per name for the whole run', async () => {
+    let created = 0;
+    const client = () => { created++; return Promise.resolve({ id: created }); };
+    const a = collector('test.a', async (env) => (await env.shared('api', client)).id);
+    const b = collector('test.b', async (env) => (await env.shared('api', client)).id);
+    const { snapshot } = await runGate(options([mkCheck('needs-a', () => ({ status: 'pass' })), mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [a, b]));
+    assert.equal(created, 1);
+    assert.deepEqual(snapshot.data, { 'test.a': 1, 'test.b': 1 });
+  });
+
+  it('a check left out carries its ordinary title, not the failure one', async () => {
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' })), mkCheck('left-out', () => fail)], [collector('test.a', async () => 1)], { skip: ['left-out'] }));
+    assert.equal(report.results.find((r) => r.id === 'left-out')!.title, 'left-out ok');
+  });
+});

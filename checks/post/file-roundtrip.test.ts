@@ -10,6 +10,14 @@ describe('file-roundtrip', () => {
     assert.equal(r.status, 'pass');
     assert.equal(r.measured?.['bytes'], 65536);
     assert.equal(r.measured?.['downloads'], 3);
+    assert.equal(r.measured?.['leftovers'], 0);
+    assert.equal(r.measured?.['uploadMs'], 20);
+    assert.equal(r.summary, '65536 bytes uploaded, downloaded intact through 3 doors, deleted');
+  });
+
+  it('with one ready pod, the front door alone is enough', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({ readyPods: ['mm-a'], fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }] }) } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
   });
 
   it('fails on a corrupted download and shows both hashes', async () => {
@@ -22,6 +30,7 @@ describe('file-roundtrip', () => {
     const f = r.findings.find((x) => /front door is not the one uploaded/.test(x.message));
     assert.equal(f?.expected, `65536 bytes, SHA-256 ${SHA}`);
     assert.equal(f?.actual, `65536 bytes, SHA-256 ${bad}`);
+    assert.deepEqual(f?.subject, { kind: 'Mattermost', namespace: 'mattermost', name: 'mm' });
   });
 
   it('fails on a corrupted download through one pod, naming that pod, even when the front door is intact', async () => {
@@ -42,6 +51,7 @@ describe('file-roundtrip', () => {
     assert.equal(r.status, 'fail');
     assert.match(r.findings[0]?.actual ?? '', /HTTP 501/);
     assert.match(r.findings[0]?.remediation ?? '', /EnableFileAttachments/);
+    assert.ok(!r.findings.some((f) => /pods are ready/.test(f.message)), 'no download was tried, so none was missed through the pods');
   });
 
   it('fails and names a leftover file', async () => {
@@ -50,6 +60,9 @@ describe('file-roundtrip', () => {
     assert.equal(r.status, 'fail');
     assert.equal(r.findings[0]?.subject?.kind, 'File');
     assert.equal(r.findings[0]?.subject?.name, left.id);
+    assert.equal(r.measured?.['leftovers'], 1);
+    const post = await runCheck(check, { data: { smokeJourney: journey({ leftovers: [{ ...left, kind: 'post', part: 'post' }] }) } });
+    assert.equal(post.measured?.['leftovers'], 0, 'a leftover post is post-roundtrip\'s to report');
   });
 
   it('fails when HA but not downloaded through a pod', async () => {

@@ -46,7 +46,26 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
       assert.equal(r.findings[0]?.message, 'Node n2 reports PIDPressure');
       assert.equal(r.findings[0]?.actual, 'PIDPressure=True');
       assert.deepEqual(r.findings[0]?.subject, { kind: 'Node', name: 'n2' });
+      assert.deepEqual(r.findings[0]?.evidence, ['PIDPressure=True KubeletHasPIDPressure: kubelet has pid pressure']);
+      assert.match(r.findings[0]?.remediation ?? '', /^Free pid on n2 /);
     },
+  },
+  {
+    name: 'a node that reports no conditions at all is not Ready, and has no evidence to show',
+    input: { data: { nodes: [node({ name: 'n1' }), { ...node({ name: 'n2' }), status: {} }] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings.length, 1);
+      assert.equal(r.findings[0]?.actual, 'Ready=missing');
+      assert.deepEqual(r.findings[0]?.evidence, []);
+      assert.equal(r.measured?.['nodesReady'], 1);
+    },
+  },
+  {
+    name: 'a condition with a reason but no message is still shown as evidence',
+    input: { data: { nodes: [{ ...node({ name: 'n1' }), status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }] } }] } },
+    status: 'fail',
+    then: (r) => assert.deepEqual(r.findings[0]?.evidence, ['Ready=False KubeletNotReady:']),
   },
   {
     name: 'a cordoned node warns by default',
@@ -56,6 +75,8 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
       assert.equal(r.findings[0]?.message, 'Node n2 is cordoned: it takes no new pods');
       assert.equal(r.findings[0]?.actual, 'spec.unschedulable=true');
       assert.match(r.findings[0]?.remediation ?? '', /kubectl uncordon n2/);
+      assert.equal(r.summary, '2 of 2 nodes Ready, 1 cordoned');
+      assert.deepEqual(r.measured, { nodesTotal: 2, nodesReady: 2, nodesCordoned: 1 });
     },
   },
   {
@@ -71,6 +92,8 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     then: (r) => {
       assert.match(r.findings[0]?.message ?? '', /no nodes/);
       assert.equal(r.findings[0]?.actual, '0 nodes');
+      assert.deepEqual(r.findings[0]?.subject, { kind: 'Cluster', name: 'current kubeconfig context' });
+      assert.deepEqual(r.measured, { nodesTotal: 0, nodesReady: 0 });
     },
   },
   {

@@ -16,6 +16,8 @@ const running = [pod({ name: 'mm-7d9c6b5f4-abcde', nodeName: 'w1' }), pod({ name
 const filler = (nodeName: string, cpu: string, memory: string) =>
   pod({ name: `batch-${nodeName}`, namespace: 'analytics', app: 'batch', nodeName, requests: { cpu, memory } });
 const full = [...running, filler('w1', '1400m', '4Gi'), filler('w2', '1400m', '4Gi'), filler('w3', '1800m', '4Gi')];
+/** The pod with an init container requesting `cpu`: the scheduler reserves the larger of it and the containers. */
+const withInit = (p: ReturnType<typeof pod>, cpu: string) => ({ ...p, spec: { ...p.spec!, initContainers: [{ name: 'init', image: 'busybox', resources: { requests: { cpu } } }] } });
 const metrics = (memory: Record<string, string>): NodeMetrics => ({ available: true, items: Object.entries(memory).map(([name, m]) => ({ name, cpu: '400m', memory: m })) });
 const base = { nodes: workers, clusterPods: summarizeClusterPods(running), installation: mattermost(), deployments: [deployment({})] };
 
@@ -32,6 +34,10 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
       assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 38);
       assert.equal(r.measured?.['node.w1.cpuUsagePercent'], 20);
       assert.doesNotMatch(r.summary ?? '', /metrics\.k8s\.io/);
+      assert.equal(r.summary, 'room for 10 pod(s) of 500m CPU, 1Gi memory on 3 eligible node(s); the rollout needs 1');
+      assert.equal(r.measured?.['requestCpuCores'], 0.5);
+      assert.equal(r.measured?.['requestMemoryBytes'], 2 ** 30);
+      assert.equal(r.measured?.['requiredPods'], 1);
     },
   },
   {
@@ -80,6 +86,8 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     then: (r) => {
       assert.deepEqual(r.findings[0]?.subject, { kind: 'Node', name: 'w1' });
       assert.equal(r.findings[0]?.actual, '7.5Gi of 8Gi');
+      assert.match(r.findings[0]?.message ?? '', /^Node w1 uses 94% of its allocatable memory/);
+      assert.equal(r.findings[0]?.expected, 'memory usage at most 90%');
       assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 94);
     },
   },
@@ -146,7 +154,10 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
       deployments: [deployment({}), deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: { cpu: '1', memory: '2Gi' } })],
       clusterPods: summarizeClusterPods([...running, filler('w1', '1000m', '1Gi'), filler('w2', '1400m', '1Gi'), filler('w3', '1400m', '1Gi')]) } },
     status: 'fail',
-    then: (r) => assert.match(r.findings[0]?.message ?? '', /Room for 1 of the 2 extra pods.*job server 1 cores CPU, 2Gi memory/),
+    then: (r) => {
+      assert.match(r.findings[0]?.message ?? '', /Room for 1 of the 2 extra pods.*job server 1 cores CPU, 2Gi memory/);
+      assert.equal(r.measured?.['requiredPods'], 2);
+    },
   },
   {
     name: 'maxSurge 0 still needs room for the update job\'s pod of the new version',
@@ -177,6 +188,157 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
       assert.equal(r.measured?.['node.w3.freeCpuCores'], 2);
       assert.equal(r.measured?.['node.w1.freeMemoryBytes'], 7 * 2 ** 30);
     },
+  },
+  {
+    name: 'an init container larger than the pod\'s containers is what the scheduler reserves',
+    input: { data: { ...base, clusterPods: [...running, ...['w1', 'w2', 'w3'].map((n) => withInit(filler(n, '100m', '1Gi'), '1900m'))] } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.evidence?.[2], 'w3: free 100m CPU, 7Gi memory, 109 pod slots'),
+  },
+  {
+    name: 'a toleration with operator Exists and no key tolerates every taint',
+    input: { data: { ...base, clusterPods: full,
+      nodes: [...workers, node({ name: 'cp1', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] })],
+      deployments: [deployment({ tolerations: [{ operator: 'Exists' }] })] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['eligibleNodes'], 4),
+  },
+  {
+    name: 'a toleration with operator Exists tolerates any value of its key',
+    input: { data: { ...base, clusterPods: full,
+      nodes: [...workers, node({ name: 'mm1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoSchedule' }] })],
+      deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] })] } },
+    status: 'pass',
+  },
+  {
+    name: 'a toleration for another effect, key or value does not tolerate; NoExecute excludes, PreferNoSchedule does not',
+    input: { data: { ...base, clusterPods: full,
+      nodes: [...workers,
+        node({ name: 'x1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoExecute' }] }),
+        node({ name: 'x2', taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] }),
+        node({ name: 'x3', taints: [{ key: 'gpu', effect: 'NoSchedule' }] }),
+        node({ name: 'soft', cpu: '100m', taints: [{ key: 'gpu', effect: 'PreferNoSchedule' }] })],
+      deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mattermost', effect: 'NoSchedule' }] })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.measured?.['eligibleNodes'], 4, 'w1-w3 and soft');
+      assert.deepEqual(r.findings[0]?.evidence?.slice(4), [
+        'x1: not eligible (taint dedicated=mattermost:NoExecute not tolerated)',
+        'x2: not eligible (taint dedicated=batch:NoSchedule not tolerated)',
+        'x3: not eligible (taint gpu:NoSchedule not tolerated)',
+      ]);
+    },
+  },
+  {
+    name: 'a nodeSelector leaves only the nodes with its labels',
+    input: { data: { ...base, nodes: [...workers, node({ name: 'mm1', cpu: '100m', labels: { pool: 'mattermost' } })], deployments: [deployment({ nodeSelector: { pool: 'mattermost' } })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.measured?.['eligibleNodes'], 1);
+      assert.deepEqual(r.findings[0]?.evidence?.slice(1), ['w1: not eligible (nodeSelector pool=mattermost not matched)', 'w2: not eligible (nodeSelector pool=mattermost not matched)', 'w3: not eligible (nodeSelector pool=mattermost not matched)']);
+    },
+  },
+  {
+    name: 'pod slots count: a node with one free slot takes one pod, not two',
+    input: { data: { ...base, nodes: [node({ name: 'w1', cpu: '2', memory: '8Gi', pods: '1' }), node({ name: 'w2', cpu: '2', memory: '8Gi', pods: '1' }), node({ name: 'w3', cpu: '2', memory: '8Gi', pods: '1' })] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['surgePodsFit'], 1, 'w1 and w2 are full; w3 has one slot'),
+  },
+  {
+    name: 'each placed pod takes its slot and its memory: two surge pods do not fit where one does',
+    input: { data: { ...base, nodes: [node({ name: 'w1', cpu: '2', memory: '8Gi', pods: '1' }), node({ name: 'w2', cpu: '2', memory: '8Gi', pods: '1' }), node({ name: 'w3', cpu: '2', memory: '8Gi', pods: '1' })] }, options: { surgePods: 2 } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.actual, 'room for 1 (3 eligible node(s))'),
+  },
+  {
+    name: 'memory placed by one pod is not there for the next',
+    input: { data: { ...base, clusterPods: [...running, filler('w1', '100m', '6.5Gi'), filler('w2', '100m', '6.5Gi'), filler('w3', '100m', '6.5Gi')] }, options: { surgePods: 2 } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.actual, 'room for 1 (3 eligible node(s))', 'only w3 has 1.5Gi free: one 1Gi pod'),
+  },
+  {
+    name: 'the reserve is taken off allocatable CPU and memory',
+    input: { data: { ...base, nodeMetrics: metrics({ w1: '3Gi', w2: '3Gi', w3: '2Gi' }) }, options: { reserve: 0.25 } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['node.w3.freeCpuCores'], 1.5);
+      assert.equal(r.measured?.['node.w3.freeMemoryBytes'], 6 * 2 ** 30);
+    },
+  },
+  {
+    name: 'exactly 90% memory usage does not warn; above does',
+    input: { data: { ...base, nodes: [node({ name: 'w1', cpu: '2', memory: '10Gi' }), ...workers.slice(1)], nodeMetrics: metrics({ w1: '9Gi', w2: '3Gi', w3: '2Gi' }) } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 90),
+  },
+  {
+    name: 'maxSurge given as a plain number string counts as that many pods',
+    input: { data: { ...base, deployments: [deployment({ maxSurge: '2' })] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['surgePods'], 2),
+  },
+  {
+    name: 'neither the Mattermost resource nor its Deployment: cannot tell the pod size, fails',
+    input: { data: { ...base, installation: null, deployments: [] } },
+    status: 'fail',
+    then: (r) => {
+      assert.match(r.findings[0]?.message ?? '', /Cannot tell the size of the new Mattermost pods/);
+      assert.equal(r.findings[0]?.actual, 'neither found');
+    },
+  },
+  {
+    name: 'the largest pods are placed first, so a big job server pod is not crowded out by a small one',
+    input: { data: { ...base,
+      nodes: workers.slice(0, 2),
+      deployments: [deployment({}), deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: { cpu: '500m', memory: '4Gi' } })],
+      clusterPods: [...running, filler('w1', '100m', '2.5Gi'), filler('w2', '100m', '5.5Gi')] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['requiredPods'], 2, 'job server on w1 (4.5Gi free), Mattermost on w2 (1.5Gi free)'),
+  },
+  {
+    name: 'usage is measured only for the nodes metrics.k8s.io reports',
+    input: { data: { ...base, nodeMetrics: metrics({ w1: '3Gi' }) } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 38);
+      assert.equal(r.measured?.['node.w1.cpuUsagePercent'], 20);
+      assert.equal(r.measured?.['node.w2.memoryUsagePercent'], undefined);
+      assert.equal(r.measured?.['node.w2.cpuUsagePercent'], undefined);
+    },
+  },
+  {
+    name: 'a pod with only a CPU request is sized by it, and is not counted among pods without requests',
+    input: { data: { ...base, deployments: [deployment({ requests: { cpu: '500m' } })], clusterPods: [...running, filler('w3', '100m', '1Gi'), pod({ name: 'cpu-only', app: 'x', nodeName: 'w3', requests: { cpu: '100m' } })] } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['requestCpuCores'], 0.5);
+      assert.equal(r.measured?.['requestMemoryBytes'], undefined);
+      assert.equal(r.measured?.['requestSource'], 'Deployment mm pod template');
+      assert.doesNotMatch(r.summary ?? '', /declare no requests/);
+    },
+  },
+  {
+    name: 'without a Deployment, the Mattermost resource sizes the pods and names the subject',
+    input: { data: { ...base, deployments: [], installation: mattermost({ requests: { cpu: '2500m', memory: '4Gi' } }) } },
+    status: 'fail',
+    then: (r) => {
+      assert.deepEqual(r.findings[0]?.subject, { kind: 'Deployment', namespace: 'mattermost', name: 'mm' });
+      assert.equal(r.measured?.['requestCpuCores'], 2.5);
+    },
+  },
+  {
+    name: 'a RollingUpdate without maxSurge surges one pod, the Deployment controller\'s default',
+    input: { data: { ...base, deployments: [{ ...deployment({}), spec: { ...deployment({}).spec!, strategy: { type: 'RollingUpdate' } } }] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['surgePods'], 1),
+  },
+  {
+    name: 'a toleration with an empty effect, or Exists with an empty key, tolerates as Kubernetes does',
+    input: { data: { ...base, clusterPods: full,
+      nodes: [...workers, node({ name: 'x1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoExecute' }] }), node({ name: 'x2', taints: [{ key: 'gpu', effect: 'NoSchedule' }] })],
+      deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mattermost', effect: '' }, { key: '', operator: 'Exists', effect: 'NoSchedule' }] })] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['eligibleNodes'], 5),
   },
   {
     name: 'a failed clusterPods collector is an error',
