@@ -135,7 +135,7 @@ function caseConfig(lab: Lab, name: string, change?: (c: Record<string, unknown>
 
 const results: { name: string; code: number | null; optional?: string; falsePass: boolean }[] = [];
 
-describe('fault matrix: no broken request that was needed lets a run promote', { concurrency: 1 }, () => {
+describe('fault matrix: no broken request that was needed lets a run promote', { concurrency: 1, timeout: 3_600_000 }, () => {
   const labs: Partial<Record<'preflight' | 'verify', Lab>> = {};
   let baseline = '';
   before(async () => {

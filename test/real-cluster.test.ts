@@ -52,7 +52,7 @@ const timings: string[] = [];
 const onReal = (o: RealKubeOptions = {}) => (scenario: string, out: string): Promise<Lab> =>
   startLab(scenario, out, { kube: (s, world, spec) => serveOnRealCluster(cluster!, s, world, spec, o) });
 
-describe('real control plane', { skip: unavailable ?? false, concurrency: 1 }, () => {
+describe('real control plane', { skip: unavailable ?? false, concurrency: 1, timeout: 3_600_000 }, () => {
   before(async () => {
     cluster = await startRealCluster();
     timings.push(`control plane ready in ${cluster.startMs} ms`);

@@ -71,9 +71,10 @@ const sideAndSite = (e: object): { side?: 'idle' | 'production' | 'canary'; site
   return { ...(side ? { side } : {}), ...(site ? { site } : {}) };
 };
 
-describe('lab scenarios meet their expect.yaml', () => {
+// The suite holds every scenario, a few seconds each: only each scenario has the usual limit.
+describe('lab scenarios meet their expect.yaml', { timeout: 3_600_000 }, () => {
   for (const name of folders) {
-    it(name, async () => {
+    it(name, { timeout: 300_000 }, async () => {
       assert.ok(existsSync(join(BUILTIN_SCENARIOS, name, 'expect.yaml')), `${name}: no expect.yaml; every scenario says what the gate must decide (see fixtures/scenarios/README.md)`);
       const built = await buildScenario(name);
       const { base, ...byPhase } = built.expect;
