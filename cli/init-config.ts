@@ -51,7 +51,8 @@ function kubeLines(a: InitAnswers): string[] {
     ...(a.kubeconfig ? [`  kubeconfig: ${q(a.kubeconfig)}`] : []),
     `  context: ${q(a.context)}`,
     `  namespace: ${q(i.namespace)}`,
-    `  installation: ${q(i.name)}   # a ${i.kind}${i.kind === 'ClusterInstallation' ? ' (mattermost.com/v1alpha1, deprecated)' : ' (installation.mattermost.com/v1beta1)'}`,
+    `  installation: ${q(i.name)}`,
+    i.kind === 'ClusterInstallation' ? '  kind: ClusterInstallation   # mattermost.com/v1alpha1 (deprecated, the one with blue/green and canary)' : '  kind: Mattermost   # installation.mattermost.com/v1beta1',
     ...(a.operator
       ? [`  operator: { namespace: ${q(a.operator.namespace)}, deployment: ${q(a.operator.name)} }`]
       : ['  # operator: { namespace: mattermost-operator, deployment: mattermost-operator }   # not found: set where it runs']),

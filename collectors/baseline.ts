@@ -74,10 +74,11 @@ function sharedBaseline(env: CollectEnv, path: string): Promise<Baseline> {
  * The --baseline as a snapshot document ({meta, data}), for collectors that turn one preflight key
  * into a value of their own (the identity and metrics baselines); null without --baseline.
  */
-export async function readBaselineDocument(env: CollectEnv): Promise<{ meta: { collectedAt: string }; data: Snapshot['data'] } | null> {
+export async function readBaselineDocument(env: CollectEnv): Promise<{ meta: { phase: 'pre'; collectedAt: string }; data: Snapshot['data'] } | null> {
   if (!env.baselinePath) return null;
+  // readBaseline has refused anything but a preflight's.
   const b = await sharedBaseline(env, env.baselinePath);
-  return { meta: { collectedAt: b.collectedAt }, data: b.data };
+  return { meta: { phase: 'pre', collectedAt: b.collectedAt }, data: b.data };
 }
 
 export const baselineCollector: Collector<'baseline'> = {

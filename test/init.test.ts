@@ -43,7 +43,7 @@ async function preflight(lab: Lab, file: string, name: string) {
   return { r, blocking: [...report.verdict.blocking].sort() };
 }
 
-for (const scenario of ['healthy', 'node-not-ready', 'drift-between-sites']) {
+for (const scenario of ['healthy', 'node-not-ready', 'drift-between-sites', 'bluegreen']) {
   describe(`mmgate init on the ${scenario} lab`, () => {
     it('writes the cluster\'s facts, and a preflight with it gives the scenario\'s verdict', async () => {
       const lab = await startLab(scenario, join(work, `${scenario}-lab`));
@@ -56,7 +56,7 @@ for (const scenario of ['healthy', 'node-not-ready', 'drift-between-sites']) {
         const config = parse(written) as Config;
         assert.deepEqual(config['kube'], {
           kubeconfig: `${scenario}-lab/kubeconfig`,
-          context: 'mmgate-lab', namespace: lab.namespace, installation: lab.installation,
+          context: 'mmgate-lab', namespace: lab.namespace, installation: lab.installation, kind: scenario.startsWith('bluegreen') ? 'ClusterInstallation' : 'Mattermost',
           operator: { namespace: 'mattermost-operator', deployment: 'mattermost-operator' },
           helm: { release: 'mattermost-operator', namespace: 'mattermost-operator' },
         });

@@ -161,7 +161,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'maxSurge 0 still needs room for the update job\'s pod of the new version',
-    input: { data: { ...base, clusterPods: full, deployments: [deployment({ maxSurge: 0, maxUnavailable: 1 })] } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full), deployments: [deployment({ maxSurge: 0, maxUnavailable: 1 })] } },
     status: 'fail',
     then: (r) => {
       assert.equal(r.measured?.['surgePods'], 0);
@@ -172,17 +172,17 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'maxSurge 0 with the update job disabled needs no room at all',
-    input: { data: { ...base, clusterPods: full, deployments: [deployment({ maxSurge: 0, maxUnavailable: 1 })], installation: mattermost({ updateJobDisabled: true }) } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full), deployments: [deployment({ maxSurge: 0, maxUnavailable: 1 })], installation: mattermost({ updateJobDisabled: true }) } },
     status: 'pass',
     then: (r) => assert.equal(r.measured?.['requiredPods'], 0),
   },
   {
     name: 'finished pods (Succeeded, Failed) hold no room: their requests are not counted',
-    input: { data: { ...base, clusterPods: [...running,
+    input: { data: { ...base, clusterPods: summarizeClusterPods([...running,
       ...['w1', 'w2', 'w3'].flatMap((n) => [
         pod({ name: `backup-${n}`, namespace: 'analytics', app: 'backup', nodeName: n, phase: 'Succeeded', requests: { cpu: '1800m', memory: '7Gi' } }),
         pod({ name: `report-${n}`, namespace: 'analytics', app: 'report', nodeName: n, phase: 'Failed', requests: { cpu: '1800m', memory: '7Gi' } }),
-      ])] } },
+      ])]) } },
     status: 'pass',
     then: (r) => {
       assert.equal(r.measured?.['node.w3.freeCpuCores'], 2);
@@ -191,13 +191,13 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'an init container larger than the pod\'s containers is what the scheduler reserves',
-    input: { data: { ...base, clusterPods: [...running, ...['w1', 'w2', 'w3'].map((n) => withInit(filler(n, '100m', '1Gi'), '1900m'))] } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods([...running, ...['w1', 'w2', 'w3'].map((n) => withInit(filler(n, '100m', '1Gi'), '1900m'))]) } },
     status: 'fail',
     then: (r) => assert.equal(r.findings[0]?.evidence?.[2], 'w3: free 100m CPU, 7Gi memory, 109 pod slots'),
   },
   {
     name: 'a toleration with operator Exists and no key tolerates every taint',
-    input: { data: { ...base, clusterPods: full,
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full),
       nodes: [...workers, node({ name: 'cp1', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] })],
       deployments: [deployment({ tolerations: [{ operator: 'Exists' }] })] } },
     status: 'pass',
@@ -205,14 +205,14 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'a toleration with operator Exists tolerates any value of its key',
-    input: { data: { ...base, clusterPods: full,
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full),
       nodes: [...workers, node({ name: 'mm1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoSchedule' }] })],
       deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] })] } },
     status: 'pass',
   },
   {
     name: 'a toleration for another effect, key or value does not tolerate; NoExecute excludes, PreferNoSchedule does not',
-    input: { data: { ...base, clusterPods: full,
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full),
       nodes: [...workers,
         node({ name: 'x1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoExecute' }] }),
         node({ name: 'x2', taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] }),
@@ -252,7 +252,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'memory placed by one pod is not there for the next',
-    input: { data: { ...base, clusterPods: [...running, filler('w1', '100m', '6.5Gi'), filler('w2', '100m', '6.5Gi'), filler('w3', '100m', '6.5Gi')] }, options: { surgePods: 2 } },
+    input: { data: { ...base, clusterPods: summarizeClusterPods([...running, filler('w1', '100m', '6.5Gi'), filler('w2', '100m', '6.5Gi'), filler('w3', '100m', '6.5Gi')]) }, options: { surgePods: 2 } },
     status: 'fail',
     then: (r) => assert.equal(r.findings[0]?.actual, 'room for 1 (3 eligible node(s))', 'only w3 has 1.5Gi free: one 1Gi pod'),
   },
@@ -291,7 +291,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     input: { data: { ...base,
       nodes: workers.slice(0, 2),
       deployments: [deployment({}), deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: { cpu: '500m', memory: '4Gi' } })],
-      clusterPods: [...running, filler('w1', '100m', '2.5Gi'), filler('w2', '100m', '5.5Gi')] } },
+      clusterPods: summarizeClusterPods([...running, filler('w1', '100m', '2.5Gi'), filler('w2', '100m', '5.5Gi')]) } },
     status: 'pass',
     then: (r) => assert.equal(r.measured?.['requiredPods'], 2, 'job server on w1 (4.5Gi free), Mattermost on w2 (1.5Gi free)'),
   },
@@ -308,7 +308,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'a pod with only a CPU request is sized by it, and is not counted among pods without requests',
-    input: { data: { ...base, deployments: [deployment({ requests: { cpu: '500m' } })], clusterPods: [...running, filler('w3', '100m', '1Gi'), pod({ name: 'cpu-only', app: 'x', nodeName: 'w3', requests: { cpu: '100m' } })] } },
+    input: { data: { ...base, deployments: [deployment({ requests: { cpu: '500m' } })], clusterPods: summarizeClusterPods([...running, filler('w3', '100m', '1Gi'), pod({ name: 'cpu-only', app: 'x', nodeName: 'w3', requests: { cpu: '100m' } })]) } },
     status: 'pass',
     then: (r) => {
       assert.equal(r.measured?.['requestCpuCores'], 0.5);
@@ -334,7 +334,7 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
   },
   {
     name: 'a toleration with an empty effect, or Exists with an empty key, tolerates as Kubernetes does',
-    input: { data: { ...base, clusterPods: full,
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full),
       nodes: [...workers, node({ name: 'x1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoExecute' }] }), node({ name: 'x2', taints: [{ key: 'gpu', effect: 'NoSchedule' }] })],
       deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mattermost', effect: '' }, { key: '', operator: 'Exists', effect: 'NoSchedule' }] })] } },
     status: 'pass',
