@@ -161,15 +161,14 @@ function versionText(): string {
 }
 
 function installedVersion(pkg: string): string {
+  // Read from the node_modules folders above this file, as Node would find it: nothing is resolved
+  // or loaded, so `--help` stays as light as it is.
   try {
-    // Resolving finds the package's files without running its code.
-    let dir = dirname(fileURLToPath(import.meta.resolve(pkg)));
-    while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== pkg) {
-      const up = dirname(dir);
-      if (up === dir) return 'not installed';
-      dir = up;
+    for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+      const file = join(dir, 'node_modules', pkg, 'package.json');
+      if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+      if (dirname(dir) === dir) return 'not installed';
     }
-    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
   }
