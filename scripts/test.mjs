@@ -41,7 +41,7 @@ if (selected.length === 0) {
 }
 const skipDir = mkdtempSync(join(tmpdir(), 'mmgate-skips-'));
 const skipLog = join(skipDir, 'skips.tsv');
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...selected], {
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=1800000', ...selected], {
   cwd: root, stdio: 'inherit', env: { ...process.env, MMGATE_SKIP_LOG: skipLog },
 });
 const skips = existsSync(skipLog) ? [...new Set(readFileSync(skipLog, 'utf8').split('\n').filter(Boolean))] : [];

@@ -63,8 +63,9 @@ describe('interruptions: exit 3 within 2 s, a partial report, no smoke data left
     {
       name: 'during the smoke journeys', lab: () => post, file: 'verify.json',
       run: (dir, config) => ['verify', '-c', config, '--report-dir', dir, '--format', 'json', '--skip', 'browser-journey', '--baseline', baseline],
-      // The upload hangs after the smoke post was made: the post must still be deleted.
-      arm: () => post.setFrontDoorFaults([{ method: 'POST', path: '^/api/v4/files', delayMs: 30_000 }]),
+      // The download hangs while the post carrying the smoke file exists: both must still be deleted
+      // (the journeys run at once, so a hang on the download is the moment the data is there).
+      arm: () => post.setFrontDoorFaults([{ method: 'GET', path: '^/api/v4/files/[a-z0-9]+$', delayMs: 30_000 }]),
       ready: () => post.world.smokeLeftovers().posts > 0,
     },
     {

@@ -22,14 +22,32 @@ import { listScenarios } from '../lab/scenario.js';
 import { judge } from './judge.js';
 import { checkScenario, explain } from './scenario-runner.js';
 
+const TWO_CLUSTERS = 'two sites need two clusters; the real backend starts one control plane';
+const BLUE_GREEN_OR_CANARY = "a ClusterInstallation world whose Ingress hosts are each a front door of the lab's, routed by Service selectors and the canary cookie: the real backend seeds one front door and no v1alpha1 operator (its blue/green and canary rollouts are the simulator's)";
+
 /** Scenarios whose world the real backend cannot hold, and why. Everything else runs. */
 export const NOT_ON_REAL_BACKEND: Record<string, string> = {
-  'drift-between-sites': 'two sites need two clusters; the real backend starts one control plane',
-  'replication-lag': 'two sites need two clusters; the real backend starts one control plane',
-  'secret-drift': 'two sites need two clusters; the real backend starts one control plane',
-  'two-writers': 'two sites need two clusters; the real backend starts one control plane',
+  'drift-between-sites': TWO_CLUSTERS,
+  'replication-lag': TWO_CLUSTERS,
+  'secret-drift': TWO_CLUSTERS,
+  'two-writers': TWO_CLUSTERS,
   'mixed-versions': 'a rollout stopped after 2 of 3 pods with every new pod ready does not last: the real Deployment controller surges the third pod and scales the old ReplicaSet to 0 (paused or not)',
   'old-replicaset-pods': 'an old-ReplicaSet pod running beside a complete rollout does not last: the real ReplicaSet controller deletes it (its ReplicaSet is scaled to 0)',
+  'bluegreen': BLUE_GREEN_OR_CANARY,
+  'bluegreen-idle-broken': BLUE_GREEN_OR_CANARY,
+  'bluegreen-idle-healthy': BLUE_GREEN_OR_CANARY,
+  'bluegreen-ingress-to-production': BLUE_GREEN_OR_CANARY,
+  'bluegreen-production-changed': BLUE_GREEN_OR_CANARY,
+  'bluegreen-switched': BLUE_GREEN_OR_CANARY,
+  'bluegreen-switched-wrong': BLUE_GREEN_OR_CANARY,
+  'canary': BLUE_GREEN_OR_CANARY,
+  'canary-errors': BLUE_GREEN_OR_CANARY,
+  'canary-healthy': BLUE_GREEN_OR_CANARY,
+  'sites': TWO_CLUSTERS,
+  'site-not-drained': TWO_CLUSTERS,
+  'site-touched-other': TWO_CLUSTERS,
+  'site-upgrade-breaks-replication': TWO_CLUSTERS,
+  'evicted-old-pod': 'a Failed (Evicted) pod kept beside its replaced ReplicaSet\'s new pods does not last as seeded: the real controllers adopt or remove it',
 };
 
 /**

@@ -184,6 +184,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
       const c = callError(err, url);
       if (c.status !== 403 || !adminToken) throw err;
       const res = await fetch(`${url}/api/v4/posts/${encodeURIComponent(id)}`, {
+        // Deletes are the cleanup: they run after an interrupt too, so only their own timeout stops them.
         method: 'DELETE', headers: { Authorization: `Bearer ${adminToken}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs),
       });
       if (res.status !== 200) throw new StepFailure(httpError(res.status, await res.text(), `${url} (delete post as admin)`));
@@ -198,7 +199,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
   const frontGet = async (path: string): Promise<string> => {
     let res: Response;
     try {
-      res = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.any([env.signal, AbortSignal.timeout(timeoutMs)]) });
     } catch (err) {
       throw new StepFailure(fetchError(err, url));
     }
@@ -370,7 +371,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
             const atFrontDoor = async (): Promise<SmokeRead> => {
               const t0 = performance.now();
               try {
-                const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.timeout(timeoutMs) });
+                const res = await fetch(`${url}/api/v4/files/${encodeURIComponent(info.id)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Requested-With': 'XMLHttpRequest', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, signal: AbortSignal.any([env.signal, AbortSignal.timeout(timeoutMs)]) });
                 const body = new Uint8Array(await res.arrayBuffer());
                 if (res.status !== 200) return { via: 'front-door', ok: false, latencyMs: ms(t0), attempts: 1, error: httpError(res.status, Buffer.from(body).toString('utf8'), url) };
                 const problem = expect(body);
@@ -414,7 +415,7 @@ export async function runSmokeJourney(env: CollectEnv): Promise<SmokeJourney> {
           const sent = await step('webhook.send', async () => {
             let res: Response;
             try {
-              res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(timeoutMs) });
+              res = await fetch(`${url}/hooks/${encodeURIComponent(hook.id)}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT, ...frontDoorHeaders(env) }, body: JSON.stringify({ text }), signal: AbortSignal.any([env.signal, AbortSignal.timeout(timeoutMs)]) });
             } catch (err) {
               throw new StepFailure(fetchError(err, `${url}/hooks/…`));
             }

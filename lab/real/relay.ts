@@ -3,7 +3,7 @@
  * pod and node addresses that live there and hands every TCP connection to the lab process through
  * a Unix socket (a path on the shared filesystem, so it crosses the namespace boundary). The API
  * server's pod proxy and pod-log requests thus reach real addresses, as on a cluster.
- * Commands arrive as JSON lines on stdin: {"id":1,"listen":{"ip":"10.244.0.21","port":8065,"socket":"/tmp/…"}}.
+ * Commands arrive as JSON lines on stdin: {"id":1,"listen":{"ip":"10.244.0.21","port":8065,"socket":"<tmp dir>/…"}}.
  * Each is answered on stdout: {"id":1} or {"id":1,"error":"…"}. The relay exits when stdin closes.
  */
 import { connect, createServer, type Server } from 'node:net';
