@@ -82,8 +82,9 @@ export async function createPodNetwork(): Promise<PodNetwork> {
     name,
     addAddress: async (a) => {
       if (addresses.includes(a)) return;
-      await ip('-n', name, 'addr', 'add', `${a}/32`, 'dev', 'lo');
-      await ip('route', 'add', `${a}/32`, 'dev', hostIf, 'src', HOST_END);
+      // replace, not add: a route or address left by a run that was killed before its close must not fail this one.
+      await ip('-n', name, 'addr', 'replace', `${a}/32`, 'dev', 'lo');
+      await ip('route', 'replace', `${a}/32`, 'dev', hostIf, 'src', HOST_END);
       addresses.push(a);
     },
     relay: (a, port, socket) => command({ listen: { ip: a, port, socket } }),
