@@ -47,6 +47,7 @@ export const NOT_ON_REAL_BACKEND: Record<string, string> = {
   'site-not-drained': TWO_CLUSTERS,
   'site-touched-other': TWO_CLUSTERS,
   'site-upgrade-breaks-replication': TWO_CLUSTERS,
+  'rollout-blip': 'the front door\'s 503 gap is played by the simulator\'s operator during its rollout; on the real backend the Deployment controller rolls and nothing plays the load balancer\'s gap',
   'evicted-old-pod': 'a Failed (Evicted) pod kept beside its replaced ReplicaSet\'s new pods does not last as seeded: the real controllers adopt or remove it',
 };
 
@@ -57,6 +58,8 @@ export const NOT_ON_REAL_BACKEND: Record<string, string> = {
 export const RULES_NOT_PROVEN: Record<string, string> = {
   'ClusterRole mmgate-read: metrics.k8s.io [nodes, pods] get,list': 'no metrics server runs on the real backend, and a forbidden metrics API is read as "no metrics server" by design (collectors/kube/collectors.ts)',
   'Role mattermost/mmgate-read: core [secrets] get,list': 'only config-drift across sites reads them, and sites need a second cluster',
+  'Role mattermost/mmgate-read: mattermost.com [clusterinstallations] get,list,watch': 'read only when no Mattermost resource carries the name (a ClusterInstallation world), and those worlds do not run on the real backend (NOT_ON_REAL_BACKEND)',
+  'Role mattermost/mmgate-read: networking.k8s.io [ingresses] get,list': 'read for blue/green and canary routing, worlds that do not run on the real backend (NOT_ON_REAL_BACKEND)',
 };
 
 const found = findControlPlane();
