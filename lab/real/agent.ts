@@ -177,7 +177,7 @@ export class NodeAgent {
       if (!s) continue;
       this.servers.delete(`${name}:${port}`);
       if (ip) await this.o.net.unrelay(ip, port);
-      s.close();
+      closeNow(s);
     }
     this.podIps.delete(name);
   }
@@ -211,11 +211,17 @@ export class NodeAgent {
     await this.queue;
     for (const [name, ip] of this.podIps) for (const port of [API_PORT, METRICS_PORT]) if (this.servers.has(`${name}:${port}`)) await this.o.net.unrelay(ip, port);
     for (const ip of this.nodeIps) await this.o.net.unrelay(ip, KUBELET_PORT);
-    for (const s of this.servers.values()) s.close();
+    for (const s of this.servers.values()) closeNow(s);
     this.servers.clear();
     this.podIps.clear();
-    this.kubelet?.close();
+    if (this.kubelet) closeNow(this.kubelet);
   }
+}
+
+/** Closes the server and the keep-alive connections it still holds (a retired pod answers nothing more). */
+function closeNow(server: Server): void {
+  server.close();
+  server.closeAllConnections();
 }
 
 function listen(server: Server, socket: string): Promise<void> {
