@@ -66,7 +66,14 @@ describe('metrics config errors exit 2 naming the key', () => {
   it('PromQL checks without prometheus.url', async () => {
     const r = await mmgate(['verify', '-c', config('noprom.yaml', 'metrics:\n  queries:\n    - { name: up, expr: "sum(up)", comparison: ">", threshold: 0 }\n'), '--report-dir', join(work, 'r5')]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /metrics\.queries: PromQL checks need Prometheus/);
+    assert.match(r.stderr, /metrics\.queries\[0\]\.expr: PromQL needs Prometheus/);
+  });
+  it('a site drain query that is not PromQL, named by its key, before anything runs', async () => {
+    const yaml = 'prometheus: { url: "http://127.0.0.1:9" }\nsites:\n  - { name: eu, context: eu, drain: { query: "sum(rate(nginx_requests[2m]" } }\n  - { name: us, context: us }\n';
+    const r = await mmgate(['preflight', '-c', config('drain.yaml', yaml), '--report-dir', join(work, 'r8')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /sites\[0\]\.drain\.query: not valid PromQL near character \d+/);
+    noStack(r);
   });
 });
 
