@@ -126,7 +126,8 @@ describe('against the lab', () => {
     writeFileSync(baseline, JSON.stringify(quiet.snapshot));
 
     const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
-    doc['metrics'] = { ...doc['metrics'], source: 'scrape', traffic: true, trafficRate: 40, scrapeInterval: '2s' };
+    // minRequests 5: what is judged is that the traffic reaches every pod, not how fast a loaded test machine sends it.
+    doc['metrics'] = { ...doc['metrics'], source: 'scrape', traffic: true, trafficRate: 40, scrapeInterval: '2s', minRequests: 5 };
     const cfg = join(lab.paths.dir, 'traffic.yaml');
     writeFileSync(cfg, stringify(doc));
     const before = lab.world.store.loginSessions();
