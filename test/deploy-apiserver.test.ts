@@ -8,15 +8,20 @@
  * value the schema types correctly but the API refuses (a Job restarting Always) fails here.
  * Only the API server is needed (no pods, no network namespace, no root); without the built
  * binaries the suite is skipped with the reason, except under CI or MMGATE_REQUIRE_TOOLS=1.
- * deploy/ holds built-in kinds only (Argo CD hooks are annotated Jobs), so no CRD of another
- * project is installed: the test fails naming the kind if a manifest of an unserved kind appears.
+ * deploy/ holds built-in kinds only (Argo CD hooks are annotated Jobs); a manifest of a kind the
+ * server does not serve fails, named. The other projects' kinds are in docs/integrations.md (a
+ * Flagger Canary, an Argo Rollouts AnalysisTemplate): their real CRDs, pinned under fixtures/crds/
+ * (README there: repository, path, version), are installed and those snippets dry-run too.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiError, type KubeApi } from '../lab/real/api.js';
 import { findControlPlane } from '../lab/real/binaries.js';
 import { startControlPlane, type ControlPlane } from '../lab/real/controlplane.js';
+import { crdsIn, installCrds } from '../lab/real/crds.js';
+import { parse } from 'yaml';
 import { deployManifests, manifestDocs, ROOT, type ManifestObject } from './manifests.js';
 import { skipIfMissing } from './tools.js';
 
@@ -40,15 +45,46 @@ async function collection(api: KubeApi, obj: ManifestObject): Promise<string> {
 
 const DRY_RUN = '?dryRun=All&fieldValidation=Strict';
 
-async function dryRunCreate(api: KubeApi, obj: ManifestObject, yaml: string): Promise<ManifestObject> {
-  return api.send<ManifestObject>('POST', `${await collection(api, obj)}${DRY_RUN}`, yaml, 'application/yaml');
+/** `body`: the YAML as written, or the object (sent as JSON). */
+async function dryRunCreate(api: KubeApi, obj: ManifestObject, body: string | ManifestObject = obj): Promise<ManifestObject> {
+  return api.send<ManifestObject>('POST', `${await collection(api, obj)}${DRY_RUN}`, body, typeof body === 'string' ? 'application/yaml' : 'application/json');
 }
 
-/** The API server's refusal of `yaml` (fails when it is accepted). */
-async function refusal(api: KubeApi, obj: ManifestObject, yaml: string): Promise<ApiError> {
-  const e = await dryRunCreate(api, obj, yaml).then(() => undefined, (err: unknown) => err);
+/** The API server's refusal of `body` (fails when it is accepted). */
+async function refusal(api: KubeApi, obj: ManifestObject, body: string | ManifestObject): Promise<ApiError> {
+  const e = await dryRunCreate(api, obj, body).then(() => undefined, (err: unknown) => err);
   assert.ok(e instanceof ApiError, `accepted, or not refused by the server: ${String(e)}`);
   return e;
+}
+
+/**
+ * What docs/integrations.md leaves to the reader in a snippet, by kind: the Canary shows only its
+ * webhooks, so what the CRD requires besides (the workload, its port, the analysis cadence) is
+ * filled in here.
+ */
+const LEFT_TO_THE_READER: Record<string, Record<string, unknown>> = {
+  Canary: {
+    metadata: { name: 'mattermost', namespace: 'mattermost' },
+    spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'mm' }, service: { port: 8065 }, analysis: { interval: '1m', threshold: 1, stepWeight: 20 } },
+  },
+};
+
+function merged(under: unknown, over: unknown): unknown {
+  if (!under || !over || typeof under !== 'object' || typeof over !== 'object' || Array.isArray(over)) return over ?? under;
+  const out: Record<string, unknown> = { ...(under as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) out[k] = merged(out[k], v);
+  return out;
+}
+
+/** The YAML blocks of docs/integrations.md that are Kubernetes objects (they name a kind). */
+function docSnippets(): { obj: ManifestObject; yaml: string; completed: boolean }[] {
+  const md = readFileSync(join(ROOT, 'docs', 'integrations.md'), 'utf8');
+  return [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => ({ yaml: m[1]!, raw: parse(m[1]!) as ManifestObject | null }))
+    .filter((s) => typeof s.raw?.kind === 'string')
+    .map(({ yaml, raw }) => {
+      const fill = LEFT_TO_THE_READER[raw!.kind];
+      return { yaml, obj: (fill ? merged(fill, raw) : raw) as ManifestObject, completed: Boolean(fill) };
+    });
 }
 
 describe('deploy/ manifests against the real kube-apiserver (server-side dry run, strict)', { skip, concurrency: 1, timeout: 300_000 }, () => {
@@ -91,6 +127,35 @@ describe('deploy/ manifests against the real kube-apiserver (server-side dry run
   it('a kind the server does not serve (another project\'s CRD not installed) fails, named', async () => {
     await assert.rejects(collection(api(), { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'x', namespace: 'mattermost' } }),
       /does not serve argoproj\.io\/v1alpha1 \(needed by AnalysisTemplate\)/);
+  });
+
+  describe('docs/integrations.md against the pinned CRDs of Flagger and Argo Rollouts', () => {
+    const snippets = docSnippets();
+    before(async () => { await installCrds(api(), crdsIn(join(ROOT, 'fixtures', 'crds'))); });
+
+    it('the snippets are there: a Canary and an AnalysisTemplate', () => {
+      assert.deepEqual(snippets.map((x) => x.obj.kind).sort(), ['AnalysisTemplate', 'Canary']);
+    });
+
+    for (const { obj, yaml, completed } of snippets) {
+      it(`the ${obj.kind} is accepted${completed ? ' (what it leaves to the reader filled in)' : ' as written'}`, async () => {
+        const got = await dryRunCreate(api(), obj, completed ? obj : yaml);
+        assert.equal(`${got.apiVersion}/${got.kind}`, `${obj.apiVersion}/${obj.kind}`);
+      });
+    }
+
+    it('a CRD\'s schema bites too: a misspelt field of the AnalysisTemplate and an unknown webhook type of the Canary are refused, named', async () => {
+      const at = snippets.find((x) => x.obj.kind === 'AnalysisTemplate')!;
+      assert.ok(at.yaml.includes('successCondition:'));
+      const e = await refusal(api(), at.obj, at.yaml.replace('successCondition:', 'sucessCondition:'));
+      assert.match(e.body, /unknown field \\?"spec\.metrics\[0\]\.sucessCondition\\?"/);
+      const canary = snippets.find((x) => x.obj.kind === 'Canary')!.obj as ManifestObject & { spec: { analysis: { webhooks: { type: string }[] } } };
+      const wrong = structuredClone(canary);
+      wrong.spec.analysis.webhooks[0]!.type = 'pre-rolout';
+      const e2 = await refusal(api(), canary, wrong);
+      assert.equal(e2.status, 422);
+      assert.match(e2.body, /spec\.analysis\.webhooks\[0\]\.type: Unsupported value: \\?"pre-rolout\\?"/);
+    });
   });
 
   describe('the validation bites', () => {
