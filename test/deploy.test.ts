@@ -6,14 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { deployManifests, manifestDocs, ROOT, type ManifestObject } from './manifests.js';
 
 function kubernetesVersion(): string {
   const mod = readFileSync(join(ROOT, 'tools/controlplane/go.mod'), 'utf8');
@@ -50,27 +47,16 @@ function validatorFor(dir: string, apiVersion: string, kind: string): ValidateFu
   return ajv.getSchema(`spec#/components/schemas/${name}`)!;
 }
 
-function manifests(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? manifests(p) : n.endsWith('.yaml') ? [p] : [];
-  });
-}
-
 describe('deploy/ manifests against the Kubernetes API schema', () => {
   const version = kubernetesVersion();
   const dir = specDir(version);
-  const files = [...manifests(join(ROOT, 'deploy')), join(ROOT, 'docs', 'rbac.yaml')];
+  const files = deployManifests();
 
   it('there are manifests to check', () => assert.ok(files.length >= 7, files.join(', ')));
 
   for (const file of files) {
     it(`${relative(ROOT, file)} is valid for Kubernetes ${version}`, () => {
-      const parsed = parseAllDocuments(readFileSync(file, 'utf8'));
-      for (const d of parsed) assert.deepEqual(d.errors.map((e) => e.message), [], 'the YAML parses');
-      const docs = parsed.map((d) => d.toJS() as { apiVersion: string; kind: string } | null).filter((d) => d !== null);
-      assert.ok(docs.length > 0);
-      for (const obj of docs) {
+      for (const { obj } of manifestDocs(file)) {
         const validate = validatorFor(dir, obj.apiVersion, obj.kind);
         assert.ok(validate(obj), `${obj.kind}: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
       }
@@ -78,7 +64,7 @@ describe('deploy/ manifests against the Kubernetes API schema', () => {
   }
 
   it('the strict check sees an unknown field and a wrong type (it can fail)', () => {
-    const job = parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'job-preflight.yaml'), 'utf8'))[0]!.toJS() as { spec: Record<string, unknown> };
+    const job = manifestDocs(join(ROOT, 'deploy', 'job-preflight.yaml'))[0]!.obj as ManifestObject & { spec: Record<string, unknown> };
     const validate = validatorFor(dir, 'batch/v1', 'Job');
     assert.equal(validate({ ...job, spec: { ...job.spec, backofLimit: 0 } }), false, 'a misspelt field is refused');
     assert.equal(validate({ ...job, spec: { ...job.spec, backoffLimit: 'zero' } }), false, 'a string where an integer goes is refused');

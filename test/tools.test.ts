@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDirSync } from './temp.js';
-import { skipUnless } from './tools.js';
+import { skipIfMissing, skipUnless } from './tools.js';
 
 const ENV = ['MMGATE_REQUIRE_TOOLS', 'CI', 'MMGATE_SKIP_LOG'] as const;
 
@@ -30,6 +30,15 @@ describe('missing tools', () => {
     for (const env of [{ MMGATE_REQUIRE_TOOLS: '1' }, { CI: 'true' }]) {
       assert.throws(() => withEnv(env, () => skipUnless(missing, 'Debian package no-such', 'the no-such tests')), /no-such-tool is missing .*the no-such tests must run/);
     }
+  });
+
+  it('a prerequisite that is not one path (skipIfMissing): the same skip, or failure under CI', () => {
+    const log = join(tempDirSync('mmgate-skips-'), 'skips.tsv');
+    const missing = 'the control plane is not built: run scripts/build-control-plane.sh';
+    assert.equal(withEnv({ MMGATE_SKIP_LOG: log }, () => skipIfMissing(missing, 'the dry runs')), `${missing}: the dry runs skipped`);
+    assert.match(readFileSync(log, 'utf8'), /^the dry runs\tthe control plane is not built/);
+    assert.throws(() => withEnv({ CI: 'true' }, () => skipIfMissing(missing, 'the dry runs')), /not built: run .*the dry runs must run/);
+    assert.equal(withEnv({ CI: 'true' }, () => skipIfMissing(undefined, 'the dry runs')), false);
   });
 
   it('a tool that is there is no skip', () => {

@@ -24,9 +24,17 @@ const missingMessage = (path: string, source: string) => `${path} is missing (${
  * otherwise the skip reason, recorded; where tools are required it throws, failing the file.
  */
 export function skipUnless(path: string, source: string, what: string): false | string {
-  if (existsSync(path)) return false;
-  const why = `${missingMessage(path, source)}: ${what} skipped`;
-  if (toolsRequired()) throw new Error(`${missingMessage(path, source)}, and MMGATE_REQUIRE_TOOLS/CI requires it: ${what} must run`);
+  return skipIfMissing(existsSync(path) ? undefined : missingMessage(path, source), what);
+}
+
+/**
+ * As skipUnless, for a prerequisite that is not one path: `missing` is the sentence saying what is
+ * missing and how to get it, undefined when nothing is.
+ */
+export function skipIfMissing(missing: string | undefined, what: string): false | string {
+  if (missing === undefined) return false;
+  if (toolsRequired()) throw new Error(`${missing}, and MMGATE_REQUIRE_TOOLS/CI requires it: ${what} must run`);
+  const why = `${missing}: ${what} skipped`;
   recordSkip(what, why);
   return why;
 }

@@ -40,17 +40,19 @@ const volumeSnapshotCrd = {
   },
 };
 
-export function labCrds(): KubeObject[] {
-  const dir = operatorCrdDir();
-  const operator = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
+/** The CustomResourceDefinitions of every *.yaml file in `dir`. */
+export function crdsIn(dir: string): KubeObject[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
     .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as KubeObject))
     .filter((o) => o?.kind === 'CustomResourceDefinition');
-  return [...operator, volumeSnapshotCrd as KubeObject];
 }
 
-/** Creates the CRDs and waits until the server serves each of them (condition Established). */
-export async function installCrds(api: KubeApi): Promise<void> {
-  const crds = labCrds();
+export function labCrds(): KubeObject[] {
+  return [...crdsIn(operatorCrdDir()), volumeSnapshotCrd as KubeObject];
+}
+
+/** Creates the CRDs (the lab's by default) and waits until the server serves each (condition Established). */
+export async function installCrds(api: KubeApi, crds: KubeObject[] = labCrds()): Promise<void> {
   for (const crd of crds) await api.post(CRD_PATH, crd);
   const until = Date.now() + 60_000;
   for (const crd of crds) {
