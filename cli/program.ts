@@ -13,6 +13,19 @@ import { HARNESS_VERSION } from '../core/version-info.js';
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
+/**
+ * The config key each gate flag sets, where it sets one (cli/gate.ts applies them over the file):
+ * docs/config.md lists every flag of preflight, watch and verify from the commands themselves,
+ * with the key from here, so the list stays in step with the flags.
+ */
+export const FLAG_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  '--kubeconfig': 'kube.kubeconfig', '--context': 'kube.context', '--namespace': 'kube.namespace',
+  '--installation': 'kube.installation', '--target-version': 'target.version',
+  '--site': 'kube.* (from that site of sites[])',
+  '--report-dir': 'reports.dir', '--format': 'reports.formats', '--history': 'reports.history',
+  '--strict': 'extends: strict', '--since': 'mattermost.upgradeStartedAt', '--traffic': 'metrics.traffic',
+};
+
 /** How a run is judged and reported: shared by the gate commands and evaluate. */
 function judgeOptions(cmd: Command): Command {
   return cmd

@@ -32,6 +32,28 @@ describe('identity: masking the effective configuration', () => {
     assert.equal(dataSourceHost('mmuser:hunter2@tcp(db:3306)/mattermost?charset=utf8mb4'), 'tcp(db:3306)/mattermost');
     assert.equal(dataSourceHost('host=db user=mm password=p@ss dbname=mattermost'), MASKED, 'a key=value DSN is masked whole');
   });
+  it('masks every secret Mattermost\'s Sanitize masks, plugin encryption keys, and credentials in URLs', () => {
+    const f = flattenConfig({
+      LdapSettings: { BindPassword: 'ldap-pw-1' },
+      FileSettings: { PublicLinkSalt: 'salt-2' },
+      ServiceSettings: { SplitKey: 'split-3', GiphySdkKey: 'giphy-4' },
+      CacheSettings: { RedisPassword: 'redis-5', RedisAddress: 'redis://default:redis-6@cache:6379' },
+      ElasticsearchSettings: { Password: 'es-7', ConnectionURL: 'https://elastic:es-8@search:9200', Username: 'elastic' },
+      OpenIdSettings: { Secret: 'oidc-9' },
+      MessageExportSettings: { GlobalRelaySettings: { SMTPPassword: 'relay-10' } },
+      ImageProxySettings: { RemoteImageProxyOptions: 'camo-11' },
+      SqlSettings: { DataSourceSearchReplicas: ['postgres://s:dsn-12@db-s/mm'], ReplicaLagSettings: [{ DataSource: 'postgres://l:dsn-13@db-l/mm', QueryTimeLag: 'q' }] },
+      PluginSettings: { Plugins: { github: { EncryptionKey: 'enc-14', WebhookSecret: 'hook-15' }, jira: { AtRestEncryptionKey: 'enc-16' } } },
+    });
+    const text = JSON.stringify(f.settings);
+    assert.doesNotMatch(text, /ldap-pw-1|salt-2|split-3|giphy-4|redis-5|redis-6|es-7|es-8|oidc-9|relay-10|camo-11|dsn-12|dsn-13|enc-14|hook-15|enc-16/);
+    assert.equal(f.settings['ElasticsearchSettings.ConnectionURL'], 'https://search:9200', 'the userinfo is stripped, the host kept');
+    assert.equal(f.settings['CacheSettings.RedisAddress'], 'redis://cache:6379');
+    assert.equal(f.settings['PluginSettings.Plugins.github.EncryptionKey'], MASKED);
+    assert.equal(f.settings['SqlSettings.ReplicaLagSettings'], '[{"DataSource":"postgres://db-l/mm","QueryTimeLag":"q"}]');
+    assert.equal(f.settings['ElasticsearchSettings.Username'], 'elastic', 'a user name alone is no secret');
+    assert.ok(f.masked.includes('ElasticsearchSettings.ConnectionURL') && f.masked.includes('SqlSettings.ReplicaLagSettings'));
+  });
   it('diffs by dotted path, and Section.* patterns match a whole section', () => {
     assert.deepEqual(diffSettings({ 'A.x': 1, 'A.y': true }, { 'A.x': 2, 'B.z': 'new' }), [
       { path: 'A.x', before: 1, after: 2 }, { path: 'A.y', before: true }, { path: 'B.z', after: 'new' },

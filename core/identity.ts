@@ -50,9 +50,27 @@ export interface EffectiveConfig {
 export const FAKE_SETTING = '********************************';
 export const MASKED = '(secret, masked)';
 
-/** Setting names (the last path segment) that hold secrets or credentials. */
-const SECRET_KEY = /(password|secret|salt|token|credential|passphrase|apikey|privatekey$|accesskey|developerkey|signingkey|encryptkey|sdkkey)/i;
+/**
+ * Setting names (the last path segment) that hold secrets or credentials. Covers every setting
+ * Mattermost's own Config.Sanitize masks (LdapSettings.BindPassword, FileSettings.PublicLinkSalt,
+ * FileSettings.AmazonS3SecretAccessKey, EmailSettings.SMTPPassword, the GitLab/Google/Office365/
+ * OpenId `Secret`, SqlSettings.DataSource/DataSourceReplicas/DataSourceSearchReplicas/
+ * ReplicaLagSettings[].DataSource/AtRestEncryptKey, ElasticsearchSettings.Password,
+ * GlobalRelaySettings.SMTPPassword, ServiceSettings.SplitKey, CacheSettings.RedisPassword:
+ * https://github.com/mattermost/mattermost/blob/master/server/public/model/config.go, func
+ * Sanitize), and the ones it leaves in clear that still grant access (AmazonS3AccessKeyId,
+ * GoogleDeveloperKey, GiphySdkKey, the atmos/camo shared key in ImageProxySettings.
+ * RemoteImageProxyOptions, and plugin settings such as a plugin's EncryptionKey or WebhookSecret).
+ */
+const SECRET_KEY = /(password|secret|salt|token|credential|passphrase|apikey|privatekey$|accesskey|developerkey|signingkey|encrypt(ion)?key|sdkkey|splitkey|remoteimageproxyoptions)/i;
 const DATA_SOURCE = /^datasource(replicas|searchreplicas)?$/i;
+/** `scheme://user:pass@host…`: a URL carrying credentials in its userinfo. */
+const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i;
+
+/** A URL without its userinfo (`https://elastic:pw@es:9200` → `https://es:9200`); other text as it is. */
+export function withoutUserinfo(text: string): string {
+  return text.replace(URL_USERINFO, '$1');
+}
 
 /** A DSN reduced to what may be shown: scheme, host, port and database, never user or password. */
 export function dataSourceHost(dsn: string): string {
@@ -73,18 +91,33 @@ export function dataSourceHost(dsn: string): string {
   return at >= 0 ? dsn.slice(at + 1).split('?')[0] ?? MASKED : MASKED;
 }
 
-/** The value a setting may be stored with: secrets masked by key, data sources reduced to their host. */
+/**
+ * The value a setting may be stored with: secrets masked by key, data sources reduced to their
+ * host, and any URL value (ElasticsearchSettings.ConnectionURL, CacheSettings.RedisAddress…)
+ * stripped of its userinfo.
+ */
 export function maskSetting(path: string, value: SettingValue): { value: SettingValue; masked: boolean } {
   const key = path.split('.').at(-1) ?? path;
   if (typeof value !== 'string' || value === '') return { value, masked: false };
   if (DATA_SOURCE.test(key)) return { value: dataSourceHost(value), masked: true };
   if (SECRET_KEY.test(key) && !/^enable/i.test(key)) return { value: value === FAKE_SETTING ? FAKE_SETTING : MASKED, masked: true };
-  return { value, masked: false };
+  const stripped = withoutUserinfo(value);
+  return { value: stripped, masked: stripped !== value };
+}
+
+/** An array's elements masked as settings of `path`; objects inside (ReplicaLagSettings) by their own keys. */
+function maskDeep(path: string, node: unknown): unknown {
+  if (Array.isArray(node)) return node.map((v) => maskDeep(path, v));
+  if (node !== null && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, maskDeep(`${path}.${k}`, v)]));
+  }
+  return typeof node === 'string' ? maskSetting(path, node).value : node;
 }
 
 /**
  * Flattens a configuration object to dotted paths. Arrays are one setting (their JSON text, each
- * string element of a data-source list reduced to its host); nested objects recurse.
+ * element masked as the array's setting would be, objects inside by their own keys); nested
+ * objects recurse.
  */
 export function flattenConfig(config: unknown): EffectiveConfigParts {
   const settings: Record<string, SettingValue> = {};
@@ -94,12 +127,10 @@ export function flattenConfig(config: unknown): EffectiveConfigParts {
       for (const [k, v] of Object.entries(node as Record<string, unknown>)) walk(v, path ? `${path}.${k}` : k);
       return;
     }
-    const key = path.split('.').at(-1) ?? path;
     let value: SettingValue;
     if (Array.isArray(node)) {
-      const items = node.map((v) => (typeof v === 'string' && (DATA_SOURCE.test(key) || SECRET_KEY.test(key)) ? maskSetting(path, v).value : v));
-      if (items.some((v, i) => v !== node[i])) masked.push(path);
-      value = JSON.stringify(items);
+      value = JSON.stringify(maskDeep(path, node));
+      if (value !== JSON.stringify(node)) masked.push(path);
     } else if (node === null || typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') {
       const m = maskSetting(path, node);
       if (m.masked) masked.push(path);

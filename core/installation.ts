@@ -1,16 +1,16 @@
 /**
  * Shared judgement helpers over Kubernetes objects: which pods belong to the installation, and
- * how the Mattermost Operator names things (mattermost-facts §3.5). Pure functions, used by checks.
+ * how the Mattermost Operator names things (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/apis/mattermost/v1beta1/mattermost_utils.go). Pure functions, used by checks.
  */
 import type { AppDeployment, ClusterInstallationCR, ContainerStatus, InstallationCR, KubeDeployment, KubePod } from './kube-types.js';
 import type { InstallationKind, Scope } from './types.js';
 
 /** The operator labels every pod of an installation with these (MattermostPodLabels). */
 export const INSTALLATION_LABEL = 'installation.mattermost.com/installation';
-/** The v1alpha1 ClusterInstallation's pods carry this one instead, valued with their Deployment's name (mattermost-facts §3.5). */
+/** The v1alpha1 ClusterInstallation's pods carry this one instead, valued with their Deployment's name (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/apis/mattermost/v1alpha1/clusterinstallation_utils.go). */
 export const V1ALPHA1_LABEL = 'v1alpha1.mattermost.com/installation';
 
-/** API path pieces of each kind (mattermost-facts §3.1). */
+/** API path pieces of each kind (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/config/crd/bases/). */
 export const CR_KINDS: Readonly<Record<InstallationKind, { apiVersion: string; plural: string; label: string }>> = {
   Mattermost: { apiVersion: 'installation.mattermost.com/v1beta1', plural: 'mattermosts', label: INSTALLATION_LABEL },
   ClusterInstallation: { apiVersion: 'mattermost.com/v1alpha1', plural: 'clusterinstallations', label: V1ALPHA1_LABEL },

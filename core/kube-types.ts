@@ -82,7 +82,7 @@ export interface KubeJob extends KubeObject {
   status?: { active?: number; succeeded?: number; failed?: number; startTime?: string; completionTime?: string; conditions?: Condition[] };
 }
 
-/** installation.mattermost.com/v1beta1 Mattermost (mattermost-facts §3.2–3.3). */
+/** installation.mattermost.com/v1beta1 Mattermost (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/apis/mattermost/v1beta1/mattermost_types.go). */
 export interface MattermostCR extends KubeObject {
   spec?: {
     image?: string;
@@ -108,10 +108,10 @@ export interface MattermostCR extends KubeObject {
   };
 }
 
-/** A v1alpha1 AppDeployment: one blue/green colour or the canary (mattermost-facts §3.8). */
+/** A v1alpha1 AppDeployment: one blue/green colour or the canary (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/apis/mattermost/v1alpha1/clusterinstallation_types.go). */
 export interface AppDeployment { name?: string; ingressName?: string; image?: string; version?: string; resourceLabels?: Record<string, string> }
 
-/** mattermost.com/v1alpha1 ClusterInstallation, deprecated, the only kind with blueGreen and canary (mattermost-facts §3.8). */
+/** mattermost.com/v1alpha1 ClusterInstallation, deprecated, the only kind with blueGreen and canary (clusterinstallation_types.go). */
 export interface ClusterInstallationCR extends KubeObject {
   spec?: {
     image?: string;

@@ -35,7 +35,7 @@ export interface ServerPing {
   readonly status?: string;
   readonly databaseStatus?: string;
   readonly filestoreStatus?: string;
-  /** The raw `X-Version-Id` header, and its parse (mattermost-facts §1.1). */
+  /** The raw `X-Version-Id` header, and its parse (https://github.com/mattermost/mattermost/blob/master/server/channels/web/handlers.go). */
   readonly versionId?: string;
   readonly version?: ServerVersionId;
   readonly latencyMs?: number;
@@ -188,7 +188,7 @@ export interface LogGroup {
   readonly sample: string;
 }
 
-/** One container's log since the upgrade, parsed as Mattermost JSON lines (mattermost-facts §5). */
+/** One container's log since the upgrade, parsed as Mattermost JSON lines (https://github.com/mattermost/logr formatters/json.go). */
 export interface PodLog {
   readonly pod: string;
   readonly namespace: string;

@@ -10,7 +10,7 @@
  *   colour's version); for a canary, its version or `canary.enable: false`.
  * - The preflight's database backup (its time, and whether a restore of it was tested), and the
  *   warning that migrations only go forward: once the update job ran `mattermost db migrate`
- *   with the new version, going back needs that restore (mattermost-facts §3.4, §7.1).
+ *   with the new version, going back needs that restore (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/pkg/resources/update_job.go; https://github.com/mattermost/docs/blob/master/source/product-overview/release-policy.md).
  */
 import type { DatabaseBackups, RestoreTest } from './backup-types.js';
 import { canaryOf, colours, crKind, crResource, isClusterInstallation, otherColour, productionColour } from './installation.js';

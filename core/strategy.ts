@@ -1,6 +1,6 @@
 /**
- * Which part of an installation a run judges, from its custom resource (pure; mattermost-facts
- * §3.8 and the blue/green and canary notes in docs/strategies.md):
+ * Which part of an installation a run judges, from its custom resource (pure; operator
+ * https://github.com/mattermost/mattermost-operator/blob/v1.25.9/apis/mattermost/v1alpha1/clusterinstallation_types.go and the blue/green and canary notes in docs/strategies.md):
  *
  * - a v1beta1 `Mattermost`, or a `ClusterInstallation` without blue/green or canary: the CR's own
  *   Deployment, rolled in place;

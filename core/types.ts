@@ -69,7 +69,7 @@ export interface Target {
   readonly image?: string;
 }
 
-/** The two custom resources the Mattermost Operator reconciles (mattermost-facts §3.1). */
+/** The two custom resources the Mattermost Operator reconciles (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/config/crd/bases/). */
 export type InstallationKind = 'Mattermost' | 'ClusterInstallation';
 /** How the upgrade is rolled out: in place, to the idle blue/green colour, to a canary, or one site at a time. */
 export type Strategy = 'rolling' | 'bluegreen' | 'canary';

@@ -47,7 +47,7 @@ export function imageVersion(ref: string): Version | undefined {
 }
 
 /**
- * Parses the `X-Version-Id` header (mattermost-facts §1.1):
+ * Parses the `X-Version-Id` header (https://github.com/mattermost/mattermost/blob/master/server/channels/web/handlers.go, Handler.ServeHTTP):
  * `<CurrentVersion>.<BuildNumber>.<ClientConfigHash>.<licensed>`, where BuildNumber may itself
  * contain dots. BuildNumber wins when it is a plain x.y.z, because CurrentVersion can lag the
  * real patch release (mattermost/mattermost#6523).

@@ -2,7 +2,7 @@
  * The lab: a scenario served on 127.0.0.1 — a Kubernetes API (https, bearer token, pod proxy and
  * pod logs routed to the simulated Mattermost servers) and Mattermost's front door — plus the files
  * a user or test needs to point mmgate at it: kubeconfig, mmgate.yaml, secrets/, lab.json.
- * mmgate reaches the lab only through the doors a real cluster has (DESIGN §6).
+ * mmgate reaches the lab only through the doors a real cluster has (README, Quick start against your cluster).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * The Mattermost Operator's upgrade, simulated (mattermost-facts §3.4): a version change on the
+ * The Mattermost Operator's upgrade, simulated (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/controllers/mattermost/mattermost/mattermost.go, updateMattermostDeployment and checkUpdateJob): a version change on the
  * Mattermost CR runs the `mattermost-update-check` job, then rolls the Deployment's pods one at a
  * time (maxSurge 1, maxUnavailable 0) with a readiness delay, while `status.state` moves
  * reconciling → ready → stable. The same code builds upgraded scenarios instantly (delay 0) and
@@ -104,7 +104,7 @@ export async function simulateUpgrade(store: ObjectStore, servers: PodServers, u
   if (!deployment) throw new Error(`lab: no Deployment ${namespace}/${workload} to roll`);
   const baseImage = plan.image;
   const image = `${baseImage}:${up.version}`;
-  // A ClusterInstallation is only ever reconciling or stable (mattermost-facts §3.8).
+  // A ClusterInstallation is only ever reconciling or stable (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/apis/mattermost/v1alpha1/clusterinstallation_types.go).
   const midState = crKind === 'ClusterInstallation' ? 'reconciling' : 'ready';
 
   // 1. The user changes the CR; the operator notices and starts reconciling.

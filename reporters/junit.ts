@@ -1,7 +1,7 @@
 /**
  * `<name>.junit.xml` for CI test tabs, valid against the Jenkins xUnit junit-10.xsd.
  *
- * Mapping (DESIGN §3), keyed on the verdict so CI shows what the gate decided:
+ * Mapping (README, Reports), keyed on the verdict so CI shows what the gate decided:
  * - a blocking fail → `<failure>`, a blocking error → `<error>`;
  * - warn, and fail/error at level warn (or waived) → a passing testcase whose system-out starts
  *   with WARN: JUnit consumers turn the pipeline red on any failure or error, and a gate that

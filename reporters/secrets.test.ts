@@ -59,7 +59,7 @@ async function everyOutput(report: RunReport): Promise<Record<string, string>> {
   const dir = await tempDir();
   const stdout = new Capture();
   const live = new Capture();
-  const reporters = createReporters(['console', 'json', 'junit', 'markdown', 'prometheus'], { stdout: live, color: true });
+  const reporters = createReporters(['console', 'json', 'junit', 'markdown', 'prometheus', 'html'], { stdout: live, color: true });
   for (const c of report.collectors) reporters[0]?.onCollectorEnd?.(c);
   for (const r of report.results) reporters[0]?.onCheckEnd?.(r);
   const summary = join(dir, 'step-summary.md');
@@ -77,7 +77,7 @@ async function everyOutput(report: RunReport): Promise<Record<string, string>> {
     stepSummary: await readFile(summary, 'utf8'),
   };
   for (const f of files) out[f] = await readFile(f, 'utf8');
-  assert.equal(files.length, 4);
+  assert.deepEqual(files.map((f) => f.split('.').at(-1)).sort(), ['html', 'json', 'md', 'prom', 'xml'], 'one file per format that writes one');
   return out;
 }
 
@@ -90,6 +90,8 @@ describe('secrets in reports', () => {
       }
     }
     assert.ok(outputs['liveStream']?.includes(DB_PASSWORD), 'the collector error line carries the DSN');
+    const html = Object.keys(outputs).find((n) => n.endsWith('.html'));
+    for (const secret of SECRETS) assert.ok(html && outputs[html]?.includes(secret), `${secret} should appear in the HTML report unredacted`);
   });
 
   it('after the runner\'s redaction, no secret appears in any format, file or line', async () => {

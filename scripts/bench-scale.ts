@@ -3,7 +3,7 @@
  * --pods-per-node 30` starts the lab with that cluster around the healthy scenario and times three
  * readers of it in one run, against one API: mmgate preflight, a minimal paginated read of the
  * same lists (scripts/raw-read.ts), and the runbook's kubectl sequence; it prints wall time, peak
- * RSS and the ratios against the goals (issue 7: preflight ≤ 1.5× the raw read, ≥ 5× faster than
+ * RSS and the ratios against the goals (the goals: preflight ≤ 1.5× the raw read, ≥ 5× faster than
  * kubectl, ≤ 300 MiB).
  */
 import { spawn } from 'node:child_process';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { builtinChecks } from '../checks/index.js';
 import { configJsonSchema } from '../core/config/json-schema.js';
+import { FLAG_CONFIG_KEYS, buildProgram } from '../cli/program.js';
 import { PHASES } from '../core/types.js';
 
 type JsonSchema = { type?: string | string[]; description?: string; default?: unknown; properties?: Record<string, JsonSchema>; items?: JsonSchema; enum?: unknown[]; anyOf?: JsonSchema[]; pattern?: string; additionalProperties?: unknown; required?: string[] };
@@ -76,8 +77,7 @@ export function configReference(): string {
     'that way is masked in every output. Editors can validate with the JSON Schema',
     '[`mmgate.schema.json`](mmgate.schema.json) (`# yaml-language-server: $schema=…`).',
     '',
-    'Command-line flags win over the file: `--kubeconfig`, `--context`, `-n/--namespace`,',
-    '`--installation`, `--target-version`, `--report-dir`, `--format`, `--strict`.',
+    ...flagsReference(),
     '',
     '| key | type | default | meaning |',
     '|---|---|---|---|',
@@ -86,6 +86,34 @@ export function configReference(): string {
     'Per-check options are listed in [checks.md](checks.md).',
     '',
   ].join('\n');
+}
+
+/**
+ * The flags of preflight, watch and verify, read from the commands themselves: each with the
+ * commands that take it and the config key it sets (FLAG_CONFIG_KEYS); a flag wins over the file.
+ */
+function flagsReference(): string[] {
+  const commands = buildProgram().commands.filter((c) => ['preflight', 'watch', 'verify'].includes(c.name()));
+  const flags = new Map<string, { flags: string; description: string; commands: string[] }>();
+  for (const c of commands) {
+    for (const o of c.options) {
+      const key = o.long ?? o.flags;
+      const row = flags.get(key) ?? { flags: o.flags, description: o.description, commands: [] };
+      row.commands.push(c.name());
+      flags.set(key, row);
+    }
+  }
+  for (const long of Object.keys(FLAG_CONFIG_KEYS)) if (!flags.has(long)) throw new Error(`FLAG_CONFIG_KEYS names ${long}, which no gate command has`);
+  return [
+    'Command-line flags of `preflight`, `watch` and `verify` win over the file: where a flag sets a',
+    'config key (the `sets` column), the flag\'s value is used. The others exist only on the command line.',
+    '',
+    '| flag | commands | sets | meaning |',
+    '|---|---|---|---|',
+    ...[...flags.entries()].map(([long, r]) => `| \`${cell(r.flags)}\` | ${r.commands.length === commands.length ? 'all three' : r.commands.join(', ')} | ${FLAG_CONFIG_KEYS[long] ? `\`${cell(FLAG_CONFIG_KEYS[long])}\`` : '—'} | ${cell(r.description).replace(/</g, '&lt;')} |`),
+    '',
+    'Config keys:',
+  ];
 }
 
 export const GENERATED = {

@@ -5,7 +5,7 @@
  * Retry-After, 410 on a paged list) is injected and the real `mmgate` runs. The rule: no case
  * promotes when the request it broke was needed — exit 1 or 3, never 0 — and the report is written
  * every time. Requests that are truly optional are listed with the reason, and must still end in a
- * report (and never in exit 2). Prometheus is out of scope here (issue 8 adds it).
+ * report (and never in exit 2). Prometheus is out of scope here (its faults are tested with the metrics collectors).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

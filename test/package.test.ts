@@ -36,8 +36,16 @@ describe('the npm package', () => {
     for (const f of ['dist/cli/main.js', 'dist/playwright.config.js', 'dist/smoke/mattermost.spec.js', 'fixtures/scenarios/healthy/scenario.yaml', 'fixtures/backups/mattermost.dump', 'lab/kube/testcert/cert.pem', 'docs/checks.md', 'README.md', 'LICENSE']) {
       assert.ok(files.includes(f), `${f} is shipped`);
     }
-    const tests = files.filter((f) => /\.test\.|^dist\/test\/|test-helpers|test-support|^dist\/checks\/fixtures|^(checks|core|collectors|cli|lab|reporters|test)\/.*\.ts$/.test(f));
+    // Any `fixtures.` / `-fixtures.` / `fixture.` module is test data, wherever it lives.
+    const tests = files.filter((f) => /\.test\.|^dist\/test\/|test-helpers|test-support|fixtures?\.|^(checks|core|collectors|cli|lab|reporters|test)\/.*\.ts$/.test(f));
     assert.deepEqual(tests, []);
+  });
+
+  it('ships no private key but the lab\'s public-on-purpose TLS key, which the demo serves with', () => {
+    // lab/kube/testcert/key.pem signs the simulated API server's https on 127.0.0.1 (kubectl sends
+    // tokens only over TLS), so `mmgate demo` needs it at run time; it guards nothing (see its README).
+    const keys = files.filter((f) => /key|\.pem$|\.p12$|\.pfx$/i.test(f) && !/^dist\/.*\.(js|d\.ts|js\.map)$|^docs\//.test(f));
+    assert.deepEqual(keys, ['lab/kube/testcert/cert.pem', 'lab/kube/testcert/key.pem']);
   });
 
   it('installs with --omit=dev into an empty prefix and runs --help, lab --list and the demo', () => {

@@ -32,10 +32,19 @@ async function serve(lab: Lab, name: string, serveConfig: string): Promise<Serve
     child.stdout!.on('data', (d: Buffer) => { out += d.toString(); const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]!); });
     void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
   });
+  logs.push(() => stderr);
   return { child, url, logs: () => stderr, exited };
 }
 
 const seen: string[] = [];
+/** Every serve's stderr, and every secret of every lab started here: none may reach an answer or a log. */
+const logs: (() => string)[] = [];
+const labSecrets: string[] = [];
+async function labFor(scenario: string, dir: string): Promise<Lab> {
+  const lab = await startLab(scenario, join(work, dir));
+  labSecrets.push(...Object.values(lab.secrets));
+  return lab;
+}
 async function call(s: Server, path: string, init: { body?: unknown; token?: string | null } = {}) {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (init.token !== null) headers['Authorization'] = `Bearer ${init.token ?? TOKEN}`;
@@ -52,7 +61,7 @@ describe('mmgate serve through a canary night', () => {
   let lab: Lab;
   let s: Server;
   before(async () => {
-    lab = await startLab('healthy', join(work, 'night-lab'));
+    lab = await labFor('healthy', 'night-lab');
     s = await serve(lab, 'night', 'answerWithin: 60s, sampleWindow: 3s');
   });
   after(async () => { s?.child.kill('SIGTERM'); await s?.exited; await lab?.close(); });
@@ -114,7 +123,7 @@ describe('mmgate serve when the gate says no', () => {
   let lab: Lab;
   let s: Server;
   before(async () => {
-    lab = await startLab('node-not-ready', join(work, 'blocked-lab'));
+    lab = await labFor('node-not-ready', 'blocked-lab');
     s = await serve(lab, 'blocked', 'answerWithin: 60s');
   });
   after(async () => { s?.child.kill('SIGTERM'); await s?.exited; await lab?.close(); });
@@ -146,7 +155,7 @@ describe('mmgate serve with a slow run', () => {
   let lab: Lab;
   let s: Server;
   before(async () => {
-    lab = await startLab('healthy', join(work, 'slow-lab'));
+    lab = await labFor('healthy', 'slow-lab');
     s = await serve(lab, 'slow', 'answerWithin: 1s, drainTimeout: 1s');
   });
   after(async () => { await lab?.close(); });
@@ -181,5 +190,11 @@ describe('answers carry no secret', () => {
     assert.ok(seen.length > 10);
     for (const body of seen) assert.ok(!body.includes(TOKEN), 'the serve token leaked');
     for (const body of seen) assert.doesNotMatch(body, /password|MMAUTHTOKEN/i);
+    assert.equal(labSecrets.length, 12, 'four secrets (kube token, admin token, smoke password, smoke token) from each of three labs');
+    for (const secret of labSecrets) {
+      assert.ok(secret.length >= 8, 'a lab secret long enough not to match by chance');
+      for (const body of seen) assert.ok(!body.includes(secret), 'a lab secret leaked into an answer');
+      for (const log of logs) assert.ok(!log().includes(secret), 'a lab secret leaked into serve\'s log');
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Prevents verifying the wrong pods: since operator v1.16 the colour Ingresses may all point at
  * the main Service `<ci>`, so the idle colour's host serves production pods and every journey
- * "through the idle colour" tests production (issue 9). The X-Version-Id of the answers through
+ * "through the idle colour" tests production (docs/strategies.md, Blue/green). The X-Version-Id of the answers through
  * the idle host must be the idle Deployment's version, every time.
  */
 import { z } from 'zod';

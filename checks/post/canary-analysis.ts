@@ -4,7 +4,7 @@
  * (X-Version-Id is the canary Deployment's version on every answer), then compares the canary
  * with the stable pods: errors logged per pod since the upgrade, and the journeys' results.
  *
- * Metrics hook: when the metrics collector (issue 8) lands, add its per-pod error ratio and
+ * Metrics hook: the metrics collector (docs/metrics.md) can add its per-pod error ratio and
  * latency for the canary and stable pods to `comparisons` below, with the same rule: the canary
  * may not be worse than stable by more than the allowance.
  */
@@ -55,7 +55,7 @@ export const canaryAnalysis = defineCheck({
     if (!want || off.length > 0 || failed.length > 0 || Object.keys(versions).length === 0) {
       fails.push({ message: `requests with the cookie ${scope.cookie ?? 'canary=always'} through the production host answered ${versionsText(versions)}${failed.length ? ` (${failed.length} failed)` : ''}, not only the canary's ${want ?? '?'}`, subject: { kind: 'Ingress', namespace: scope.namespace, name: canary.name }, expected: `X-Version-Id ${want ?? 'the canary version'} on every answer`, actual: versionsText(versions), remediation: `check Ingress ${canary.name}: nginx.ingress.kubernetes.io/canary "true" and canary-by-cookie "canary", backend Service ${canary.name}` });
     }
-    // The comparisons (issue 8's metrics join here: error ratio and latency per side).
+    // The comparisons (per-pod metrics would join here: error ratio and latency per side).
     const c = errorsPerPod(input.podLogs);
     const s = errorsPerPod(present(input.stablePodLogs));
     if (!c || !s) {

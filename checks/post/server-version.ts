@@ -1,6 +1,6 @@
 /**
  * Prevents trusting the operator's word for the version: the Mattermost resource's
- * status.version is copied from its spec and proves nothing (mattermost-facts §3.3). What each
+ * status.version is copied from its spec and proves nothing (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/controllers/mattermost/mattermost/health_check.go). What each
  * server runs is in the `X-Version-Id` header it answers with. A pod that still serves the old
  * version (a mixed cluster after a partial rollout, an image tag that does not hold the release
  * it claims) must block promotion, and so must a pod that cannot be asked: it may be the one

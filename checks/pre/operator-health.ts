@@ -2,7 +2,7 @@
  * Prevents an upgrade nobody carries out, or one carried out without its safety net: the
  * Mattermost Operator performs the upgrade (update job, then rollout), so it must run and be
  * available. Operators before v1.21.0 run the update job with `mattermost version` instead of
- * `mattermost db migrate` (mattermost-facts §3.4), so migrations are not tried before the rollout.
+ * `mattermost db migrate` (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/pkg/resources/update_job.go), so migrations are not tried before the rollout.
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';

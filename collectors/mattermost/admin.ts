@@ -50,7 +50,7 @@ export const pluginStatusesCollector: Collector<'pluginStatuses'> = {
     if (data !== null && !Array.isArray(data)) throw new CollectFailure('BAD_RESPONSE', `${url}/api/v4/plugins/statuses did not answer a list`);
     const statuses: PluginStatusEntry[] = (data ?? []).map((s: Record<string, unknown>) => ({
       plugin_id: str(s['plugin_id']), cluster_id: str(s['cluster_id']),
-      // The spec says a string enum; the server sends ints (mattermost-facts §1.7). Anything else is -1: unknown.
+      // The spec says a string enum; the server sends ints (https://github.com/mattermost/mattermost/blob/master/server/public/model/plugin_status.go). Anything else is -1: unknown.
       state: typeof s['state'] === 'number' ? s['state'] : -1,
       ...(typeof s['error'] === 'string' && s['error'] ? { error: s['error'] } : {}),
       ...(typeof s['name'] === 'string' ? { name: s['name'] } : {}),

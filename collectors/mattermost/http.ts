@@ -1,5 +1,5 @@
 /**
- * The two doors to Mattermost (DESIGN §6) and the helpers every Mattermost collector shares:
+ * The two doors to Mattermost (README, Quick start against your cluster) and the helpers every Mattermost collector shares:
  *
  * - the **front door**: `mattermost.url`, else the custom resource's `status.endpoint` (an
  *   endpoint without a scheme is https; `not available` means there is none) — cluster-wide

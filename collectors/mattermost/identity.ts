@@ -5,8 +5,8 @@
  * masked again by key: no secret is ever stored). Facts and sources: core/identity.ts.
  *
  * The cluster view and the plugin set are `clusterStatus` and `pluginStatuses` (admin.ts).
- * `baseline*` keys read the same values back from the --baseline snapshot, as `baselineCounts`
- * does for row counts.
+ * verify reads the same values back from the --baseline snapshot (see docs/plugins.md, Comparing
+ * with preflight).
  */
 import type { CollectEnv, Collector } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';

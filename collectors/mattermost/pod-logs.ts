@@ -1,7 +1,7 @@
 /**
  * Each Mattermost pod's log since the upgrade started, read from the Kubernetes API
  * (`pods/{pod}/log?container=mattermost&sinceSeconds=N`, text) and parsed as Mattermost JSON lines
- * (mattermost-facts §5: keys timestamp, level, msg). Kept: counts per level, and lines of every
+ * (https://github.com/mattermost/logr formatters/json.go: keys timestamp, level, msg). Kept: counts per level, and lines of every
  * level above info grouped by level and message with one redacted sample each (bounded), so the
  * check can apply its own levels and allow-list. The window starts at mattermost.upgradeStartedAt,
  * else now − mattermost.logWindow (default 15m).

@@ -2,7 +2,7 @@
  * The routing proof for blue/green and canary runs: a few unauthenticated pings sent exactly the
  * way the journeys go (the idle colour's host, or the production host with the canary cookie),
  * each answer's X-Version-Id kept. A host that trusts its name would verify the wrong pods when
- * the operator's Ingress points at the production Service (issue 9, operator ≥ v1.16): the
+ * the operator's Ingress points at the production Service (operator ≥ v1.16, docs/strategies.md): the
  * versions that answer say which pods really served. In-place runs store null and send nothing.
  */
 import type { Collector } from '../../core/collector.js';

@@ -76,6 +76,24 @@ describe('config loading', () => {
     assert.match(issues[0]!.message, /NOPE_NOT_SET is not set/);
   });
 
+  it('a URL with credentials in it is refused at every URL key, naming the key and the auth options, never echoing the password', () => {
+    let err: unknown;
+    try {
+      loadConfig(write('prometheus:\n  url: https://scraper:prom-pw-1@prom.example:9090\nmattermost:\n  url: https://u:mm-pw-2@chat.example.com\nreports:\n  pushgateway: http://pg-user@push.example:9091\n'));
+    } catch (e) { err = e; }
+    assert.ok(err instanceof ConfigError && err.exitCode === 2, 'a config error, exit 2');
+    assert.deepEqual(err.issues.map((i) => i.path).sort(), ['mattermost.url', 'prometheus.url', 'reports.pushgateway']);
+    const prom = err.issues.find((i) => i.path === 'prometheus.url')!;
+    assert.match(prom.message, /must not carry credentials/);
+    assert.match(prom.fix!, /prometheus\.username.*prometheus\.password: \$\{env:NAME\}/);
+    assert.doesNotMatch(err.message, /prom-pw-1|mm-pw-2|scraper|pg-user/);
+  });
+
+  it('a URL whose path holds an @ is no userinfo', () => {
+    const { config } = loadConfig(write('prometheus:\n  url: https://prom.example/select/@team\n'));
+    assert.equal(config.prometheus?.url, 'https://prom.example/select/@team');
+  });
+
   it('waivers need a reason and an ISO date', () => {
     const issues = issuesOf(() => loadConfig(write('waivers:\n  - { check: pod-health, reason: x, expires: 31/12/2026 }\n')));
     assert.deepEqual(issues.map((i) => i.path).sort(), ['waivers[0].expires', 'waivers[0].reason']);

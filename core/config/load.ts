@@ -127,8 +127,15 @@ function zodIssue(issue: z.core.$ZodIssue): ConfigIssue {
     const got = 'input' in issue ? describeValue(issue.input) : 'something else';
     return { path, message: issue.message.startsWith('Invalid input') ? `expected ${issue.expected}, got ${got}` : issue.message, fix: `write a ${issue.expected} here` };
   }
+  if (issue.code === 'custom' && issue.params?.['userinfo'] === true) return { path, message: issue.message, fix: userinfoFix(path) };
   if (issue.code === 'invalid_value') return { path, message: `must be one of ${issue.values.map((x) => JSON.stringify(x)).join(', ')}` };
   return { path, message: issue.message };
+}
+
+/** Where the credentials of a URL key go instead of its userinfo. */
+function userinfoFix(path: string): string {
+  if (path.startsWith('prometheus.')) return 'remove user:password@ from the URL and give prometheus.username with prometheus.password: ${env:NAME} (or prometheus.token: ${env:NAME})';
+  return 'remove user:password@ from the URL; this endpoint takes no credentials in its URL (give secrets only in the auth keys, with ${env:NAME} or ${file:PATH})';
 }
 
 const redactIssue = (i: ConfigIssue, r: Redactor): ConfigIssue => ({ ...i, message: r.redact(i.message) });

@@ -14,7 +14,12 @@ export const level = z.enum(['off', 'warn', 'error']);
 /** Every report format; reporters/index.ts implements one reporter per entry. */
 export const REPORT_FORMATS = ['console', 'json', 'junit', 'markdown', 'prometheus', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as https://chat.example.com');
+/**
+ * An http(s) URL without userinfo: URLs are copied into reports, snapshots and error messages, so
+ * credentials in one (`https://user:pass@prom:9090`) would leak; they go in the auth options.
+ */
+const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as https://chat.example.com')
+  .refine((u) => !/^https?:\/\/[^/?#\s]*@/i.test(u), { message: 'must not carry credentials (user:password@ before the host): reports and error messages copy this URL', params: { userinfo: true } });
 
 const smokeAccount = z.strictObject({
   username: z.string().min(1).describe('The smoke user that logs in, posts and uploads.'),

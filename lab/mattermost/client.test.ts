@@ -12,7 +12,7 @@ import { MattermostWorld } from './world.js';
 
 const { Client4, ClientError } = mmClient;
 
-/** facts §1.1: version = parts[0..2]; build = parts[3..n-3]; then config hash; then licensed. */
+/** X-Version-Id (https://github.com/mattermost/mattermost/blob/master/server/channels/web/handlers.go): version = parts[0..2]; build = parts[3..n-3]; then config hash; then licensed. */
 function parseVersionId(raw: string): { version: string; build: string; hash: string; licensed: boolean } {
   const parts = raw.split('.');
   return { version: parts.slice(0, 3).join('.'), build: parts.slice(3, -2).join('.'), hash: parts.at(-2) ?? '', licensed: parts.at(-1) === 'true' };

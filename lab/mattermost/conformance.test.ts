@@ -99,7 +99,7 @@ type Allowance =
   /** Spec prose the schema cannot express; `seen` must hold for some response of that operation. */
   | { kind: 'prose'; method: string; path: string; status: number; seen: (body: unknown) => boolean; why: string };
 
-/** Known mismatches listed in shared/reference/README.md (the only ones the README allows). */
+/** Known mismatches where the frozen 2023 spec (mattermost/mattermost-api-reference) lags the server, which wins; no others are allowed. */
 const README_ALLOWED: readonly Allowance[] = [
   {
     kind: 'status',
@@ -432,7 +432,7 @@ test('the simulator conforms to the Mattermost OpenAPI spec, except for the allo
     }
     const res = await world.handlePod(pod, 8065, { method, path, headers, body });
     assert.equal(res.status, o.expect, `${method} ${path}: status ${res.status}, body ${res.body.toString('utf8').slice(0, 300)}`);
-    // Headers every response of the API handler carries (facts §1.1, web/handlers.go).
+    // Headers every response of the API handler carries (https://github.com/mattermost/mattermost/blob/master/server/channels/web/handlers.go).
     assert.match(res.headers['X-Version-Id'] ?? '', /^\d+\.\d+\.\d+\..+\.[0-9a-f]{32}\.(true|false)$/, `${method} ${path}: X-Version-Id`);
     assert.match(res.headers['X-Request-Id'] ?? '', /^[a-z0-9]{26}$/, `${method} ${path}: X-Request-Id`);
     const verdict = judge(contract, method, new URL(path, 'http://x').pathname, res);

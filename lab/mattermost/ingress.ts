@@ -3,7 +3,7 @@
  * Ingress with that host, then to its backend Service, then to the ready pods the Service's
  * selector matches. An Ingress annotated `nginx.ingress.kubernetes.io/canary: "true"` with
  * `canary-by-cookie: NAME` takes the requests whose cookie NAME is `always` (ingress-nginx's
- * canary rules, which the operator's canary Ingress uses: mattermost-facts §3.8). The store is
+ * canary rules, which the operator's canary Ingress uses: operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/controllers/mattermost/clusterinstallation/canary.go). The store is
  * read at every request, so the operator's switch of the main Service is seen at once.
  */
 import type { ObjectStore } from '../kube/store.js';

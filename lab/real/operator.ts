@@ -1,6 +1,6 @@
 /**
  * The lab operator on the real backend: it does what the Mattermost Operator does on an upgrade
- * (mattermost-facts §3.4), through the real API — the CR's spec.version changes, the
+ * (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/controllers/mattermost/mattermost/mattermost.go, updateMattermostDeployment and checkUpdateJob), through the real API — the CR's spec.version changes, the
  * mattermost-update-check Job runs, the Deployment gets the new image — and then the real
  * Deployment controller rolls the pods. The operator follows the Deployment's status into the CR's
  * status (reconciling → stable), as the real one does. Same UpgradeSpec as the simulator's.
