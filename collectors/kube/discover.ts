@@ -53,7 +53,8 @@ interface InstallationSpec { ingress?: { host?: string; tlsSecret?: string }; in
 const ROLE_ANNOTATION = 'mmgate.io/role';
 const OPERATOR_IMAGE = /(^|\/)mattermost-operator(:|@|$)/;
 
-function frontDoor(cr: MattermostCR, kind: InstallationKind): string | undefined {
+/** The front door the resource declares: its ingress host (https with TLS), else status.endpoint. */
+export function frontDoor(cr: MattermostCR, kind: InstallationKind): string | undefined {
   const spec = (cr.spec ?? {}) as InstallationSpec & ClusterInstallationSpec;
   const host = kind === 'Mattermost' ? spec.ingress?.host ?? spec.ingressName : spec.ingressName;
   const tls = kind === 'Mattermost' ? Boolean(spec.ingress?.tlsSecret) : Boolean(spec.useIngressTLS);
