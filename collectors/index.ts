@@ -10,6 +10,7 @@ import { browserJourneyCollector } from './smoke/browser.js';
 import { routingProbeCollector } from './strategy/routing.js';
 import { siteStatesCollector } from './strategy/sites.js';
 import { stablePodLogsCollector } from './strategy/stable-logs.js';
+import { stableServerMetricsCollector } from './strategy/stable-metrics.js';
 import { rolloutWatchCollector } from './watch/rollout.js';
 
 export const builtinCollectors: readonly Collector[] = [
@@ -23,5 +24,6 @@ export const builtinCollectors: readonly Collector[] = [
   rolloutWatchCollector,
   routingProbeCollector,
   stablePodLogsCollector,
+  stableServerMetricsCollector,
   siteStatesCollector,
 ] as readonly Collector[];

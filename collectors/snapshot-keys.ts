@@ -23,5 +23,6 @@ export type * as browser from './smoke/browser.js';
 export type * as strategyRouting from './strategy/routing.js';
 export type * as strategySites from './strategy/sites.js';
 export type * as strategyStableLogs from './strategy/stable-logs.js';
+export type * as strategyStableMetrics from './strategy/stable-metrics.js';
 export type * as promqlQueries from '../checks/promql-query.js';
 export type * as watch from './watch/rollout.js';

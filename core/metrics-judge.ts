@@ -22,7 +22,7 @@ export const podSubject = (scope: Scope, pod: string) => ({ kind: 'Pod', namespa
 export const groupName = (g: string): string => (g === ALL_HANDLERS ? 'all handlers' : `handler ${g}`);
 export const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
-const REMEDY_NO_DATA = 'Make the metrics readable: a licence with metrics and MetricsSettings.Enable=true on every server; Prometheus scraping the pods (or metrics.source: scrape); traffic in the window (verify --traffic in quiet hours, or a longer metrics.window / metrics.scrapeInterval). Set the check\'s noData: warn only if you accept promoting without metrics.';
+export const REMEDY_NO_DATA = 'Make the metrics readable: a licence with metrics and MetricsSettings.Enable=true on every server; Prometheus scraping the pods (or metrics.source: scrape); traffic in the window (verify --traffic in quiet hours, or a longer metrics.window / metrics.scrapeInterval). Set the check\'s noData: warn only if you accept promoting without metrics.';
 
 export interface Judged {
   readonly fails: Finding[];
