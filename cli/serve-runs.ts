@@ -1,10 +1,11 @@
 /**
  * The runs `mmgate serve` keeps: one run per phase and installation at a time, shared by every
- * request that arrives while it goes, and remembered by the caller's checksum so that a caller who
- * timed out gets the same run's result on its next call instead of starting another (a slow verify
- * must not flap between verdicts).
+ * request that arrives while it goes. Gates (preflight, verify) are remembered by the caller's
+ * checksum so that a caller who timed out gets the same run's result on its next call instead of
+ * starting another (a slow verify must not flap between verdicts); watch samples are never
+ * remembered, each call judges now.
  */
-import type { Phase, RunReport } from '../core/types.js';
+import type { CheckResult, Phase, RunReport } from '../core/types.js';
 
 export type Answer = 'pass' | 'fail' | 'inconclusive';
 
@@ -19,15 +20,25 @@ export interface Finished {
 }
 
 /**
- * Argo Rollouts' three outcomes from a gate run: promote is pass; blocked by what was found is fail;
- * blocked because something could not be looked at (an error result, a harness failure, a run
- * that did not finish) is inconclusive, which pauses a Rollout rather than failing or passing it.
+ * Argo Rollouts' three outcomes from a gate run: promote is pass; blocked by what a check saw is
+ * fail; blocked only because something could not be looked at (an error result, a metrics check
+ * without data, a harness failure, a run that did not finish) is inconclusive, which pauses a
+ * Rollout rather than failing or passing it. A check that saw a failure outweighs one that could
+ * not look: what was seen is enough to abort.
  */
 export function answerOf(f: Finished): Answer {
   if (!f.report || f.code === 2 || f.code === 3 || f.report.partial) return 'inconclusive';
   if (f.report.verdict.promote) return 'pass';
   const blocking = f.report.results.filter((r) => r.blocking);
-  return blocking.some((r) => r.status === 'error') ? 'inconclusive' : 'fail';
+  return blocking.length > 0 && blocking.every(couldNotLook) ? 'inconclusive' : 'fail';
+}
+
+/**
+ * An error result, or a metrics check whose "no data" blocks: it reports status fail (or, where
+ * no-data is turned into an error, status error) with measured.inconclusive true (docs/integrations.md, "$.verdict for Argo Rollouts").
+ */
+function couldNotLook(r: CheckResult): boolean {
+  return r.status === 'error' || r.measured?.['inconclusive'] === true;
 }
 
 /** The body every route answers with: the verdict, what blocks and how to fix it. Never a secret (the report is redacted). */
@@ -58,6 +69,7 @@ export class RunBoard {
   private readonly inFlight = new Map<string, { id: number; done: Promise<Finished>; abort: AbortController }>();
   private readonly byChecksum = new Map<string, Promise<Finished>>();
   private readonly latest = new Map<string, Finished>();
+  private readonly owed = new Map<string, Promise<Finished>>();
 
   constructor(private readonly runner: Runner, private readonly onFinish: (f: Finished, ms: number) => void = () => undefined) {}
 
@@ -93,6 +105,23 @@ export class RunBoard {
       void p.then((f) => { if (answerOf(f) === 'inconclusive') this.byChecksum.delete(key); });
     }
     return p;
+  }
+
+  /**
+   * A sample of now (Flagger's rollout hook): the run in flight, or a new one — never a cached
+   * result. A sample whose caller was answered 503 is owed: the next call gets it, so an outage
+   * it saw is reported rather than replaced by a newer sample.
+   */
+  sample(phase: Phase, installation: string): Promise<Finished> {
+    const key = `${phase} ${installation}`;
+    const owed = this.owed.get(key);
+    this.owed.delete(key);
+    return owed ?? this.start(phase, installation);
+  }
+
+  /** The caller of `run` gave up waiting: the next `sample` answers with it. */
+  owe(phase: Phase, installation: string, run: Promise<Finished>): void {
+    this.owed.set(`${phase} ${installation}`, run);
   }
 
   runningCount(): number {
