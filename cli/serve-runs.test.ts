@@ -40,18 +40,18 @@ describe('answerOf: the Argo Rollouts verdict', () => {
   });
 });
 
-describe('RunBoard samples', () => {
-  const board = (gate: () => Promise<void> = async () => undefined) => {
+describe('RunBoard: runs of now, gates by checksum', () => {
+  const board = (gate: () => Promise<void> = async () => undefined, owedForMs?: number) => {
     let runs = 0;
     const passed = finished([result('node-readiness', 'pass')]).report!;
-    const b = new RunBoard(async () => { runs++; await gate(); return { code: 0, report: passed }; });
+    const b = new RunBoard(async () => { runs++; await gate(); return { code: 0, report: passed }; }, undefined, owedForMs);
     return { b, runs: () => runs };
   };
 
   it('two samples one after the other are two runs; two gates with one checksum are one', async () => {
     const { b, runs } = board();
-    const first = await b.sample('during', 'mm');
-    const second = await b.sample('during', 'mm');
+    const first = await b.request('during', 'mm');
+    const second = await b.request('during', 'mm');
     assert.notEqual(first.id, second.id);
     assert.equal(runs(), 2);
     const pre = await b.forChecksum('85d557f47b', 'pre', 'mm');
@@ -62,15 +62,25 @@ describe('RunBoard samples', () => {
   it('a sample whose caller was answered 503 goes to the next call, then samples are fresh again', async () => {
     let release!: () => void;
     const { b, runs } = board(() => new Promise((r) => { release = r; }));
-    const slow = b.sample('during', 'mm');
+    const slow = b.request('during', 'mm');
     assert.equal(await within(slow, 10), undefined);
     b.owe('during', 'mm', slow);
     release();
     const late = await slow;
-    assert.equal((await b.sample('during', 'mm')).id, late.id, 'the owed sample, not a new one');
-    const next = b.sample('during', 'mm');
+    assert.equal((await b.request('during', 'mm')).id, late.id, 'the owed sample, not a new one');
+    const next = b.request('during', 'mm');
     release();
     assert.notEqual((await next).id, late.id);
+    assert.equal(runs(), 2);
+  });
+
+  it('an owed run not asked for within owedForMs is dropped: the next call runs anew', async () => {
+    const { b, runs } = board(undefined, 0);
+    const late = b.request('post', 'mm');
+    b.owe('post', 'mm', late);
+    const done = await late;
+    await new Promise((r) => setTimeout(r, 5));
+    assert.notEqual((await b.request('post', 'mm')).id, done.id);
     assert.equal(runs(), 2);
   });
 });

@@ -62,6 +62,9 @@ export function answerBody(f: Finished): Record<string, unknown> {
   };
 }
 
+/** How long a run answered 503 waits for its next caller: long enough for Flagger's (1m) and Argo's (30s) usual intervals. */
+export const OWED_FOR_MS = 5 * 60_000;
+
 export type Runner = (phase: Phase, installation: string, signal: AbortSignal) => Promise<{ code: number; report?: RunReport }>;
 
 export class RunBoard {
@@ -69,9 +72,13 @@ export class RunBoard {
   private readonly inFlight = new Map<string, { id: number; done: Promise<Finished>; abort: AbortController }>();
   private readonly byChecksum = new Map<string, Promise<Finished>>();
   private readonly latest = new Map<string, Finished>();
-  private readonly owed = new Map<string, Promise<Finished>>();
+  private readonly owed = new Map<string, { run: Promise<Finished>; endedAt?: number }>();
 
-  constructor(private readonly runner: Runner, private readonly onFinish: (f: Finished, ms: number) => void = () => undefined) {}
+  constructor(
+    private readonly runner: Runner,
+    private readonly onFinish: (f: Finished, ms: number) => void = () => undefined,
+    private readonly owedForMs = OWED_FOR_MS,
+  ) {}
 
   /** The run in flight for this phase and installation, or a new one. */
   start(phase: Phase, installation: string): Promise<Finished> {
@@ -108,20 +115,24 @@ export class RunBoard {
   }
 
   /**
-   * A sample of now (Flagger's rollout hook): the run in flight, or a new one — never a cached
-   * result. A sample whose caller was answered 503 is owed: the next call gets it, so an outage
-   * it saw is reported rather than replaced by a newer sample.
+   * A run of now — the one in flight or a new one, never a cached result (Flagger's rollout hook,
+   * Argo's web metric) — unless a run's caller was answered 503: that run is owed to the next call
+   * for its phase and installation (for OWED_FOR_MS after it ends), so what it saw is not replaced
+   * by a newer run and a run longer than answerWithin still reaches its caller.
    */
-  sample(phase: Phase, installation: string): Promise<Finished> {
+  request(phase: Phase, installation: string): Promise<Finished> {
     const key = `${phase} ${installation}`;
     const owed = this.owed.get(key);
     this.owed.delete(key);
-    return owed ?? this.start(phase, installation);
+    const stale = owed?.endedAt !== undefined && Date.now() - owed.endedAt >= this.owedForMs;
+    return owed && !stale ? owed.run : this.start(phase, installation);
   }
 
-  /** The caller of `run` gave up waiting: the next `sample` answers with it. */
+  /** The caller of `run` gave up waiting: the next `request` answers with it. */
   owe(phase: Phase, installation: string, run: Promise<Finished>): void {
-    this.owed.set(`${phase} ${installation}`, run);
+    const entry: { run: Promise<Finished>; endedAt?: number } = { run };
+    this.owed.set(`${phase} ${installation}`, entry);
+    void run.then(() => { entry.endedAt = Date.now(); });
   }
 
   runningCount(): number {

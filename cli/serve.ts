@@ -127,6 +127,12 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     return onDone(f);
   };
 
+  /** A run of now (no checksum to remember it by); one answered 503 goes to the next caller. */
+  const answerNow = (phase: Phase, key: string, onDone: (f: Finished) => [number, Record<string, unknown>]) => {
+    const run = board.request(phase, key);
+    return answer(run, onDone, () => board.owe(phase, key, run));
+  };
+
   async function route(req: http.IncomingMessage, url: URL): Promise<[number, Record<string, unknown> | string, Record<string, string>?]> {
     if (req.method === 'GET' && url.pathname === '/healthz') return [200, { status: 'ok', runsInFlight: board.runningCount() }];
     const hook = req.method === 'POST' ? /^\/flagger\/([a-z-]+)$/.exec(url.pathname)?.[1] : undefined;
@@ -149,10 +155,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       const onDone = (f: Finished): [number, Record<string, unknown>] => [answerOf(f) === 'pass' ? 200 : 409, { hook, ...answerBody(f) }];
       // rollout is called on every analysis iteration with the revision's same checksum: each call
       // needs a sample of now, or an outage late in the canary would never be seen.
-      if (kind === 'during') {
-        const sample = board.sample(kind, inst.key);
-        return answer(sample, onDone, () => board.owe(kind, inst.key, sample));
-      }
+      if (kind === 'during') return answerNow(kind, inst.key, onDone);
       const checksum = typeof body['checksum'] === 'string' && body['checksum'] ? body['checksum'] : undefined;
       return answer(checksum ? board.forChecksum(checksum, kind, inst.key) : board.start(kind, inst.key), onDone);
     }
@@ -162,7 +165,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       const installation = url.searchParams.get('installation') ?? undefined;
       const [ns, name] = installation?.includes('/') ? installation.split('/', 2) : [undefined, installation];
       const inst = pick(ns, name);
-      return answer(board.start(phase, inst.key), (f) => [200, answerBody(f)]);
+      return answerNow(phase, inst.key, (f) => [200, answerBody(f)]);
     }
     throw new HttpError(404, 'routes: GET /healthz, GET /metrics, POST /flagger/<hook>, GET /v1/verdict?phase=…&installation=…');
   }

@@ -184,6 +184,17 @@ describe('mmgate serve with a slow run', () => {
     assert.equal(next.json()['runId'], 1, 'the run the first call started, not a new one');
   });
 
+  it('Argo: a run answered 503 goes to the next call even after it ended, rather than a new run', async () => {
+    lab.setKubeFaults([{ path: '/api/v1/nodes', delayMs: 2500, times: 1 }]);
+    const first = await call(s, '/v1/verdict?phase=preflight');
+    assert.equal(first.status, 503);
+    await new Promise((r) => setTimeout(r, 4000));
+    const next = await call(s, '/v1/verdict?phase=preflight');
+    assert.equal(next.status, 200, next.text);
+    assert.equal(next.json()['runId'], 2, 'the run the 503 call started');
+    assert.equal(next.json()['verdict'], 'pass');
+  });
+
   it('SIGTERM cuts a run that does not finish within drainTimeout: exit 3, its report partial', async () => {
     lab.setKubeFaults([{ path: '/api/v1/nodes', delayMs: 20_000, times: 1 }]);
     const pending = call(s, '/v1/verdict?phase=preflight');
