@@ -1,9 +1,10 @@
 /**
  * The runs `mmgate serve` keeps: one run per phase and installation at a time, shared by every
- * request that arrives while it goes. Gates (preflight, verify) are remembered by the caller's
- * checksum so that a caller who timed out gets the same run's result on its next call instead of
- * starting another (a slow verify must not flap between verdicts); watch samples are never
- * remembered, each call judges now.
+ * request that arrives while it goes. Flagger's gates (preflight, verify) are remembered by the
+ * caller's checksum so that a caller who timed out gets the same run's result on its next call
+ * instead of starting another (a slow verify must not flap between verdicts). Calls without a
+ * checksum (Flagger's rollout samples, Argo's web metric) run anew each time, except that a run
+ * whose caller was answered 503 is owed to the next call.
  */
 import type { CheckResult, Phase, RunReport } from '../core/types.js';
 
@@ -35,7 +36,8 @@ export function answerOf(f: Finished): Answer {
 
 /**
  * An error result, or a metrics check whose "no data" blocks: it reports status fail (or, where
- * no-data is turned into an error, status error) with measured.inconclusive true (docs/integrations.md, "$.verdict for Argo Rollouts").
+ * no-data is turned into an error, status error) with measured.inconclusive true
+ * (docs/integrations.md, "$.verdict for Argo Rollouts").
  */
 function couldNotLook(r: CheckResult): boolean {
   return r.status === 'error' || r.measured?.['inconclusive'] === true;

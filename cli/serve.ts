@@ -50,7 +50,8 @@ async function loadInstallations(configs: readonly string[]): Promise<{ installa
 
 /**
  * A watch sample judges availability over the whole serve.sampleWindow, not completion (the canary
- * may be mid-rollout, or done and still analysed by Flagger); verify compares with the preflight this server ran, when there is one.
+ * may be mid-rollout, or done and still analysed by Flagger); verify compares with the preflight
+ * this server ran, when there is one.
  */
 function flagsFor(inst: Installation, phase: Phase, settings: Settings): GateFlags {
   if (phase === 'during') return { ...inst.flags, watchTimeout: settings.sampleWindow, watchSample: true, only: ['rollout-availability'] };
