@@ -52,6 +52,8 @@ export interface GateFlags {
   history?: string;
   /** watch.timeout for this run (mmgate serve's one-sample watch). */
   watchTimeout?: string;
+  /** With watchTimeout: watch that long even when the rollout is complete (watch.minDuration). */
+  watchSample?: boolean;
   /** blue/green or canary: which side the run judges (idle, production, canary). */
   side?: string;
   /** sites[]: the one site this run upgrades. */
@@ -98,7 +100,7 @@ export async function prepareRun(flags: GateFlags, phase?: Phase): Promise<Prepa
   if (flags.strict) config.extends = 'strict';
   if (flags.reportDir) config.reports.dir = flags.reportDir;
   if (flags.history) config.reports.history = flags.history;
-  if (flags.watchTimeout) config.watch = { ...config.watch, timeout: flags.watchTimeout };
+  if (flags.watchTimeout) config.watch = { ...config.watch, timeout: flags.watchTimeout, ...(flags.watchSample ? { minDuration: flags.watchTimeout } : {}) };
   if (flags.format?.length) {
     for (const f of flags.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format`, `use any of ${REPORT_FORMATS.join(', ')}`);
     config.reports.formats = flags.format as MmgateConfig['reports']['formats'];

@@ -2,8 +2,9 @@
  * `mmgate serve`: gate runs on request, in the contracts the tools that promote releases already
  * speak (docs/integrations.md): Flagger webhooks (any status above 202 halts the canary) and an
  * Argo Rollouts web metric (`$.verdict` is pass | fail | inconclusive). One run per phase and
- * installation at a time, shared by concurrent callers; a bearer token on everything but /healthz;
- * one JSON log line per request; SIGTERM drains the runs in flight.
+ * installation at a time, shared by concurrent callers; a token on everything but /healthz (the
+ * Authorization header, or a Flagger payload's metadata.token); one JSON log line per request;
+ * SIGTERM drains the runs in flight.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -48,11 +49,12 @@ async function loadInstallations(configs: readonly string[]): Promise<{ installa
 }
 
 /**
- * A watch sample judges availability over serve.sampleWindow, not completion (the canary is
- * mid-rollout); verify compares with the preflight this server ran, when there is one.
+ * A watch sample judges availability over the whole serve.sampleWindow, not completion (the canary
+ * may be mid-rollout, or done and still analysed by Flagger); verify compares with the preflight
+ * this server ran, when there is one.
  */
 function flagsFor(inst: Installation, phase: Phase, settings: Settings): GateFlags {
-  if (phase === 'during') return { ...inst.flags, watchTimeout: settings.sampleWindow, only: ['rollout-availability'] };
+  if (phase === 'during') return { ...inst.flags, watchTimeout: settings.sampleWindow, watchSample: true, only: ['rollout-availability'] };
   const baseline = join(inst.reportDir, 'preflight.snapshot.json');
   if (phase === 'post' && existsSync(baseline)) return { ...inst.flags, baseline };
   return inst.flags;
@@ -69,10 +71,20 @@ function metrics() {
   };
 }
 
+/** Constant time: equal-length digests compared with timingSafeEqual, whatever was given. */
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-function authorised(req: http.IncomingMessage, token: string): boolean {
-  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-  return timingSafeEqual(digest(given), digest(token));
+const sameToken = (given: string, token: string): boolean => timingSafeEqual(digest(given), digest(token));
+const bearer = (req: http.IncomingMessage): string => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+
+/**
+ * Flagger's webhooks send no Authorization header, only the payload, whose metadata map holds
+ * whatever strings the Canary sets (docs/integrations.md): there the token is metadata.token.
+ * It is read for the comparison only, never logged or answered.
+ */
+function metadataToken(body: Record<string, unknown> | undefined): string {
+  const meta = body?.['metadata'];
+  const token = meta && typeof meta === 'object' ? (meta as Record<string, unknown>)['token'] : undefined;
+  return typeof token === 'string' ? token : '';
 }
 
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
@@ -107,29 +119,46 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   };
 
   /** Answers with the run if it ends within answerWithin, else 503 + Retry-After: it goes on. */
-  const answer = async (run: Promise<Finished>, onDone: (f: Finished) => [number, Record<string, unknown>]): Promise<[number, Record<string, unknown>, Record<string, string>?]> => {
+  const answer = async (run: Promise<Finished>, onDone: (f: Finished) => [number, Record<string, unknown>], onLate?: () => void): Promise<[number, Record<string, unknown>, Record<string, string>?]> => {
     const f = await within(run, settings.answerWithinMs);
-    if (!f) return [503, { status: 'running', message: 'the run is still going; call again for its result' }, { 'Retry-After': String(Math.ceil(settings.answerWithinMs / 1000)) }];
+    if (!f) {
+      onLate?.();
+      return [503, { status: 'running', message: 'the run is still going; call again for its result' }, { 'Retry-After': String(Math.ceil(settings.answerWithinMs / 1000)) }];
+    }
     return onDone(f);
+  };
+
+  /** A run of now (no checksum to remember it by); one answered 503 goes to the next caller. */
+  const answerNow = (phase: Phase, key: string, onDone: (f: Finished) => [number, Record<string, unknown>]) => {
+    const run = board.request(phase, key);
+    return answer(run, onDone, () => board.owe(phase, key, run));
   };
 
   async function route(req: http.IncomingMessage, url: URL): Promise<[number, Record<string, unknown> | string, Record<string, string>?]> {
     if (req.method === 'GET' && url.pathname === '/healthz') return [200, { status: 'ok', runsInFlight: board.runningCount() }];
-    if (!authorised(req, settings.token)) return [401, { error: 'missing or wrong bearer token' }, { 'WWW-Authenticate': 'Bearer' }];
+    const hook = req.method === 'POST' ? /^\/flagger\/([a-z-]+)$/.exec(url.pathname)?.[1] : undefined;
+    const byHeader = sameToken(bearer(req), settings.token);
+    // Without the header, a Flagger call may carry the token in its payload; a body that is not JSON has none.
+    const flaggerBody = hook ? await readJson(req).catch((err: unknown) => { if (byHeader) throw err; return undefined; }) : undefined;
+    if (!byHeader && !(hook && sameToken(metadataToken(flaggerBody), settings.token))) {
+      return [401, { error: hook ? 'missing or wrong token: send Authorization: Bearer <serve.token>, or metadata.token in the Flagger webhook' : 'missing or wrong bearer token' }, { 'WWW-Authenticate': 'Bearer' }];
+    }
     if (req.method === 'GET' && url.pathname === '/metrics') return [200, await m.registry.metrics()];
-    const hook = /^\/flagger\/([a-z-]+)$/.exec(url.pathname)?.[1];
-    if (req.method === 'POST' && hook) {
+    if (hook && flaggerBody) {
       const kind = FLAGGER_HOOKS[hook];
       if (!kind) throw new HttpError(404, `unknown Flagger hook ${hook}: use ${Object.keys(FLAGGER_HOOKS).join(', ')}`);
-      const body = await readJson(req);
+      const body = flaggerBody;
       for (const k of ['name', 'namespace', 'phase']) if (typeof body[k] !== 'string') throw new HttpError(400, `the Flagger payload needs "${k}" (a string)`);
       if (kind === 'record') return [200, { recorded: true, hook, canary: `${String(body['namespace'])}/${String(body['name'])}`, phase: body['phase'] }];
       // Flagger names its canary; with one installation that is the one gated.
       const inst = installations.length === 1 ? installations[0]! : pick(body['namespace'], body['name']);
-      const checksum = typeof body['checksum'] === 'string' && body['checksum'] ? body['checksum'] : undefined;
-      const run = checksum ? board.forChecksum(checksum, kind, inst.key) : board.start(kind, inst.key);
       // Flagger halts on any status above 202: 409 carries the blocking checks and their fixes.
-      return answer(run, (f) => [answerOf(f) === 'pass' ? 200 : 409, { hook, ...answerBody(f) }]);
+      const onDone = (f: Finished): [number, Record<string, unknown>] => [answerOf(f) === 'pass' ? 200 : 409, { hook, ...answerBody(f) }];
+      // rollout is called on every analysis iteration with the revision's same checksum: each call
+      // needs a sample of now, or an outage late in the canary would never be seen.
+      if (kind === 'during') return answerNow(kind, inst.key, onDone);
+      const checksum = typeof body['checksum'] === 'string' && body['checksum'] ? body['checksum'] : undefined;
+      return answer(checksum ? board.forChecksum(checksum, kind, inst.key) : board.start(kind, inst.key), onDone);
     }
     if (req.method === 'GET' && url.pathname === '/v1/verdict') {
       const phase = PHASE_NAMES[url.searchParams.get('phase') ?? ''];
@@ -137,7 +166,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       const installation = url.searchParams.get('installation') ?? undefined;
       const [ns, name] = installation?.includes('/') ? installation.split('/', 2) : [undefined, installation];
       const inst = pick(ns, name);
-      return answer(board.start(phase, inst.key), (f) => [200, answerBody(f)]);
+      return answerNow(phase, inst.key, (f) => [200, answerBody(f)]);
     }
     throw new HttpError(404, 'routes: GET /healthz, GET /metrics, POST /flagger/<hook>, GET /v1/verdict?phase=…&installation=…');
   }

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { deployManifests, manifestDocs, ROOT, type ManifestObject } from './manifests.js';
+import { buildProgram } from '../cli/program.js';
 
 function kubernetesVersion(): string {
   const mod = readFileSync(join(ROOT, 'tools/controlplane/go.mod'), 'utf8');
@@ -47,6 +48,8 @@ function validatorFor(dir: string, apiVersion: string, kind: string): ValidateFu
   return ajv.getSchema(`spec#/components/schemas/${name}`)!;
 }
 
+interface HookJob { spec: { template: { spec: { containers: { args: string[] }[] } } } }
+
 describe('deploy/ manifests against the Kubernetes API schema', () => {
   const version = kubernetesVersion();
   const dir = specDir(version);
@@ -62,6 +65,24 @@ describe('deploy/ manifests against the Kubernetes API schema', () => {
       }
     });
   }
+
+  it('the Argo CD hooks name the target in their args, the same version in both', () => {
+    // PreSync runs before the sync applies anything, the mmgate-config ConfigMap too: a target read
+    // from the ConfigMap would be the previous one. The Jobs' args come from the new commit.
+    const argsOf = (file: string): string[] => (manifestDocs(join(ROOT, 'deploy', 'argocd', file))[0]!.obj as unknown as HookJob).spec.template.spec.containers[0]!.args;
+    const targets = ['presync-preflight.yaml', 'postsync-verify.yaml'].map((f) => {
+      const args = argsOf(f);
+      const at = args.indexOf('--target-version');
+      assert.ok(at > 0, `${f}: args give --target-version`);
+      assert.match(args[at + 1] ?? '', /^\d+\.\d+\.\d+$/, `${f}: --target-version is followed by a version`);
+      const command = buildProgram().commands.find((c) => c.name() === args[0]);
+      assert.ok(command, `${f}: ${args[0]} is an mmgate command`);
+      const known = new Set(command.options.flatMap((o) => [o.long, o.short]));
+      for (const flag of args.filter((a) => a.startsWith('-'))) assert.ok(known.has(flag), `${f}: ${args[0]} has no ${flag}`);
+      return args[at + 1];
+    });
+    assert.equal(targets[0], targets[1], 'preflight and verify judge the same target');
+  });
 
   it('the strict check sees an unknown field and a wrong type (it can fail)', () => {
     const job = manifestDocs(join(ROOT, 'deploy', 'job-preflight.yaml'))[0]!.obj as ManifestObject & { spec: Record<string, unknown> };

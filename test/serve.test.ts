@@ -74,6 +74,20 @@ describe('mmgate serve through a canary night', () => {
     assert.equal(h.json()['status'], 'ok');
   });
 
+  it('Flagger sends no Authorization header: without metadata.token 401, with it the hook runs', async () => {
+    const refused = await call(s, '/flagger/post-rollout', { body: flagger('85d557f47b', 'Succeeded'), token: null });
+    assert.equal(refused.status, 401);
+    const wrong = await call(s, '/flagger/post-rollout', { body: { ...flagger('85d557f47b', 'Succeeded'), metadata: { token: 'wrong-token-0123456789' } }, token: null });
+    assert.equal(wrong.status, 401);
+    assert.equal((await call(s, '/flagger/post-rollout', { body: 'not json', token: null })).status, 401, 'a body that is not a JSON object carries no token');
+    const accepted = await call(s, '/flagger/post-rollout', { body: { ...flagger('85d557f47b', 'Succeeded'), metadata: { team: 'platform', token: TOKEN } }, token: null });
+    assert.equal(accepted.status, 200, accepted.text);
+    assert.equal(accepted.json()['recorded'], true);
+    // The payload token opens the Flagger routes only, not the Argo metric or /metrics.
+    assert.equal((await call(s, '/v1/verdict?phase=preflight', { token: null })).status, 401);
+    assert.doesNotMatch(s.logs(), new RegExp(TOKEN), 'the token is never logged');
+  });
+
   it('confirm-rollout and pre-rollout run preflight: 200 with the verdict; concurrent callers share one run', async () => {
     const [a, b, c] = await Promise.all([
       call(s, '/flagger/confirm-rollout', { body: flagger('85d557f47b', 'Initializing') }),
@@ -90,10 +104,17 @@ describe('mmgate serve through a canary night', () => {
 
   it('rollout samples the front door while the operator rolls; confirm-promotion verifies against the preflight', async () => {
     const upgrade = lab.upgrade({ version: '11.7.1' }, { stepMs: 200 });
-    const sample = await call(s, '/flagger/rollout', { body: flagger('85d557f47b') });
+    const sample = await call(s, '/flagger/rollout', { body: { ...flagger('85d557f47b'), metadata: { token: TOKEN } }, token: null });
     await upgrade;
     assert.equal(sample.status, 200, sample.text);
     assert.equal(sample.json()['phase'], 'during');
+    // Flagger calls rollout on every analysis iteration with the same checksum: each call is a new
+    // sample, over the whole sampleWindow (3s) even once the rollout is complete.
+    const asked = Date.now();
+    const again = await call(s, '/flagger/rollout', { body: flagger('85d557f47b') });
+    assert.equal(again.status, 200, again.text);
+    assert.notEqual(again.json()['runId'], sample.json()['runId'], 'a fresh sample, not the first one cached by checksum');
+    assert.ok(Date.now() - asked >= 3000, `the sample watched its window (${Date.now() - asked} ms)`);
     const promote = await call(s, '/flagger/confirm-promotion', { body: flagger('85d557f47b', 'Promoting') });
     assert.equal(promote.status, 200, promote.text);
     assert.equal(promote.json()['verdict'], 'pass');
@@ -156,7 +177,7 @@ describe('mmgate serve with a slow run', () => {
   let s: Server;
   before(async () => {
     lab = await labFor('healthy', 'slow-lab');
-    s = await serve(lab, 'slow', 'answerWithin: 1s, drainTimeout: 1s');
+    s = await serve(lab, 'slow', 'answerWithin: 1s, sampleWindow: 500ms, drainTimeout: 1s');
   });
   after(async () => { await lab?.close(); });
 
@@ -172,6 +193,17 @@ describe('mmgate serve with a slow run', () => {
     assert.equal(next.json()['runId'], 1, 'the run the first call started, not a new one');
   });
 
+  it('Argo: a run answered 503 goes to the next call even after it ended, rather than a new run', async () => {
+    lab.setKubeFaults([{ path: '/api/v1/nodes', delayMs: 2500, times: 1 }]);
+    const first = await call(s, '/v1/verdict?phase=preflight');
+    assert.equal(first.status, 503);
+    await new Promise((r) => setTimeout(r, 4000));
+    const next = await call(s, '/v1/verdict?phase=preflight');
+    assert.equal(next.status, 200, next.text);
+    assert.equal(next.json()['runId'], 2, 'the run the 503 call started');
+    assert.equal(next.json()['verdict'], 'pass');
+  });
+
   it('SIGTERM cuts a run that does not finish within drainTimeout: exit 3, its report partial', async () => {
     lab.setKubeFaults([{ path: '/api/v1/nodes', delayMs: 20_000, times: 1 }]);
     const pending = call(s, '/v1/verdict?phase=preflight');
@@ -182,6 +214,20 @@ describe('mmgate serve with a slow run', () => {
     const report = JSON.parse(readFileSync(join(work, 'slow-reports', 'preflight.json'), 'utf8')) as { partial: boolean };
     assert.equal(report.partial, true);
     lab.setKubeFaults([]);
+  });
+});
+
+describe('mmgate serve config', () => {
+  it('refuses serve.sampleWindow not shorter than serve.answerWithin: exit 2 naming both keys', async () => {
+    const config = join(work, 'window.yaml');
+    writeFileSync(config, 'serve: { token: "0123456789abcdef0123", answerWithin: 8s, sampleWindow: 10s }\n');
+    const child = spawn(process.execPath, [CLI, 'serve', '-c', config, '--listen', '127.0.0.1:0'], { cwd: work });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /serve\.sampleWindow \(10s\) must be shorter than serve\.answerWithin \(8s\)/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack');
   });
 });
 

@@ -39,6 +39,8 @@ export const rolloutWatchCollector: Collector<'rolloutWatch'> = {
     if (!target) throw new CollectFailure('NOT_CONFIGURED', 'mmgate watch needs the version the rollout goes to: set target.version or --target-version');
     const intervalMs = parseDuration(env.config.watch.interval);
     const timeoutMs = parseDuration(env.config.watch.timeout);
+    // A sample (watch.minDuration) goes on past a complete rollout: it judges availability over a window.
+    const minMs = Math.min(timeoutMs, env.config.watch.minDuration ? parseDuration(env.config.watch.minDuration) : 0);
     const probeRate = env.config.watch.probeRate;
     const probePeriodMs = 1000 / probeRate;
     const probeTimeoutMs = probeTimeoutFor(probePeriodMs);
@@ -60,9 +62,10 @@ export const rolloutWatchCollector: Collector<'rolloutWatch'> = {
         const at = env.now();
         const sample: RolloutSample = { at: at.toISOString(), elapsedMs: Math.round(performance.now() - origin), ...await readRollout(env, kube, target) };
         samples.push(sample);
-        if (sample.complete) { completed = true; break; }
+        completed = sample.complete;
+        if (sample.complete && sample.elapsedMs >= minMs) break;
         if (sample.elapsedMs >= timeoutMs) break;
-        await sleep(intervalMs, env.signal);
+        await sleep(sample.complete ? Math.min(intervalMs, minMs - sample.elapsedMs) : intervalMs, env.signal);
       }
     } finally {
       stopProbes.abort();

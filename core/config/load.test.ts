@@ -50,6 +50,14 @@ describe('config loading', () => {
     assert.match(issues[0]!.message, /expected number, got string "eighty"/);
   });
 
+  it('serve.sampleWindow must be shorter than serve.answerWithin: the issue names both keys', () => {
+    const issues = issuesOf(() => loadConfig(write('serve: { token: "0123456789abcdef0123", answerWithin: 8s, sampleWindow: 8s }\n')));
+    assert.equal(issues[0]!.path, 'serve.sampleWindow');
+    assert.match(issues[0]!.message, /serve\.sampleWindow \(8s\) must be shorter than serve\.answerWithin \(8s\)/);
+    const { config } = loadConfig(write('serve: { token: "0123456789abcdef0123" }\n'));
+    assert.deepEqual([config.serve?.sampleWindow, config.serve?.answerWithin], ['5s', '8s'], 'the defaults fit');
+  });
+
   it('bad YAML says where', () => {
     const issues = issuesOf(() => loadConfig(write('kube:\n  namespace: [a\n')));
     assert.match(issues[0]!.message, /not valid YAML at line \d+/);

@@ -4,7 +4,7 @@
  * generated JSON Schema (docs/mmgate.schema.json) and the config reference.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../duration.js';
+import { DURATION_PATTERN, parseDuration } from '../duration.js';
 import { metricsSection } from './metrics-section.js';
 import { backupsSection, databaseSection, driftSection, sitesSection } from './site-sections.js';
 
@@ -91,13 +91,21 @@ export const configSchema = z.strictObject({
     interval: duration.default('2s').describe('How often mmgate watch reads the rollout (the Mattermost resource and its pods).'),
     probeRate: z.number().min(0.1).max(50).default(10).describe('Front-door probes per second (GET /api/v4/system/ping, alternating a kept-alive and a fresh connection), from 0.1 up to 50. Each probe times out before the next is due; a slow probe delays the next rather than stacking them. A 600 ms outage needs several probes a second to be seen.'),
     timeout: duration.default('30m').describe('How long the rollout may take; past it, rollout-completion fails.'),
+    minDuration: duration.optional().describe('Keep watching at least this long even when the rollout is already complete (a sample of availability, not of progress). mmgate serve sets it to serve.sampleWindow for its rollout samples; unset, watch ends when the rollout completes.'),
   }).default({ interval: '2s', probeRate: 10, timeout: '30m' }).describe('mmgate watch: availability and progress while the operator rolls the pods.'),
   serve: z.strictObject({
     listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:]*):\d{1,5}$/, 'host:port such as 0.0.0.0:8080 or 127.0.0.1:0').default('0.0.0.0:8080').describe('Address mmgate serve listens on.'),
-    token: z.string().min(16, 'at least 16 characters').describe('Bearer token every caller sends (Authorization: Bearer …); only /healthz is open: ${env:NAME} or ${file:PATH}.'),
+    token: z.string().min(16, 'at least 16 characters').describe('Token every caller sends: Authorization: Bearer …, or, from Flagger (whose webhooks send no header), metadata.token in the webhook payload. Only /healthz is open: ${env:NAME} or ${file:PATH}.'),
     answerWithin: duration.default('8s').describe('How long a request waits for its run before answering 503 "still running" with Retry-After (the run goes on; the next call gets its result). Keep it below the caller\'s timeout: Flagger\'s default is 10s, Argo Rollouts\' web metric 10s.'),
-    sampleWindow: duration.default('10s').describe('How long a Flagger rollout hook watches the front door and the rollout (one watch sample).'),
+    sampleWindow: duration.default('5s').describe('How long a Flagger rollout hook (and a watch web metric) watches the front door and the rollout: one fresh sample per call. Must be shorter than serve.answerWithin, or every rollout call would answer 503.'),
     drainTimeout: duration.default('60s').describe('On SIGTERM, how long runs in flight may finish before they are cut (their reports are marked partial, exit 3).'),
+  }).superRefine((s, ctx) => {
+    const ok = (d: string): boolean => DURATION_PATTERN.test(d);
+    if (!ok(s.sampleWindow) || !ok(s.answerWithin) || parseDuration(s.sampleWindow) < parseDuration(s.answerWithin)) return;
+    ctx.addIssue({
+      code: 'custom', path: ['sampleWindow'],
+      message: `serve.sampleWindow (${s.sampleWindow}) must be shorter than serve.answerWithin (${s.answerWithin}): a rollout sample that outlasts the wait is always answered 503. Lower serve.sampleWindow (default 5s) or raise serve.answerWithin, keeping it below the caller's timeout`,
+    });
   }).optional().describe('mmgate serve: gate runs on request for Flagger webhooks and Argo Rollouts web metrics.'),
   backups: backupsSection,
   database: databaseSection,
