@@ -176,6 +176,10 @@ describe('backup-integrity', () => {
     const r = await judge(db(dump()), restore({ counts: { ...counts, posts: 95 }, live: { counts: { ...counts, posts: 100 } } }));
     assert.equal(r.status, 'pass', JSON.stringify(r.findings));
   });
+  it('a restore with fewer rows than live asks for a fresh dump', async () => {
+    const r = await judge(db(dump()), restore({ counts: { ...counts, posts: 500 } }));
+    assert.match(r.findings[0]?.remediation ?? '', /^The dump is old or incomplete: take a fresh dump/);
+  });
   it('a live database with fewer rows than its backup fails and asks what deleted them', async () => {
     const r = await judge(db(dump()), restore({ live: { counts: { ...counts, posts: 500 } } }));
     assert.equal(r.findings[0]?.message, 'The restored dump has 720 posts, the live database 500 (44.0% apart)');

@@ -63,7 +63,11 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     name: 'an update job active past the timeout is stuck; a young one is not judged',
     input: { data: { installation: mattermost(), jobs: [job({ active: 1, startTime: '2026-11-20T11:40:00Z' })] } },
     status: 'fail',
-    then: (r) => { assert.equal(r.findings[0]?.actual, 'active for 20m00s'); assert.equal(r.findings[0]?.expected, 'finished within 15m'); },
+    then: (r) => {
+      assert.equal(r.findings[0]?.message, 'The update job mattermost-update-check looks stuck: active for 20m00s');
+      assert.equal(r.findings[0]?.actual, 'active for 20m00s');
+      assert.equal(r.findings[0]?.expected, 'finished within 15m');
+    },
   },
   {
     name: 'an update job active within the timeout is not stuck',

@@ -148,6 +148,13 @@ describe('operator-health', () => {
     const r = await runCheck(operatorHealth, { data: { operatorDeployment: null } });
     assert.deepEqual(r.findings[0]?.subject, { kind: 'Deployment', name: 'mattermost-operator' });
   });
+  it('the Available condition is found wherever it is listed: Progressing=True first does not make it available', async () => {
+    const d = operator('mattermost/mattermost-operator:v1.25.9', { available: false, availableReplicas: 1 });
+    const conditions = [...(d.status?.conditions ?? [])].reverse();
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: { ...d, status: { ...d.status, conditions } } } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.actual, 'Available=False, 1 available');
+  });
   it('rejects a minVersion that is not a version', () => {
     assert.throws(() => operatorHealth.options.parse({ minVersion: 'newest' }), /a version such as 1\.21\.0/);
   });
