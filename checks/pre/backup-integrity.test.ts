@@ -78,4 +78,120 @@ describe('backup-integrity', () => {
     assert.match(r.error?.message ?? '', /connection refused/);
     assert.equal((await runCheck(check, { data: { restoreTest: null } })).status, 'error');
   });
+
+  const judge = (databaseBackups: DatabaseBackups, restoreTest: RestoreTest | null = null, options: Record<string, unknown> = {}) =>
+    runCheck(check, { data: { databaseBackups, restoreTest }, options });
+
+  it('a directory without a pattern says no file matches *', async () => {
+    const { pattern: _, ...noPattern } = db(null);
+    const r = await judge(noPattern);
+    assert.equal(r.findings[0]?.actual, 'no file matches *');
+  });
+  it('a configured file that does not exist says so', async () => {
+    const r = await judge({ ...db(null), isDirectory: false });
+    assert.equal(r.findings[0]?.actual, 'the file does not exist');
+  });
+  it('an empty previous dump is no yardstick: the size is not compared', async () => {
+    const r = await judge(db(dump(), { sizeBytes: 0 }));
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['database.previousSizeBytes'], undefined);
+  });
+  it('a dump exactly sizeTolerance larger than the previous one passes', async () => {
+    const r = await judge(db(dump({ sizeBytes: 1500 }), { sizeBytes: 1000 }));
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['database.sizeChange'], 0.5);
+  });
+  it('a much larger dump fails as larger and asks whether the growth is real', async () => {
+    const r = await judge(db(dump({ sizeBytes: 2600 }), { sizeBytes: 1000 }));
+    assert.equal(r.findings[0]?.message, 'The newest dump mm-2.dump is 160.0% larger than the previous one (mm-1.dump)');
+    assert.match(r.findings[0]?.remediation ?? '', /^Make sure the growth is real/);
+  });
+  it('a much smaller dump is suspected of being cut short', async () => {
+    const r = await judge(db(dump({ sizeBytes: 400 }), { sizeBytes: 1000 }));
+    assert.match(r.findings[0]?.remediation ?? '', /^A much smaller dump is often cut short/);
+  });
+  it('a dump pg_restore could not list gives the format when there is no error, and no evidence', async () => {
+    const { listing: _, ...unlisted } = dump({ format: 'tar' });
+    const r = await judge(db(unlisted));
+    assert.equal(r.findings[0]?.actual, 'format tar');
+    assert.equal(r.findings[0]?.evidence, undefined);
+  });
+  it('pg_restore\'s error is the evidence for an unreadable dump', async () => {
+    const error = 'pg_restore: error: input file does not appear to be a valid archive';
+    const r = await judge(db(dump({ listing: { ok: false, error, tocEntries: 0, tables: [], tablesWithData: [] } })));
+    assert.deepEqual(r.findings[0]?.evidence, [error]);
+  });
+  it('a dump with no table of contents entries is empty inside, even if tables are named', async () => {
+    const r = await judge(db(dump({ listing: { ok: true, tocEntries: 0, tables: TABLES, tablesWithData: TABLES } })));
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'The dump mm-2.dump is empty inside (no table of contents entries)');
+    assert.equal(r.findings[0]?.actual, '0 entries');
+  });
+  it('a truncated dump quotes the read error as evidence; without one it says read failed', async () => {
+    const error = 'pg_restore: error: could not read from input file: end of file';
+    assert.deepEqual((await judge(db(dump({ wholeRead: { ok: false, error } })))).findings[0]?.evidence, [error]);
+    const bare = (await judge(db(dump({ wholeRead: { ok: false } })))).findings[0];
+    assert.equal(bare?.actual, 'read failed');
+    assert.equal(bare?.evidence, undefined);
+  });
+  it('a restore that failed quotes its error as evidence', async () => {
+    const r = await judge(db(dump()), restore({ restored: false, error: 'pg_restore failed: out of disk', counts: null, migrations: null }));
+    assert.deepEqual(r.findings.find((f) => /does not restore/.test(f.message))?.evidence, ['pg_restore failed: out of disk']);
+  });
+  it('a restore whose counts could not be read misses every counted table and measures none', async () => {
+    const r = await judge(db(dump()), restore({ counts: null, live: null }));
+    assert.equal(r.findings[0]?.actual, 'missing: users, teams, channels, posts');
+    assert.equal(Object.keys(r.measured ?? {}).some((k) => /^restore\.(users|teams|channels|posts)$/.test(k)), false);
+  });
+  it('a table the restore could not count is not measured', async () => {
+    const r = await judge(db(dump()), restore({ counts: { ...counts, teams: null }, live: null }));
+    assert.equal(r.measured?.['restore.users'], 240);
+    assert.equal('restore.teams' in (r.measured ?? {}), false);
+  });
+  it('a restored database without its migrations table fails', async () => {
+    const r = await judge(db(dump()), restore({ migrations: null }));
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'The restored database has no migrations table');
+    assert.equal(r.findings[0]?.actual, 'none');
+  });
+  it('a passing restore measures the migrations rows and that live counts were compared', async () => {
+    const r = await judge(db(dump()), restore());
+    assert.equal(r.status, 'pass');
+    assert.equal(r.summary, 'mm-2.dump is intact and restores');
+    assert.equal(r.measured?.['restore.migrations'], 121);
+    assert.equal(r.measured?.['restore.liveCompared'], true);
+  });
+  it('without live counts the measurements say nothing was compared', async () => {
+    const r = await judge(db(dump()), restore({ live: null }));
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['restore.liveCompared'], false);
+  });
+  it('a table counted on only one side is not compared', async () => {
+    const r = await judge(db(dump()), restore({ counts: { ...counts, teams: null }, live: { counts: { ...counts, channels: null } } }), { requiredTables: ['users', 'posts'] });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal('live.teams' in (r.measured ?? {}), false);
+    assert.equal('live.channels' in (r.measured ?? {}), false);
+  });
+  it('restored counts exactly the tolerance below live pass', async () => {
+    const r = await judge(db(dump()), restore({ counts: { ...counts, posts: 95 }, live: { counts: { ...counts, posts: 100 } } }));
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+  });
+  it('a restore with fewer rows than live asks for a fresh dump', async () => {
+    const r = await judge(db(dump()), restore({ counts: { ...counts, posts: 500 } }));
+    assert.match(r.findings[0]?.remediation ?? '', /^The dump is old or incomplete: take a fresh dump/);
+  });
+  it('a live database with fewer rows than its backup fails and asks what deleted them', async () => {
+    const r = await judge(db(dump()), restore({ live: { counts: { ...counts, posts: 500 } } }));
+    assert.equal(r.findings[0]?.message, 'The restored dump has 720 posts, the live database 500 (44.0% apart)');
+    assert.match(r.findings[0]?.remediation ?? '', /^The live database has fewer rows than its own backup/);
+  });
+  it('a required table that is not counted (fileinfo) is checked in the dump, not in the restore', async () => {
+    const r = await judge(db(dump()), restore(), { requiredTables: ['users', 'fileinfo'] });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+  });
+  it('table names in the options must not be empty', () => {
+    assert.deepEqual(check.options.parse({ requiredTables: ['users'], migrationTables: ['db_migrations'] }).requiredTables, ['users']);
+    assert.throws(() => check.options.parse({ requiredTables: [''] }));
+    assert.throws(() => check.options.parse({ migrationTables: [''] }));
+  });
 });

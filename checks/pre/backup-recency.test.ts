@@ -76,4 +76,64 @@ describe('backup-recency', () => {
     const missing = await runCheck(check, { data: { databaseBackups: db(1) } });
     assert.equal(missing.status, 'error');
   });
+
+  const snap = (name: string, over: Partial<VolumeSnapshots['items'][number]> = {}) => ({ name, namespace: 'mattermost', sourcePVC: 'db-data', readyToUse: true, takenAt: ago(1), ...over });
+  const judge = (data: Record<string, unknown>) => runCheck(check, { data: { ...none, ...data } });
+
+  it('a dump exactly maxAge old passes; one second older fails', async () => {
+    const edge = db(24);
+    assert.equal((await judge({ databaseBackups: edge })).status, 'pass');
+    const latest = edge.latest ? { ...edge.latest, modifiedAt: new Date(TEST_NOW.getTime() - 24 * 3_600_000 - 1000).toISOString() } : null;
+    assert.equal((await judge({ databaseBackups: { ...edge, latest } })).status, 'fail');
+  });
+  it('measures the dump\'s maxAge in seconds', async () => {
+    assert.equal((await judge({ databaseBackups: db(1) })).measured?.['database.maxAgeSeconds'], 24 * 3600);
+  });
+  it('a dump without a modification time counts as too old', async () => {
+    const d = db(1);
+    const r = await judge({ databaseBackups: { ...d, latest: d.latest ? { ...d.latest, modifiedAt: '' } : null } });
+    assert.equal(r.status, 'fail');
+  });
+  it('a snapshot exactly maxAge old passes', async () => {
+    assert.equal((await judge({ volumeSnapshots: snaps([snap('s', { takenAt: ago(24) })]) })).status, 'pass');
+  });
+  it('the newest ready snapshot is judged, whatever the listing order', async () => {
+    const r = await judge({ volumeSnapshots: snaps([snap('db-snap-old', { takenAt: ago(48) }), snap('db-snap-new', { takenAt: ago(2) }), snap('db-snap-mid', { takenAt: ago(30) })]) });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['snapshot.db-data.ageSeconds'], 2 * 3600);
+  });
+  it('a ready snapshot with no time is judged after every dated one, and is too old alone', async () => {
+    const dated = await judge({ volumeSnapshots: snaps([snap('undated', { takenAt: undefined }), snap('dated', { takenAt: ago(2) })]) });
+    assert.equal(dated.status, 'pass', JSON.stringify(dated.findings));
+    const alone = await judge({ volumeSnapshots: snaps([snap('undated', { takenAt: undefined })]) });
+    assert.equal(alone.status, 'fail');
+    assert.match(alone.findings[0]?.actual ?? '', /\(taken unknown\)$/);
+  });
+  it('unready snapshots without an error are listed and the fix is to wait for readyToUse', async () => {
+    const r = await judge({ volumeSnapshots: snaps([snap('a', { readyToUse: false }), snap('b', { readyToUse: false, error: 'quota exceeded' }), snap('c', { readyToUse: false })]) });
+    assert.deepEqual(r.findings[0]?.evidence, ['a', 'b: quota exceeded', 'c']);
+    assert.match(r.findings[0]?.remediation ?? '', /^Fix the snapshot error/);
+    const waiting = await judge({ volumeSnapshots: snaps([snap('a', { readyToUse: false })]) });
+    assert.match(waiting.findings[0]?.remediation ?? '', /^Take a VolumeSnapshot of db-data and wait/);
+  });
+  it('a newer snapshot that is not ready does not make a stale ready one fresh', async () => {
+    const r = await judge({ volumeSnapshots: snaps([snap('db-snap-new', { readyToUse: false, takenAt: ago(1) }), snap('db-snap-old', { takenAt: ago(48) })]) });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.message ?? '', /\(db-snap-old\) is 2d0h old/);
+  });
+  it('a volume with no snapshot at all gives no evidence', async () => {
+    const r = await judge({ volumeSnapshots: snaps([]) });
+    assert.equal(r.findings[0]?.evidence, undefined);
+  });
+  it('a file-store backup exactly maxAge old passes, and its age is measured in seconds', async () => {
+    const r = await judge({ filestoreBackups: files(24) });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['filestore.ageSeconds'], 24 * 3600);
+  });
+  it('the summary names each fresh kind that was configured, and only those', async () => {
+    assert.equal((await judge({ databaseBackups: db(1) })).summary, 'Fresh: database dump');
+    assert.equal((await judge({ volumeSnapshots: snaps([snap('s')]) })).summary, 'Fresh: volume snapshots');
+    assert.equal((await judge({ filestoreBackups: files(1) })).summary, 'Fresh: file-store backup');
+    assert.equal((await judge({ databaseBackups: db(1), volumeSnapshots: snaps([snap('s')]), filestoreBackups: files(1) })).summary, 'Fresh: database dump, volume snapshots, file-store backup');
+  });
 });

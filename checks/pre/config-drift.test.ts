@@ -102,4 +102,78 @@ describe('config-drift', () => {
     assert.equal(r.status, 'error');
     assert.equal((await runCheck(check, { data: {} })).status, 'error');
   });
+
+  const judge = (clusterConfigs: ClusterConfigs, options: Record<string, unknown> = {}) => runCheck(check, { data: { clusterConfigs }, options });
+  const helm = (replicaCount: number) => ({ release: 'mm', revision: 4, values: { replicaCount } });
+
+  it('no site read at all fails', async () => {
+    const r = await judge(cc([]));
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Config', name: 'sites' });
+    assert.equal(r.findings[0]?.message, 'No site was read');
+  });
+  it('one difference is one finding, with no "and more"', async () => {
+    const r = await judge(cc([site('eu'), site('us', {}, { MM_LOGSETTINGS_CONSOLELEVEL: 'DEBUG' })]));
+    assert.equal(r.findings.length, 1);
+    assert.deepEqual(r.measured, { sites: 2, comparisons: 1, differences: 1, hidden: 0, allowed: 0 });
+  });
+  it('a hidden difference is counted as hidden', async () => {
+    const r = await judge(cc([site('eu'), site('us', {}, { MM_SQLSETTINGS_DATASOURCE: 'hidden:bbbb' })]));
+    assert.equal(r.measured?.['hidden'], 1);
+  });
+  it('a ConfigMap missing on a site is one finding, not a diff of each of its keys', async () => {
+    const r = await judge(cc([site('eu'), site('us', { configMaps: { 'mm-extra': null } })]));
+    assert.deepEqual(r.findings.map((f) => f.message), ['ConfigMap mm-extra is missing on us']);
+  });
+  it('a ConfigMap the other site does not list at all is missing there', async () => {
+    const r = await judge(cc([site('eu'), site('us', { configMaps: {} })]));
+    assert.deepEqual(r.findings.map((f) => f.message), ['ConfigMap mm-extra is missing on us']);
+  });
+  it('a missing Secret is named as a Secret, in the namespace of the site that lacks it', async () => {
+    const r = await judge(cc([site('eu'), site('us', { namespace: 'mm-us', secrets: { 'mm-db': null } })]));
+    const f = r.findings.find((x) => x.message.startsWith('Secret'));
+    assert.equal(f?.message, 'Secret mm-db is missing on us');
+    assert.deepEqual(f?.subject, { kind: 'Secret', namespace: 'mm-us', name: 'mm-db' });
+  });
+  it('when the first site has no installation, the others are not diffed against nothing', async () => {
+    const r = await judge(cc([site('eu', { cr: { found: false } }), site('us')]));
+    assert.deepEqual(r.findings.map((f) => f.message), ['Site eu has no Mattermost mattermost/mm']);
+    assert.equal(r.measured?.['comparisons'], 0);
+  });
+  it('Helm values that differ between sites are drift', async () => {
+    const r = await judge(cc([site('eu', { helm: helm(2) }), site('us', { helm: helm(3) })]));
+    assert.equal(r.findings[0]?.message, 'values.replicaCount differs between site eu and site us');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'HelmRelease', namespace: 'mattermost', name: 'mm' });
+  });
+  it('desired values without a path name the option in the message', async () => {
+    const r = await judge(cc([site('eu', { helm: helm(3) })], { desired: { values: { replicaCount: 2 } } }));
+    assert.equal(r.findings[0]?.message, 'values.replicaCount of release mm on site eu differs from git (drift.desired.values)');
+  });
+  it('desired values with no release found on the site fail: no release secret', async () => {
+    const r = await judge(cc([site('eu', { helm: null })], { desired: { valuesPath: '/git/values.yaml', values: { replicaCount: 2 } } }));
+    assert.equal(r.findings[0]?.message, 'Site eu has no Helm release to compare with /git/values.yaml');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'HelmRelease', namespace: 'mattermost', name: 'release' });
+    assert.equal(r.findings[0]?.actual, 'no release secret found');
+  });
+  it('desired values without kube.helm configured fail and say so', async () => {
+    const r = await judge(cc([site('eu')], { desired: { values: { replicaCount: 2 } } }));
+    assert.equal(r.findings[0]?.message, 'Site eu has no Helm release to compare with drift.desired.values');
+    assert.equal(r.findings[0]?.subject?.name, 'kube.helm');
+    assert.equal(r.findings[0]?.actual, 'kube.helm is not configured');
+  });
+  it('findings other than differences do not bring an "and more"', async () => {
+    const r = await judge(cc([site('eu'), site('us', { cr: { found: false } })]), { maxFindings: 1 });
+    assert.equal(r.findings.length, 1);
+  });
+  it('the "and more" finding names the drift config and the total', async () => {
+    const many = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`MM_X_${i}`, String(i)]));
+    const r = await judge(cc([site('eu'), site('us', {}, many)]), { maxFindings: 1 });
+    const more = r.findings.at(-1);
+    assert.deepEqual(more?.subject, { kind: 'Config', name: 'drift' });
+    assert.equal(more?.actual, '3');
+  });
+  it('ignored paths must not be empty', () => {
+    assert.deepEqual(check.options.parse({ ignore: ['spec.version'] }).ignore, ['spec.version']);
+    assert.throws(() => check.options.parse({ ignore: [''] }));
+  });
 });

@@ -70,4 +70,34 @@ describe('helm-release', () => {
       c.then?.(r);
     });
   }
+
+  const judge = (helmReleases: unknown) => runCheck(helmRelease, { data: { helmReleases } });
+
+  it('a release with no revisions names the configured release as its subject', async () => {
+    const r = await judge([]);
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'HelmRelease', namespace: 'mattermost', name: '(kube.helm.release)' });
+  });
+  it('the rollback target is the newest older revision that was deployed, skipping failed ones', async () => {
+    const r = await judge([release({ revision: 9, status: 'failed' }), release({ revision: 8, status: 'failed' }), release({ revision: 7, status: 'superseded' }), release({ revision: 6, status: 'superseded' })]);
+    assert.match(r.findings[0]?.remediation ?? '', /helm rollback mattermost 7 -n mattermost/);
+    assert.match(r.summary ?? '', /; last deployed revision 7$/);
+  });
+  it('an older revision still marked deployed is a rollback target', async () => {
+    const r = await judge([release({ revision: 9, status: 'pending-upgrade' }), release({ revision: 8, status: 'deployed' })]);
+    assert.match(r.findings[0]?.remediation ?? '', /helm rollback mattermost 8 -n mattermost/);
+  });
+  it('with no deployed revision before it, the rollback names no revision', async () => {
+    const r = await judge([release({ revision: 1, status: 'failed' })]);
+    assert.match(r.findings[0]?.remediation ?? '', /helm rollback mattermost <revision> -n mattermost/);
+  });
+  it('a pending operation names what was interrupted; a failed one asks why it failed', async () => {
+    assert.match((await judge(history('pending-upgrade'))).findings[0]?.remediation ?? '', /^An earlier upgrade was interrupted or is still running/);
+    assert.match((await judge(history('failed'))).findings[0]?.remediation ?? '', /^Read helm history .* to see why revision 7 is failed/);
+  });
+  it('the evidence lists the five newest revisions, newest first', async () => {
+    const many = Array.from({ length: 7 }, (_, i) => release({ revision: i + 1, status: i === 6 ? 'failed' : 'superseded' }));
+    const r = await judge(many);
+    assert.deepEqual(r.findings[0]?.evidence?.map((e) => e.split(':')[0]), ['revision 7', 'revision 6', 'revision 5', 'revision 4', 'revision 3']);
+    assert.match(r.findings[0]?.evidence?.[0] ?? '', /^revision 7: failed, mattermost-operator-1\.25\.9, 2026-11-01T08:00:00Z$/);
+  });
 });

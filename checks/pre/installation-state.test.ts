@@ -63,7 +63,11 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     name: 'an update job active past the timeout is stuck; a young one is not judged',
     input: { data: { installation: mattermost(), jobs: [job({ active: 1, startTime: '2026-11-20T11:40:00Z' })] } },
     status: 'fail',
-    then: (r) => { assert.equal(r.findings[0]?.actual, 'active for 20m00s'); assert.equal(r.findings[0]?.expected, 'finished within 15m'); },
+    then: (r) => {
+      assert.equal(r.findings[0]?.message, 'The update job mattermost-update-check looks stuck: active for 20m00s');
+      assert.equal(r.findings[0]?.actual, 'active for 20m00s');
+      assert.equal(r.findings[0]?.expected, 'finished within 15m');
+    },
   },
   {
     name: 'an update job active within the timeout is not stuck',
@@ -99,3 +103,80 @@ describe('installation-state', () => {
     });
   }
 });
+
+describe('installation-state: edges', () => {
+  const judge = (installation: unknown, jobs: unknown[] = [], options: Record<string, unknown> = {}) => runCheck(installationState, { data: { installation, jobs }, options });
+  const cr = mattermost();
+  const withStatus = (status: Record<string, unknown> | undefined) => ({ ...cr, status });
+  const withJobStatus = (status: Record<string, unknown> | undefined, creationTimestamp?: string) => {
+    const j = job({});
+    return { ...j, metadata: { ...j.metadata, creationTimestamp }, status };
+  };
+
+  it('ready names how many replicas are updated of how many', async () => {
+    const r = await judge(withStatus({ state: 'ready', replicas: 3, updatedReplicas: 1, observedGeneration: 4 }));
+    assert.equal(r.findings[0]?.message, 'The installation is ready: not all replicas updated (1 of 3)');
+  });
+  it('ready without replica counts falls back to the spec, then to ?', async () => {
+    assert.equal((await judge(withStatus({ state: 'ready', observedGeneration: 4 }))).findings[0]?.message, 'The installation is ready: not all replicas updated (0 of 2)');
+    const noSpecReplicas = { ...cr, spec: { ...cr.spec, replicas: undefined }, status: { state: 'ready', observedGeneration: 4 } };
+    assert.equal((await judge(noSpecReplicas)).findings[0]?.message, 'The installation is ready: not all replicas updated (0 of ?)');
+  });
+  it('an installation without status has no state: the operator has not reconciled it', async () => {
+    const r = await judge({ ...withStatus(undefined), metadata: { ...cr.metadata, generation: undefined } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'The installation is without a state: the operator has not reported a state: has it reconciled this resource?');
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.summary, 'state unset, generation ? observed ?');
+    assert.deepEqual(r.measured, { state: 'unset' });
+  });
+  it('a ClusterInstallation is not held to an observedGeneration its status does not have', async () => {
+    const ci = { apiVersion: 'mattermost.com/v1alpha1', kind: 'ClusterInstallation', metadata: { name: 'mm', namespace: 'mattermost', generation: 3 }, spec: { version: '10.11.4', replicas: 2 }, status: { state: 'stable', replicas: 2, updatedReplicas: 2 } };
+    const r = await runCheck(installationState, { scope: { kind: 'ClusterInstallation' }, data: { installation: ci, jobs: [] } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+  });
+  it('the summary names the update job when there is one', async () => {
+    const r = await judge(cr, [job({ succeeded: 1 })]);
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.summary, 'state stable, generation 4 observed 4; mattermost-update-check present');
+  });
+  it('only the mattermost-update-check job is judged, not another failed job', async () => {
+    const r = await judge(cr, [job({ name: 'mattermost-backup', failed: 1 }), job({ succeeded: 1 })]);
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+  });
+  it('an update job without status has neither failed nor is running', async () => {
+    assert.equal((await judge(cr, [withJobStatus(undefined)])).status, 'pass');
+  });
+  it('a finished update job, neither active nor failed, is not judged stuck however old', async () => {
+    assert.equal((await judge(cr, [withJobStatus({ startTime: '2026-11-01T00:00:00Z' })])).status, 'pass');
+  });
+  it('a failed update job quotes the condition that is Failed=True, not another one', async () => {
+    const conditions = [
+      { type: 'Suspended', status: 'True', message: 'suspended' },
+      { type: 'Failed', status: 'False', message: 'an older failure' },
+      { type: 'Failed', status: 'True', message: 'Job has reached the specified backoff limit' },
+    ];
+    const r = await judge(cr, [withJobStatus({ failed: 2, conditions })]);
+    assert.equal(r.findings[0]?.actual, '2 failed pod(s)');
+    assert.deepEqual(r.findings[0]?.evidence, ['Failed: Job has reached the specified backoff limit']);
+  });
+  it('a failed update job without a Failed condition message gives no evidence', async () => {
+    const r = await judge(cr, [withJobStatus({ failed: 1, conditions: [{ type: 'Failed', status: 'True' }] })]);
+    assert.deepEqual(r.findings[0]?.evidence, []);
+    assert.deepEqual((await judge(cr, [withJobStatus({ failed: 1 })])).findings[0]?.evidence, []);
+  });
+  it('an active update job without a start time is timed from its creation', async () => {
+    const r = await judge(cr, [withJobStatus({ active: 1 }, '2026-11-20T11:30:00Z')]);
+    assert.equal(r.findings[0]?.actual, 'active for 30m00s');
+  });
+  it('an active update job with no time at all is stuck for an unknown time', async () => {
+    const r = await judge(cr, [withJobStatus({ active: 1 })]);
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'The update job mattermost-update-check looks stuck: active for an unknown time');
+    assert.equal(r.findings[0]?.actual, 'active, no start time');
+  });
+  it('an update job active exactly updateJobTimeout is not yet stuck', async () => {
+    assert.equal((await judge(cr, [job({ active: 1, startTime: '2026-11-20T11:45:00Z' })])).status, 'pass');
+  });
+});
+

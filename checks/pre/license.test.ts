@@ -68,4 +68,61 @@ describe('license', () => {
     const r = await runCheck(licenseCheck, { data: { license: failed('license'), pods: pods2 } });
     assert.equal(r.status, 'error');
   });
+
+  const judge = (over: Partial<LicenseView>, data: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
+    runCheck(licenseCheck, { data: { license: lic(over), pods: pods2, installation: mattermost(), ...data }, options });
+
+  it('measures what the licence says', async () => {
+    const r = await judge({});
+    assert.deepEqual(r.measured, { licensed: true, replicas: 2, sku: 'enterprise', expiresAt: '2027-06-01T00:00:00.000Z', seats: 500, activeUsers: 240 });
+  });
+  it('a licence without SKU or seats measures neither and says unknown SKU', async () => {
+    const r = await judge({ skuShortName: undefined, users: undefined, activeUsers: undefined });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.deepEqual(r.measured, { licensed: true, replicas: 2, expiresAt: '2027-06-01T00:00:00.000Z' });
+    assert.match(r.summary ?? '', /^licensed \(unknown SKU\)/);
+  });
+  it('the replicas are the larger of the resource\'s and the running pods\'', async () => {
+    const r = await judge({ cluster: false }, { installation: mattermost({ replicas: 3 }) });
+    assert.equal(r.findings[0]?.message, 'The licence does not cover clustering, but the installation runs 3 replicas');
+    assert.equal(r.measured?.['replicas'], 3);
+  });
+  it('a site with one replica needs no clustering', async () => {
+    const r = await judge({ isLicensed: false }, { pods: pods1, installation: mattermost({ replicas: 1 }), siteInstallations: [{ site: 'us', context: 'us', namespace: 'mattermost', installation: 'mm', found: true, replicas: 1 }] });
+    assert.equal(r.status, 'not-applicable');
+  });
+  it('a licence that does not say whether it covers clustering fails as unknown', async () => {
+    const r = await judge({ cluster: undefined });
+    assert.equal(r.findings[0]?.actual, 'Cluster unknown');
+  });
+  it('without requireMetrics a licence without Metrics passes; with it, a licence with Metrics passes', async () => {
+    assert.equal(licenseCheck.options.parse({}).requireMetrics, false);
+    assert.equal((await judge({ metrics: false })).status, 'pass');
+    assert.equal((await judge({ metrics: true }, {}, { requireMetrics: true })).status, 'pass');
+  });
+  it('requireMetrics with a licence silent on Metrics fails as unknown', async () => {
+    const r = await judge({ metrics: undefined }, {}, { requireMetrics: true });
+    assert.equal(r.findings[0]?.actual, 'Metrics unknown');
+  });
+  it('a licence expiring exactly at the margin passes', async () => {
+    assert.equal((await judge({ expiresAt: '2026-12-04T12:00:00.000Z' })).status, 'pass');
+  });
+  it('a licence expiring this very moment has expired, and the finding names the date it must outlive', async () => {
+    const r = await judge({ expiresAt: '2026-11-20T12:00:00.000Z' });
+    assert.equal(r.findings[0]?.message, 'The licence expired on 2026-11-20T12:00:00.000Z');
+    assert.equal(r.findings[0]?.expected, 'expiry after 2026-12-04T12:00:00.000Z (now + 14d)');
+  });
+  it('a licence with 0 or no seats has no seat limit to check', async () => {
+    assert.equal((await judge({ users: 0, activeUsers: undefined })).status, 'pass');
+    assert.equal((await judge({ users: undefined, activeUsers: undefined })).status, 'pass');
+  });
+  it('seats that cannot be checked because active users could not be counted fail', async () => {
+    const r = await judge({ activeUsers: undefined, activeUsersError: 'GET /api/v4/analytics/old answered 403' });
+    assert.equal(r.findings[0]?.message, 'Active users could not be counted, so the 500 licensed seats cannot be checked');
+    assert.equal(r.findings[0]?.actual, 'GET /api/v4/analytics/old answered 403');
+    assert.equal((await judge({ activeUsers: undefined })).findings[0]?.actual, 'no count');
+  });
+  it('one active user fewer than the seats passes', async () => {
+    assert.equal((await judge({ activeUsers: 499 })).status, 'pass');
+  });
 });

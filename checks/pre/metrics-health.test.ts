@@ -45,4 +45,30 @@ describe('metrics-health', () => {
     assert.equal(none.status, 'fail');
     assert.match(none.findings[0]!.message, /no Ready Mattermost pod/);
   });
+
+  const judge = (serverMetrics: unknown, options: Record<string, unknown> = {}) => runCheck(check, { data: { serverMetrics }, options });
+
+  it('a 5xx share exactly at maxErrorRatio passes; a p99 exactly at maxP99Ms passes', async () => {
+    const r = await judge(metrics([pod('mm-a', { '*': stats(200, 10, 2000) })]));
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+  });
+  it('the worst 5xx share and p99 are the highest over pods and groups, not the last', async () => {
+    const r = await judge(metrics([pod('mm-a', { '*': stats(200, 4, 900) }), pod('mm-b', { '*': stats(200, 2, 300) })]));
+    assert.equal(r.measured?.['worstErrorRatio'], 0.02);
+    assert.equal(r.measured?.['worstP99Ms'], 900);
+  });
+  it('the overall p99 is measured only when there is one', async () => {
+    const withP99 = await judge(metrics([pod('mm-a', { '*': stats(200, 0, 180) })], { '*': stats(200, 0, 180) }));
+    assert.equal(withP99.measured?.['p99Ms'], 180);
+    assert.equal(withP99.measured?.['errors'], 0);
+    const without = await judge(metrics([pod('mm-a', { '*': stats(200, 0, 180) })], { '*': { ...stats(200, 0, 180), p99Ms: null } }));
+    assert.equal('p99Ms' in (without.measured ?? {}), false);
+    assert.equal(without.measured?.['requests'], 200);
+  });
+  it('maxErrorRatio is a share between 0 and 1', () => {
+    assert.equal(check.options.parse({ maxErrorRatio: 0.5 }).maxErrorRatio, 0.5);
+    assert.equal(check.options.parse({ maxErrorRatio: 1 }).maxErrorRatio, 1);
+    assert.throws(() => check.options.parse({ maxErrorRatio: 1.5 }));
+    assert.throws(() => check.options.parse({ maxErrorRatio: -0.1 }));
+  });
 });

@@ -79,6 +79,82 @@ describe('operator-health', () => {
       c.then?.(r);
     });
   }
+  it('Available=True with no available replica still fails (a stale condition is not a running operator)', async () => {
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: operator('mattermost/mattermost-operator:v1.25.9', { availableReplicas: 0 }) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.actual, 'Available=True, 0 available');
+  });
+  it('an available replica with Available=False still fails', async () => {
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: operator('mattermost/mattermost-operator:v1.25.9', { available: false, availableReplicas: 1 }) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.actual, 'Available=False, 1 available');
+  });
+  it('a Deployment the controller has not reported on yet (no status) fails as unavailable, naming its replicas', async () => {
+    const d = operator('mattermost/mattermost-operator:v1.25.9', { replicas: 3 });
+    delete d.status;
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
+    assert.equal(r.status, 'fail', JSON.stringify(r.error));
+    assert.equal(r.findings[0]?.message, 'The operator is not available: 0 of 3 replicas available');
+    assert.equal(r.findings[0]?.actual, 'Available=missing, 0 available');
+    assert.deepEqual(r.findings[0]?.evidence, []);
+  });
+  it('a status without conditions or a spec without replicas reads as missing and 1 replica', async () => {
+    const d = operator('mattermost/mattermost-operator:v1.25.9', { availableReplicas: 0 });
+    delete d.status?.conditions;
+    delete d.spec?.replicas;
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
+    assert.equal(r.findings[0]?.message, 'The operator is not available: 0 of 1 replicas available');
+    assert.equal(r.findings[0]?.actual, 'Available=missing, 0 available');
+  });
+  it('the evidence quotes the condition message even without a reason', async () => {
+    const d = operator('mattermost/mattermost-operator:v1.25.9', { available: false });
+    const cond = d.status?.conditions?.find((c) => c.type === 'Available');
+    if (cond) delete cond.reason;
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
+    assert.deepEqual(r.findings[0]?.evidence, ['Available: Deployment does not have minimum availability.']);
+  });
+  it('the version is read from the mattermost-operator container, not from a sidecar listed first', async () => {
+    const d = operator('mattermost/mattermost-operator:v1.20.0');
+    d.spec?.template?.spec?.containers.unshift({ name: 'proxy', image: 'envoyproxy/envoy:v1.30.0' });
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.actual, 'v1.20.0 (mattermost/mattermost-operator:v1.20.0)');
+  });
+  it('without a container named mattermost-operator, the first container is judged', async () => {
+    const d = deployment({ name: 'mattermost-operator', namespace: 'mattermost-operator', container: 'manager', replicas: 1, image: 'mattermost/mattermost-operator:v1.20.0', requests: null });
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
+    assert.equal(r.findings[0]?.actual, 'v1.20.0 (mattermost/mattermost-operator:v1.20.0)');
+  });
+  it('an operator exactly at minVersion passes', async () => {
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: operator('mattermost/mattermost-operator:v1.21.0') } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+  });
+  it('a pod template without containers warns: no container image', async () => {
+    const d = operator('mattermost/mattermost-operator:v1.25.9');
+    const podSpec = d.spec?.template?.spec;
+    if (podSpec) podSpec.containers = [];
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
+    assert.equal(r.status, 'warn');
+    assert.equal(r.findings[0]?.message, 'The operator version cannot be judged from its image (no container image)');
+    assert.equal(r.findings[0]?.actual, 'none');
+    assert.equal(r.summary, 'operator of unknown image, 1 available replica(s)');
+  });
+  it('an unjudgeable tag names the image in the finding and the summary', async () => {
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: operator('mattermost/mattermost-operator:latest') } });
+    assert.equal(r.findings[0]?.actual, 'mattermost/mattermost-operator:latest');
+    assert.equal(r.summary, 'operator mattermost/mattermost-operator:latest, 1 available replica(s)');
+  });
+  it('a missing Deployment names the Deployment it looked for', async () => {
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: null } });
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Deployment', name: 'mattermost-operator' });
+  });
+  it('the Available condition is found wherever it is listed: Progressing=True first does not make it available', async () => {
+    const d = operator('mattermost/mattermost-operator:v1.25.9', { available: false, availableReplicas: 1 });
+    const conditions = [...(d.status?.conditions ?? [])].reverse();
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: { ...d, status: { ...d.status, conditions } } } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.actual, 'Available=False, 1 available');
+  });
   it('rejects a minVersion that is not a version', () => {
     assert.throws(() => operatorHealth.options.parse({ minVersion: 'newest' }), /a version such as 1\.21\.0/);
   });

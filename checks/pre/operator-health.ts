@@ -49,7 +49,7 @@ export const operatorHealth = defineCheck({
         subject, expected: 'Available=True and at least 1 available replica',
         actual: `Available=${available?.status ?? 'missing'}, ${availableReplicas} available`,
         remediation: `kubectl -n ${namespace} describe deploy ${d.metadata.name} and kubectl -n ${namespace} logs deploy/${d.metadata.name}: fix the operator before upgrading.`,
-        evidence: available?.message ? [`Available: ${available.reason ?? ''} ${available.message}`.trim()] : [],
+        evidence: available?.message ? [['Available:', available.reason, available.message].filter(Boolean).join(' ')] : [],
       });
     }
 

@@ -250,3 +250,187 @@ describe('pod-health: current pods and history', () => {
     });
   }
 });
+
+// ---- Edges stated one behaviour at a time (named after what a user would see).
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+const withOwners = (p: KubePod, ownerReferences: { kind: string; name: string; controller?: boolean }[]): KubePod =>
+  ({ ...p, metadata: { ...p.metadata, ownerReferences } });
+const evictedOf = (rsName: string) => withOwners(evicted('mm-7d9c6b5f4-ev1ct'), [{ kind: 'ReplicaSet', name: rsName, controller: true }]);
+const jobNamed = (status: KubeJob['status'], completions?: number): KubeJob => {
+  const j = job({ name: 'mattermost-update-check' });
+  return { ...j, spec: { ...j.spec, ...(completions ? { completions } : {}) }, ...(status ? { status } : { status: undefined }) };
+};
+const judge = (input: CheckCase<Options>) => runCheck(podHealth, { now: NOW, ...input });
+
+describe('pod-health: whose recovery makes a failed pod history', () => {
+  it('a bare ReplicaSet with every replica ready makes its Evicted pod history', async () => {
+    const r = await judge({ data: { pods: [...healthy, evictedOf('mm-bare')], replicaSets: [replicaSet('mm-bare', 2, 2)] } });
+    assert.equal(r.status, 'warn');
+    assert.match(r.findings[0]?.message ?? '', /is history: ReplicaSet mm-bare has 2\/2 ready replicas/);
+  });
+  it('a bare ReplicaSet short of ready replicas leaves its Evicted pod blocking', async () => {
+    const r = await judge({ data: { pods: [...healthy, evictedOf('mm-bare')], replicaSets: [replicaSet('mm-bare', 2, 1)] } });
+    assert.equal(r.status, 'fail');
+  });
+  it('a bare ReplicaSet without spec or status counts as 1 wanted, 0 ready: not recovered', async () => {
+    const rs: KubeReplicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'mm-bare', namespace: 'mattermost' } };
+    const r = await judge({ data: { pods: [...healthy, evictedOf('mm-bare')], replicaSets: [rs] } });
+    assert.equal(r.status, 'fail');
+  });
+  it('a ReplicaSet of the same name in another namespace does not vouch for the pod', async () => {
+    const other = { ...replicaSet('mm-bare', 2, 2), metadata: { name: 'mm-bare', namespace: 'staging' } };
+    const r = await judge({ data: { pods: [...healthy, evictedOf('mm-bare')], replicaSets: [other] } });
+    assert.equal(r.status, 'fail');
+  });
+  it('a ReplicaSet of another name does not vouch for the pod', async () => {
+    const r = await judge({ data: { pods: [...healthy, evictedOf('mm-bare')], replicaSets: [replicaSet('mm-other', 2, 2)] } });
+    assert.equal(r.status, 'fail');
+  });
+  it('an owner without a namespace is taken to be in the pod\'s namespace', async () => {
+    const rs = { ...replicaSet('mm-bare', 2, 2), metadata: { name: 'mm-bare' } };
+    const r = await judge({ data: { pods: [...healthy, evictedOf('mm-bare')], replicaSets: [rs] } });
+    assert.equal(r.status, 'warn');
+  });
+  it('the controller owner decides, not the first owner listed', async () => {
+    const p = withOwners(evicted('mm-7d9c6b5f4-ev1ct'), [{ kind: 'ReplicaSet', name: 'mm-ready', controller: false }, { kind: 'ReplicaSet', name: 'mm-short', controller: true }]);
+    const r = await judge({ data: { pods: [...healthy, p], replicaSets: [replicaSet('mm-ready', 2, 2), replicaSet('mm-short', 2, 1)] } });
+    assert.equal(r.status, 'fail');
+  });
+  it('without a controller owner, the first owner listed decides', async () => {
+    const p = withOwners(evicted('mm-7d9c6b5f4-ev1ct'), [{ kind: 'ReplicaSet', name: 'mm-ready' }]);
+    const r = await judge({ data: { pods: [...healthy, p], replicaSets: [replicaSet('mm-ready', 2, 2)] } });
+    assert.equal(r.status, 'warn');
+  });
+  it('a Failed pod with no owner at all blocks', async () => {
+    const p = withOwners(evicted('mm-7d9c6b5f4-ev1ct'), []);
+    const { ownerReferences: _, ...metadata } = p.metadata;
+    const r = await judge({ data: { pods: [...healthy, { ...p, metadata }] } });
+    assert.equal(r.status, 'fail', JSON.stringify(r.error));
+  });
+  it('an Evicted pod whose Deployment was not collected blocks', async () => {
+    const r = await judge({ data: { pods: [...healthy, evicted('mm-7d9c6b5f4-ev1ct')], replicaSets: [replicaSet('mm-7d9c6b5f4', 2, 2, 'mm')] } });
+    assert.equal(r.status, 'fail', JSON.stringify(r.error));
+  });
+  it('a Failed job pod whose Job was not collected blocks', async () => {
+    const r = await judge({ data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')] } });
+    assert.equal(r.status, 'fail', JSON.stringify(r.error));
+  });
+  it('a Job reporting Complete=True after an earlier Failed=False condition has completed', async () => {
+    const j = jobNamed({ conditions: [{ type: 'Failed', status: 'False' }, { type: 'Complete', status: 'True' }] });
+    const r = await judge({ data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')], jobs: [j] } });
+    assert.equal(r.status, 'warn');
+  });
+  it('a Job with Complete=False and nothing succeeded has not completed', async () => {
+    const j = jobNamed({ conditions: [{ type: 'Complete', status: 'False' }] });
+    const r = await judge({ data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')], jobs: [j] } });
+    assert.equal(r.status, 'fail');
+  });
+  it('a Job with all its completions succeeded has completed, even without conditions', async () => {
+    const r = await judge({ data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')], jobs: [jobNamed({ succeeded: 2 }, 2)] } });
+    assert.equal(r.status, 'warn');
+  });
+  it('a Job with one success short of its completions has not completed', async () => {
+    const r = await judge({ data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')], jobs: [jobNamed({ succeeded: 1 }, 2)] } });
+    assert.equal(r.status, 'fail');
+  });
+  it('a Job with no status yet has not completed', async () => {
+    const r = await judge({ data: { pods: [...healthy, jobPod('mattermost-update-check-x2b9q', 'mattermost-update-check')], jobs: [jobNamed(undefined)] } });
+    assert.equal(r.status, 'fail', JSON.stringify(r.error));
+  });
+  it('a replaced pod without a reason or message says only "failed" and gives no evidence', async () => {
+    const p = { ...evicted('mm-7d9c6b5f4-ev1ct') };
+    const bare = { ...p, status: { phase: 'Failed' as const } };
+    const r = await judge({ data: { pods: [...healthy, bare], replicaSets: [replicaSet('mm-7d9c6b5f4', 2, 2, 'mm')], deployments: [deployment({ replicas: 2 })] } });
+    assert.equal(r.findings[0]?.message, 'Pod mattermost/mm-7d9c6b5f4-ev1ct failed and is history: Deployment mm has 2/2 ready replicas');
+    assert.equal(r.findings[0]?.actual, 'Failed, replaced');
+    assert.deepEqual(r.findings[0]?.evidence, []);
+  });
+});
+
+describe('pod-health: pods that are not Running and Ready', () => {
+  it('a pod the kubelet has not reported on (no status) is Unknown and blocks', async () => {
+    const { status: _, ...p } = app('mm-7d9c6b5f4-nosta');
+    const r = await judge({ data: { pods: [...healthy, p] } });
+    assert.equal(r.status, 'fail', JSON.stringify(r.error));
+    assert.equal(r.findings[0]?.message, 'Pod mattermost/mm-7d9c6b5f4-nosta is Unknown');
+    assert.deepEqual(r.findings[0]?.evidence, []);
+  });
+  it('a Running pod that is not Ready says so and points at its readiness probe', async () => {
+    const r = await judge({ data: { pods: [...healthy, app('mm-7d9c6b5f4-nrdy1', { ready: false })] } });
+    assert.equal(r.findings[0]?.message, 'Pod mattermost/mm-7d9c6b5f4-nrdy1 is Running but not Ready');
+    assert.match(r.findings[0]?.actual ?? '', /^Running, not Ready, created /);
+    assert.match(r.findings[0]?.remediation ?? '', /readiness probe/);
+  });
+  it('a young Failed pod gets no startup grace: it blocks', async () => {
+    const p = withOwners(evicted('mm-7d9c6b5f4-ev1ct'), []);
+    const young = { ...p, metadata: { ...p.metadata, creationTimestamp: '2026-11-20T11:59:00Z' } };
+    const r = await judge({ data: { pods: [...healthy, young] } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.remediation ?? '', /why it failed/);
+  });
+  it('a Pending pod created exactly the startup grace ago blocks', async () => {
+    const r = await judge({ data: { pods: [...healthy, pod({ name: 'mm-7d9c6b5f4-edge1', phase: 'Pending', createdAt: '2026-11-20T11:55:00Z' })] } });
+    assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]?.remediation ?? '', /not scheduled or started/);
+  });
+  it('an unschedulable pod quotes the scheduler\'s message', async () => {
+    const p = pod({ name: 'mm-7d9c6b5f4-unsch', phase: 'Pending', createdAt: '2026-11-20T11:30:00Z' });
+    const unsched = { ...p, status: { phase: 'Pending' as const, conditions: [{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] } };
+    const r = await judge({ data: { pods: [...healthy, unsched] } });
+    assert.deepEqual(r.findings[0]?.evidence, ['PodScheduled: 0/3 nodes are available: 3 Insufficient cpu.']);
+  });
+  it('a scheduled pod quotes no scheduler message', async () => {
+    const p = pod({ name: 'mm-7d9c6b5f4-schd1', phase: 'Pending', nodeName: 'n1', createdAt: '2026-11-20T11:30:00Z' });
+    const scheduled = { ...p, status: { phase: 'Pending' as const, conditions: [{ type: 'PodScheduled', status: 'True', message: 'scheduled on n1' }] } };
+    const r = await judge({ data: { pods: [...healthy, scheduled] } });
+    assert.deepEqual(r.findings[0]?.evidence, []);
+  });
+  it('a crash loop without a previous termination gives only the waiting line as evidence', async () => {
+    const r = await judge({ data: { pods: [...healthy, app('mm-7d9c6b5f4-crash', { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } })] } });
+    assert.deepEqual(r.findings[0]?.evidence, ['mattermost: waiting CrashLoopBackOff: back-off 5m0s']);
+  });
+  it('a container waiting for an ordinary reason (ContainerCreating) is not stuck, but its restarts still count', async () => {
+    const r = await judge({ data: { pods: [...healthy, app('mm-7d9c6b5f4-creat', { waiting: { reason: 'ContainerCreating' }, restarts: 9 })] } });
+    assert.equal(r.findings[0]?.message, 'Pod mattermost/mm-7d9c6b5f4-creat: container mattermost restarted 9 times');
+  });
+  it('a container status without a state is judged by its restarts', async () => {
+    const p = app('mm-7d9c6b5f4-nost8', { restarts: 9 });
+    const statuses = (p.status?.containerStatuses ?? []).map(({ state: _, ...c }) => c);
+    const r = await judge({ data: { pods: [...healthy, { ...p, status: { ...p.status, containerStatuses: statuses } }] } });
+    assert.equal(r.findings[0]?.message, 'Pod mattermost/mm-7d9c6b5f4-nost8: container mattermost restarted 9 times');
+    assert.deepEqual(r.findings[0]?.evidence, []);
+  });
+  it('a pod still starting is not counted healthy; a healthy pod after it is', async () => {
+    const r = await judge({ data: { pods: [pod({ name: 'mm-7d9c6b5f4-new01', phase: 'Pending', createdAt: '2026-11-20T11:58:00Z' }), ...healthy] } });
+    assert.equal(r.status, 'warn');
+    assert.equal(r.measured?.['podsHealthy'], 3);
+    assert.equal(r.measured?.['podsJudged'], 4);
+  });
+});
+
+describe('pod-health: options and allNamespaces', () => {
+  it('accepts a valid ignore pattern and a maxRestarts of 0; rejects a negative one', () => {
+    assert.deepEqual(podHealth.options.parse({ ignore: ['^loadtest-'], maxRestarts: 0 }).ignore, ['^loadtest-']);
+    assert.throws(() => podHealth.options.parse({ maxRestarts: -1 }));
+  });
+  it('an unhealthy installation pod listed cluster-wide too is judged once', async () => {
+    const crash = app('mm-7d9c6b5f4-crash', { waiting: { reason: 'CrashLoopBackOff' } });
+    const r = await judge({ data: { pods: [...healthy, crash], clusterPods: summarizeClusterPods([...healthy, crash]) }, options: { allNamespaces: true } });
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.measured?.['podsJudged'], 4);
+  });
+  it('more unhealthy pods than mmgate keeps: a failure saying how many were left out', async () => {
+    const other = pod({ name: 'web-1', namespace: 'shop', app: 'web', nodeName: 'n1', waiting: { reason: 'CrashLoopBackOff' } });
+    const clusterPods = { total: 3 + 1 + 7 + 2, byNamespace: { mattermost: 3, shop: 10, misc: 0 }, byNode: {}, unhealthy: [other], unhealthyLeftOut: 7 };
+    const r = await judge({ data: { pods: healthy, clusterPods }, options: { allNamespaces: true } });
+    assert.equal(r.status, 'fail');
+    const left = r.findings.find((f) => f.subject?.kind === 'Cluster');
+    assert.equal(left?.message, '7 more pods across the cluster may be unhealthy than mmgate keeps to judge');
+    assert.deepEqual(left?.subject, { kind: 'Cluster', name: 'all namespaces' });
+    assert.equal(left?.actual, 'more than 1 pods not Running and Ready, restarted or waiting');
+    // 13 pods: 3 installation pods judged, 1 kept unhealthy, 7 left out, 2 healthy only counted.
+    assert.equal(r.measured?.['podsJudged'], 6);
+    assert.equal(r.measured?.['podsHealthy'], 5);
+  });
+});

@@ -51,4 +51,42 @@ describe('replication-health', () => {
     const r = await runCheck(check, { data: { replicationStatus: { $collectError: true, key: 'replicationStatus', code: 'UNREACHABLE', message: 'cannot query Prometheus' } } });
     assert.equal(r.status, 'error');
   });
+
+  const judge = (replicationStatus: ReplicationStatus, options: Record<string, unknown> = {}) => runCheck(check, { data: { replicationStatus }, options });
+  const prom = (series: { labels: Record<string, string>; lagSeconds: number | null }[] | undefined): ReplicationStatus =>
+    ({ siteCount: 2, maxLag: '30s', source: 'prometheus', primaries: [], ...(series ? { prometheus: { query: 'q', series } } : {}) });
+
+  it('a standby lagging exactly maxLag passes (SQL and Prometheus)', async () => {
+    assert.equal((await judge(sql([standby({ replayLagSeconds: 30 })]))).status, 'pass');
+    assert.equal((await judge(prom([{ labels: { instance: 'db-us' }, lagSeconds: 30 }]))).status, 'pass');
+  });
+  it('a Prometheus series without a lag value is a finding and not a streaming standby', async () => {
+    const r = await judge(prom([{ labels: { __name__: 'pg_replication_lag_seconds', instance: 'db-us' }, lagSeconds: null }]));
+    assert.equal(r.findings[0]?.message, 'Standby instance=db-us reports no lag value (NaN)');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Standby', name: 'instance=db-us' });
+    assert.equal(r.measured?.['streaming'], 0);
+  });
+  it('a series with only a metric name is called series', async () => {
+    const r = await judge(prom([{ labels: { __name__: 'pg_replication_lag_seconds' }, lagSeconds: 120 }]));
+    assert.match(r.findings[0]?.message ?? '', /^Standby series lags/);
+  });
+  it('the worst lag is the highest over the Prometheus series, and each series counts as streaming', async () => {
+    const r = await judge(prom([{ labels: { instance: 'a' }, lagSeconds: 5 }, { labels: { instance: 'b' }, lagSeconds: 1 }]), { minStandbys: 2 });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.deepEqual(r.measured, { streaming: 2, worstLagSeconds: 5, maxLagSeconds: 30 });
+    assert.equal(r.summary, '2 standby(s) streaming, worst lag 5.0s');
+  });
+  it('a Prometheus source without a result is no standby streaming', async () => {
+    assert.equal((await judge(prom(undefined))).findings[0]?.message, 'No standby is streaming');
+  });
+  it('fewer streaming standbys than minStandbys says how many stream', async () => {
+    const r = await judge(sql([standby()]), { minStandbys: 2 });
+    assert.equal(r.findings[0]?.message, 'Only 1 standby(s) streaming');
+    assert.throws(() => check.options.parse({ minStandbys: 0 }));
+    assert.equal(check.options.parse({ minStandbys: 3 }).minStandbys, 3);
+  });
+  it('a lagging standby without a byte count gives only the time', async () => {
+    const r = await judge(sql([standby({ replayLagSeconds: 95, replayLagBytes: undefined })]));
+    assert.equal(r.findings[0]?.actual, '1m35s');
+  });
 });
