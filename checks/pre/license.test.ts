@@ -95,8 +95,8 @@ describe('license', () => {
     const r = await judge({ cluster: undefined });
     assert.equal(r.findings[0]?.actual, 'Cluster unknown');
   });
-  it('without requireMetrics a licence without Metrics passes; with it, a licence with Metrics passes', async () => {
-    assert.equal(licenseCheck.options.parse({}).requireMetrics, false);
+  it('requireMetrics auto (the default) with no metrics check on: a licence without Metrics passes; with it required, a licence with Metrics passes', async () => {
+    assert.equal(licenseCheck.options.parse({}).requireMetrics, 'auto');
     assert.equal((await judge({ metrics: false })).status, 'pass');
     assert.equal((await judge({ metrics: true }, {}, { requireMetrics: true })).status, 'pass');
   });
