@@ -7,6 +7,7 @@ import type {
   Condition, ContainerStateInfo, HelmRelease, KubeDeployment, KubeJob, KubeNode, KubePod, MattermostCR, ResourceList,
 } from '../core/kube-types.js';
 import { INSTALLATION_LABEL } from '../core/installation.js';
+import type { Baseline } from '../core/baseline.js';
 import type { CheckResult, CollectError } from '../core/types.js';
 
 export const NAMESPACE = 'mattermost';
@@ -15,6 +16,10 @@ export const MM_IMAGE = 'mattermost/mattermost-enterprise-edition';
 const CREATED = '2026-11-01T08:00:00Z';
 
 /** A collector that could not look. */
+/** The preflight --baseline a post check gets as input.baseline, holding `data` (the keys it declared). */
+export const preflightBaseline = (data: Baseline['data']): Baseline =>
+  ({ path: '/r/preflight.snapshot.json', kind: 'snapshot', collectedAt: '2026-11-20T10:00:00Z', harnessVersion: 't', data });
+
 export const failed = (key: string, code = 'FORBIDDEN'): CollectError =>
   ({ $collectError: true, key, code, message: `${key}: the API server answered 403 for the mmgate service account` });
 

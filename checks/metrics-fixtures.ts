@@ -1,4 +1,5 @@
-/** Builders of serverMetrics / baselineMetrics for the metrics checks' tests. */
+/** Builders of serverMetrics and of the preflight baseline holding it, for the metrics checks' tests. */
+import { preflightBaseline } from './fixtures.js';
 import { ALL_HANDLERS, type GroupStats, type PodMetricsState, type PodServerMetrics, type ServerMetrics } from '../core/metrics-types.js';
 
 export const stats = (requests: number, errors: number, p99Ms: number, p50Ms = p99Ms / 4): GroupStats =>
@@ -10,5 +11,5 @@ export const pod = (name: string, groups: Record<string, GroupStats>, state: Pod
 export const metrics = (pods: PodServerMetrics[], groups: Record<string, GroupStats> = {}): ServerMetrics =>
   ({ source: 'scrape', where: 'pod proxy :8067/metrics', collectedAt: '2026-11-20T12:00:00Z', windowSeconds: 30, pods, groups });
 
-export const baseline = (groups: Record<string, GroupStats> | null) =>
-  ({ path: '/reports/preflight.snapshot.json', collectedAt: '2026-11-20T10:00:00Z', metrics: groups ? metrics([], groups) : null, ...(groups ? {} : { reason: 'the preflight snapshot holds no serverMetrics' }) });
+/** The preflight baseline holding serverMetrics with these groups; null: a preflight that did not record any. */
+export const baseline = (groups: Record<string, GroupStats> | null) => preflightBaseline(groups ? { serverMetrics: metrics([], groups) } : {});

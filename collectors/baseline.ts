@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { reduceBaseline, snapshotProblem, type Baseline } from '../core/baseline.js';
-import type { CollectEnv, Collector } from '../core/collector.js';
+import type { Collector } from '../core/collector.js';
 import { CollectFailure } from '../core/collector.js';
 import { UsageError } from '../core/errors.js';
 import { PHASE_COMMAND, type Phase, type Snapshot } from '../core/types.js';
@@ -63,30 +63,14 @@ export async function readBaseline(path: string): Promise<Baseline> {
   };
 }
 
-/** The whole --baseline, read once per run by every collector that compares with it. */
-function sharedBaseline(env: CollectEnv, path: string): Promise<Baseline> {
-  return env.shared('baseline', () => readBaseline(path)).catch((err: unknown) => {
-    throw new CollectFailure('CONFIG', err instanceof UsageError ? `${err.message}; ${err.hint ?? FIX}` : (err as Error).message);
-  });
-}
-
-/**
- * The --baseline as a snapshot document ({meta, data}), for collectors that turn one preflight key
- * into a value of their own (the identity and metrics baselines); null without --baseline.
- */
-export async function readBaselineDocument(env: CollectEnv): Promise<{ meta: { phase: 'pre'; collectedAt: string }; data: Snapshot['data'] } | null> {
-  if (!env.baselinePath) return null;
-  // readBaseline has refused anything but a preflight's.
-  const b = await sharedBaseline(env, env.baselinePath);
-  return { meta: { phase: 'pre', collectedAt: b.collectedAt }, data: b.data };
-}
-
 export const baselineCollector: Collector<'baseline'> = {
   key: 'baseline',
   source: 'the --baseline file (preflight.snapshot.json or preflight.json)',
   async collect(env) {
     if (!env.baselinePath) return null;
-    const full = await sharedBaseline(env, env.baselinePath);
+    const full = await readBaseline(env.baselinePath).catch((err: unknown) => {
+      throw new CollectFailure('CONFIG', err instanceof UsageError ? `${err.message}; ${err.hint ?? FIX}` : (err as Error).message);
+    });
     // Verify keeps only what its checks compare with, not a second copy of preflight's snapshot.
     return reduceBaseline(full, env.baselineKeys ?? []);
   },

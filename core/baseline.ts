@@ -32,7 +32,10 @@ declare module './types.js' {
 
 export type BaselineValue<K extends SnapshotKey> =
   | { readonly ok: true; readonly value: SnapshotData[K]; readonly baseline: Baseline }
-  | { readonly ok: false; readonly reason: string; readonly given: boolean };
+  | BaselineMiss;
+
+/** Why a declared key has no preflight value: `given` is false without --baseline; `path` names the file when there is one. */
+export interface BaselineMiss { readonly ok: false; readonly reason: string; readonly given: boolean; readonly path?: string }
 
 /**
  * The preflight value of one declared key, or why there is none (no --baseline, an unreadable one,
@@ -44,10 +47,11 @@ export function fromBaseline<K extends SnapshotKey>(baseline: Baseline | null | 
   }
   if (isCollectError(baseline)) return { ok: false, given: true, reason: `the baseline could not be read: ${baseline.message}` };
   const v = baseline.data[key];
+  const { path } = baseline;
   if (v === undefined) {
-    return { ok: false, given: true, reason: baseline.lacks ?? `the baseline ${baseline.path} holds no "${key}": it was written by a preflight that did not collect it (an older mmgate, or the check was off in the config preflight used)` };
+    return { ok: false, given: true, path, reason: baseline.lacks ?? `the baseline ${path} holds no "${key}": it was written by a preflight that did not collect it (an older mmgate, or the check was off in the config preflight used)` };
   }
-  if (isCollectError(v)) return { ok: false, given: true, reason: `preflight could not look (${v.code}): ${v.message}` };
+  if (isCollectError(v)) return { ok: false, given: true, path, reason: `preflight could not look (${v.code}): ${v.message}` };
   return { ok: true, value: v as SnapshotData[K], baseline };
 }
 

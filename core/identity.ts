@@ -1,7 +1,7 @@
 /**
  * The installation's identity, recorded by preflight and compared by verify: its licence, its
- * effective configuration (masked), and the baseline values read back from the preflight
- * snapshot. Pure helpers for collectors, checks and the lab.
+ * effective configuration (masked), read back from the preflight snapshot through the baseline
+ * contract (core/baseline.ts). Pure helpers for collectors, checks and the lab.
  *
  * Facts (docs/what-changed.md):
  * - `GET /api/v4/license/client?format=old` answers a map of strings; a caller with
@@ -14,6 +14,7 @@
  */
 
 /** What the licence says, as far as an upgrade gate needs it. No customer details are kept. */
+import type { BaselineMiss } from './baseline.js';
 import type { Finding, Outcome } from './types.js';
 
 export interface LicenseView {
@@ -161,34 +162,21 @@ export const pathMatches = (path: string, pattern: string): boolean =>
   pattern.endsWith('.*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
 
 /**
- * One value recorded at preflight, read back from the --baseline snapshot for a post check to
- * compare with. `value` is absent (with the reason) when preflight did not record it.
+ * The failing outcome of an identity check that has no preflight value to compare with (no
+ * --baseline, a baseline without the key, or a preflight that could not look): nothing compared
+ * is never a pass. `what` names the value ("licence", "plugin set").
  */
-export interface BaselineValue<T> {
-  readonly path: string;
-  readonly collectedAt?: string;
-  readonly value?: T;
-  readonly reason?: string;
-}
-
-/**
- * The failing outcome of a post check that has no preflight value to compare with (no
- * --baseline, or a baseline without `what`): nothing compared is never a pass.
- */
-export function withoutBaseline<T>(base: BaselineValue<T> | null, what: string, subject: Finding['subject']): Outcome | undefined {
-  if (!base) {
+export function withoutBaseline(base: BaselineMiss, what: string, subject: Finding['subject']): Outcome {
+  if (!base.given) {
     return { status: 'fail', findings: [{
       message: `No preflight baseline was given, so a change of the ${what} since preflight cannot be seen`, subject,
       expected: 'verify --baseline <preflight.snapshot.json>', actual: 'no --baseline',
       remediation: 'Run verify with --baseline pointing at the preflight.snapshot.json that preflight wrote before the upgrade.',
     }] };
   }
-  if (base.value === undefined) {
-    return { status: 'fail', findings: [{
-      message: `The preflight baseline holds no ${what}`, subject: { kind: 'File', name: base.path },
-      expected: `the ${what} recorded at preflight`, actual: base.reason ?? 'none',
-      remediation: 'Keep the license check on at preflight (it records the licence, cluster view, plugins and configuration), give mattermost.admin.token, and run preflight again before the next upgrade.',
-    }] };
-  }
-  return undefined;
+  return { status: 'fail', findings: [{
+    message: `The preflight baseline holds no ${what}`, subject: base.path ? { kind: 'File', name: base.path } : subject,
+    expected: `the ${what} recorded at preflight`, actual: base.reason,
+    remediation: `Give mattermost.admin.token to preflight and run it with this mmgate and the config verify uses (preflight records the ${what} whenever this check is on), before the next upgrade; then give its preflight.snapshot.json as --baseline.`,
+  }] };
 }

@@ -10,7 +10,7 @@ export { CollectFailure } from './collector.js';
 export type { Collector, CollectEnv } from './collector.js';
 export { isCollectError, present } from './types.js';
 export { fromBaseline } from './baseline.js';
-export type { Baseline, BaselineValue } from './baseline.js';
+export type { Baseline, BaselineMiss, BaselineValue } from './baseline.js';
 export type {
   Check, CheckContext, CheckInput, CheckMeta, CheckResult, CollectError, Finding, Level, Measurements, Outcome, Phase,
   ResultStatus, RunReport, Scope, Snapshot, SnapshotData, SnapshotKey, Target, Verdict,

@@ -6,6 +6,7 @@
  * check fails) or warns. Every finding names the pod and the handler group.
  */
 import { z } from 'zod';
+import type { BaselineMiss } from './baseline.js';
 import { ALL_HANDLERS, type GroupStats, type RolloutMetrics, type ServerMetrics } from './metrics-types.js';
 import { outcomeOf } from './outcome.js';
 import { isCollectError, type CollectError, type Finding, type Measurements, type Outcome, type Scope } from './types.js';
@@ -77,12 +78,14 @@ export function metricsOutcome(j: Judged, noDataLevel: 'error' | 'warn', summary
 }
 
 /** The finding when verify has no preflight metrics to compare with: inconclusive. */
-export function noBaselineFinding(b: { readonly path: string; readonly reason?: string } | null, scope: Scope, what: string): Finding {
+export function noBaselineFinding(b: BaselineMiss, scope: Scope, what: string): Finding {
   return {
     message: `inconclusive: no preflight baseline of the metrics, so "${what}" cannot be judged`,
-    subject: b ? { kind: 'File', name: b.path } : { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
-    expected: 'verify --baseline <preflight.snapshot.json with serverMetrics>', actual: b?.reason ?? 'no --baseline',
-    remediation: 'Run preflight with metrics-health on before the upgrade and give its preflight.snapshot.json to verify --baseline.',
+    subject: b.path ? { kind: 'File', name: b.path } : { kind: 'Mattermost', namespace: scope.namespace, name: scope.installation },
+    expected: 'verify --baseline <preflight.snapshot.json with serverMetrics>', actual: b.given ? b.reason : 'no --baseline',
+    remediation: b.given
+      ? 'Run preflight with this mmgate and the config verify uses before the upgrade (it records the metrics whenever this check is on; they must be readable then: a licence with metrics, Prometheus or the pods\' /metrics), and give its preflight.snapshot.json to verify --baseline.'
+      : 'Give verify --baseline the preflight.snapshot.json that preflight wrote before the upgrade.',
   };
 }
 

@@ -4,6 +4,7 @@
  * mattermost_api_time_bucket) is compared with the same group's p99 at preflight (--baseline).
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { baselineOf, groupName, noBaselineFinding, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, podSubject } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
@@ -15,7 +16,8 @@ export const apiLatency = defineCheck({
     title: 'The upgraded servers answer as fast as before',
     failureTitle: 'The upgraded servers answer slower than before (or their metrics cannot be read)',
     description: 'Per pod and per handler group, the p99 of mattermost_api_time over the window, with Prometheus\'s histogram_quantile interpolation over the bucket increases (from Prometheus, or the difference of two scrapes of /metrics: the same maths). It must stay under min(max(factor × baseline p99, baseline p99 + minIncreaseMs), maxP99Ms), the baseline being the same group at preflight (verify --baseline). Groups under minRequests are not judged. No data is inconclusive, never a pass: noData: error (default) fails and blocks, noData: warn warns.',
-    requires: ['serverMetrics', 'baselineMetrics'],
+    requires: ['serverMetrics'],
+    baseline: ['serverMetrics'],
     recommended: 'error',
   },
   options: z.strictObject({
@@ -25,9 +27,10 @@ export const apiLatency = defineCheck({
     minRequests: minRequestsOption,
     noData: noDataOption,
   }),
-  evaluate({ serverMetrics: m, baselineMetrics: b }, { options: o, scope }) {
+  evaluate({ serverMetrics: m, baseline }, { options: o, scope }) {
+    const b = fromBaseline(baseline, 'serverMetrics');
     const min = minRequestsOf(o.minRequests, m);
-    const base = b?.metrics ?? null;
+    const base = b.ok ? b.value : null;
     let worst = 0;
     const j = judgePods(m, scope, min, (pod, g, s) => {
       if (s.p99Ms === null) return undefined;
@@ -44,7 +47,7 @@ export const apiLatency = defineCheck({
         remediation: `Compare pod ${pod} with its peers (database load, CPU throttling, a plugin, a migration still running in the background); roll back if the new version is slower.`,
       } satisfies Finding;
     });
-    if (!base) j.noData.push(noBaselineFinding(b, scope, 'slower than before'));
+    if (!b.ok) j.noData.push(noBaselineFinding(b, scope, 'slower than before'));
     return metricsOutcome(j, o.noData, `${m.pods.length} pod(s) from ${m.where} over ${m.windowSeconds}s; ${j.judged} pod × handler group(s) judged; worst p99 ${worst} ms${base?.groups['*']?.p99Ms != null ? `, baseline p99 ${base.groups['*'].p99Ms} ms` : ''}`, {
       source: m.source, pods: m.pods.length, worstP99Ms: worst, ...(base?.groups['*']?.p99Ms != null ? { baselineP99Ms: base.groups['*'].p99Ms } : {}),
     });

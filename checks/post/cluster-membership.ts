@@ -5,6 +5,7 @@
  * preflight saw; an installation that was clustered at preflight must still be.
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { withoutBaseline } from '../../core/identity.js';
 import { mattermostPods } from '../../core/installation.js';
@@ -22,15 +23,16 @@ export const clusterMembershipCheck = defineCheck({
     title: 'Every Mattermost pod is a member of the cluster, as before the upgrade',
     failureTitle: 'The upgrade left pods outside the cluster, or fewer cluster nodes than before',
     description: 'Compares /api/v4/cluster/status (admin token) with the cluster view preflight recorded (verify --baseline): an installation that was clustered must still be, with one cluster node per Mattermost pod and no fewer nodes than at preflight. Versions, schema versions and config hashes before and after are listed in "what changed".',
-    requires: ['clusterStatus', 'pods', 'baselineClusterStatus'],
+    requires: ['clusterStatus', 'pods'],
+    baseline: ['clusterStatus'],
     recommended: 'error',
   },
   options: z.strictObject({}),
   evaluate(input, ctx) {
     const subject = installationRef(ctx.scope);
-    const missing = withoutBaseline(input.baselineClusterStatus, 'cluster view', subject);
-    if (missing) return missing;
-    const before = input.baselineClusterStatus!.value!;
+    const base = fromBaseline(input.baseline, 'clusterStatus');
+    if (!base.ok) return withoutBaseline(base, 'cluster view', subject);
+    const before = base.value;
     const after = input.clusterStatus;
     const pods = mattermostPods(input.pods, ctx.scope);
     const measured = { nodesBefore: before.nodes.length, nodesAfter: after.nodes.length, pods: pods.length };
@@ -40,7 +42,7 @@ export const clusterMembershipCheck = defineCheck({
       return { status: 'not-applicable', reason: `not clustered at preflight either (cluster/status listed no nodes then and now, ${pods.length} pod(s)): cluster-coherence judges an installation that never formed a cluster`, measured };
     }
     const fails: Finding[] = [];
-    const since = input.baselineClusterStatus!.collectedAt ? ` (${input.baselineClusterStatus!.collectedAt})` : '';
+    const since = base.baseline.collectedAt ? ` (${base.baseline.collectedAt})` : '';
     const remediation = 'Check the new pods\' licence and ClusterSettings.Enable (the operator sets MM_CLUSTERSETTINGS_ENABLE with a licence), their logs for cluster/gossip errors, and that pods reach each other on the gossip port 8074.';
     // A run that judges one side (the idle colour, the canary) sees that side's servers, while
     // preflight counted production's: the count is compared only when the same servers are judged.

@@ -6,6 +6,7 @@
  * of the settings that matter blocks unless allowed; every other change is listed.
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { diffSettings, pathMatches, settingText, withoutBaseline } from '../../core/identity.js';
 import { installationRef } from '../../core/mattermost.js';
@@ -30,7 +31,8 @@ export const configChangesCheck = defineCheck({
     title: 'No setting that matters changed in the upgrade',
     failureTitle: 'The upgrade changed settings that matter',
     description: 'Diffs /api/v4/config (admin token; secrets masked by key, data sources reduced to their host) with the configuration preflight recorded (verify --baseline), by dotted path. A change to a setting in `settings` (clustering, site URL, file and database drivers and database host, plugins, SMTP server, the auth providers\' Enable flags) fails unless `allow` covers it; every other change is listed in "what changed".',
-    requires: ['effectiveConfig', 'baselineEffectiveConfig'],
+    requires: ['effectiveConfig'],
+    baseline: ['effectiveConfig'],
     recommended: 'error',
   },
   options: z.strictObject({
@@ -39,9 +41,9 @@ export const configChangesCheck = defineCheck({
   }),
   evaluate(input, ctx) {
     const subject = installationRef(ctx.scope);
-    const missing = withoutBaseline(input.baselineEffectiveConfig, 'configuration', subject);
-    if (missing) return missing;
-    const diff = diffSettings(input.baselineEffectiveConfig!.value!.settings, input.effectiveConfig.settings);
+    const base = fromBaseline(input.baseline, 'effectiveConfig');
+    if (!base.ok) return withoutBaseline(base, 'configuration', subject);
+    const diff = diffSettings(base.value.settings, input.effectiveConfig.settings);
     const fails: Finding[] = [];
     const changes: Change[] = [];
     for (const d of diff) {

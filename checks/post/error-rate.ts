@@ -5,6 +5,7 @@
  * (the --baseline), with a relative and an absolute limit.
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { baselineOf, groupName, noBaselineFinding, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
@@ -16,7 +17,8 @@ export const errorRate = defineCheck({
     title: 'The upgraded servers fail no more often than before',
     failureTitle: 'The upgraded servers answer more requests with 5xx than before (or their metrics cannot be read)',
     description: 'Per pod and per handler group, the 5xx share over the window: increase(mattermost_api_time_count{status_code=~"5.."}) / increase(mattermost_api_time_count) from Prometheus, or the difference of two scrapes of the pod\'s /metrics (never mattermost_http_errors_total, which counts 4xx too). It must stay under min(max(factor × baseline, baseline + maxIncrease), maxRatio), the baseline being the same group\'s share at preflight (verify --baseline); a group without baseline is held to maxRatio. Groups under minRequests are not judged. No data — no series, a pod under minRequests, an unlicensed server (/metrics 404), a stale or too short scrape, no baseline — is inconclusive, never a pass: noData: error (default) fails and blocks, noData: warn warns; the summary and measured.noData say which.',
-    requires: ['serverMetrics', 'baselineMetrics'],
+    requires: ['serverMetrics'],
+    baseline: ['serverMetrics'],
     recommended: 'error',
   },
   options: z.strictObject({
@@ -26,9 +28,10 @@ export const errorRate = defineCheck({
     minRequests: minRequestsOption,
     noData: noDataOption,
   }),
-  evaluate({ serverMetrics: m, baselineMetrics: b }, { options: o, scope }) {
+  evaluate({ serverMetrics: m, baseline }, { options: o, scope }) {
+    const b = fromBaseline(baseline, 'serverMetrics');
     const min = minRequestsOf(o.minRequests, m);
-    const base = b?.metrics ?? null;
+    const base = b.ok ? b.value : null;
     let worst = 0;
     const j = judgePods(m, scope, min, (pod, g, s) => {
       const ratio = s.ratio ?? 0;
@@ -45,7 +48,7 @@ export const errorRate = defineCheck({
         remediation: `Read pod ${pod}'s logs for the failing ${g === '*' ? 'requests' : `${g} requests`} (kubectl logs ${pod} -c mattermost | grep '"level":"error"'); roll back if the new version causes them.`,
       } satisfies Finding;
     });
-    if (!base) j.noData.push(noBaselineFinding(b, scope, 'more often than before'));
+    if (!b.ok) j.noData.push(noBaselineFinding(b, scope, 'more often than before'));
     return metricsOutcome(j, o.noData, `${m.pods.length} pod(s) from ${m.where} over ${m.windowSeconds}s; ${j.judged} pod × handler group(s) judged; worst 5xx ${pct(worst)}${base ? `, baseline ${pct(base.groups['*']?.ratio ?? 0)}` : ''}`, {
       source: m.source, pods: m.pods.length, worstErrorRatio: worst, ...(base?.groups['*'] ? { baselineErrorRatio: base.groups['*'].ratio ?? 0 } : {}),
     });

@@ -5,6 +5,7 @@
  * with the one preflight recorded: licensed, clustering and metrics must not be lost.
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { withoutBaseline, type LicenseView } from '../../core/identity.js';
 import { installationRef } from '../../core/mattermost.js';
@@ -21,15 +22,16 @@ export const licenseUnchangedCheck = defineCheck({
     title: 'The licence is as it was before the upgrade',
     failureTitle: 'The upgrade lost the licence, clustering or metrics',
     description: 'Compares /api/v4/license/client?format=old (admin token) with the licence preflight recorded (verify --baseline): a server that was licensed must still be, and a licence that covered clustering or metrics must still cover them. Other differences (SKU, seats, expiry) are listed in "what changed".',
-    requires: ['license', 'baselineLicense'],
+    requires: ['license'],
+    baseline: ['license'],
     recommended: 'error',
   },
   options: z.strictObject({}),
   evaluate(input, ctx) {
     const subject = installationRef(ctx.scope);
-    const missing = withoutBaseline(input.baselineLicense, 'licence', subject);
-    if (missing) return missing;
-    const before = input.baselineLicense!.value!;
+    const base = fromBaseline(input.baseline, 'license');
+    if (!base.ok) return withoutBaseline(base, 'licence', subject);
+    const before = base.value;
     const after = input.license;
     const fails: Finding[] = [];
     const lostKeys = new Set<string>();
@@ -37,7 +39,7 @@ export const licenseUnchangedCheck = defineCheck({
       lostKeys.add(name);
       fails.push({
         message: `The upgrade lost ${what}: at preflight ${name} was true, now it is ${text(after[k])}`, subject,
-        expected: `${name} true, as at preflight${input.baselineLicense!.collectedAt ? ` (${input.baselineLicense!.collectedAt})` : ''}`, actual: `${name} ${text(after[k])}`,
+        expected: `${name} true, as at preflight${base.baseline.collectedAt ? ` (${base.baseline.collectedAt})` : ''}`, actual: `${name} ${text(after[k])}`,
         remediation: 'Check that the new pods mount the licence (the Mattermost resource\'s licenseSecret, MM_SERVICESETTINGS_LICENSEFILELOCATION) and that the licence covers the new version; re-apply it, then restart the pods.',
       });
     };

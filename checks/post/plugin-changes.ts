@@ -6,6 +6,7 @@
  * changes are listed, a major one at the level the options give.
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { withoutBaseline } from '../../core/identity.js';
 import { installationRef } from '../../core/mattermost.js';
@@ -44,7 +45,8 @@ export const pluginChangesCheck = defineCheck({
     title: 'No plugin that ran before the upgrade was removed or disabled',
     failureTitle: 'The upgrade removed or disabled plugins that ran before it',
     description: 'Compares /api/v4/plugins/statuses (admin token) with the plugin set preflight recorded (verify --baseline). A plugin that was running and is now gone or not running (disabled) is judged at `removed`/`disabled`; a major version change at `majorVersion`; per plugin through `plugins`. Every difference is listed in "what changed"; plugins that now fail to start are plugin-health\'s to judge.',
-    requires: ['pluginStatuses', 'baselinePluginStatuses'],
+    requires: ['pluginStatuses'],
+    baseline: ['pluginStatuses'],
     recommended: 'error',
   },
   options: z.strictObject({
@@ -56,9 +58,9 @@ export const pluginChangesCheck = defineCheck({
   }),
   evaluate(input, ctx) {
     const subject = installationRef(ctx.scope);
-    const missing = withoutBaseline(input.baselinePluginStatuses, 'plugin set', subject);
-    if (missing) return missing;
-    const before = plugins(input.baselinePluginStatuses!.value!);
+    const base = fromBaseline(input.baseline, 'pluginStatuses');
+    if (!base.ok) return withoutBaseline(base, 'plugin set', subject);
+    const before = plugins(base.value);
     const after = plugins(input.pluginStatuses);
     const fails: Finding[] = [];
     const warns: Finding[] = [];

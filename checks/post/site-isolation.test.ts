@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SiteState } from '../../core/site-types.js';
 import { runCheck } from '../../core/testing.js';
+import { preflightBaseline } from '../fixtures.js';
 import check from './site-isolation.js';
 
 const site = (name: string, version: string, state = 'stable'): SiteState => ({ site: name, context: `ctx-${name}`, namespace: 'mattermost', installation: 'mm', found: true, state, specVersion: version, drain: { source: 'none', detail: '' } });
-const baseline = (states: SiteState[]) => ({ meta: { phase: 'pre', scope: { namespace: 'mattermost', installation: 'mm' } }, data: { siteStates: states } });
+const baseline = (states: SiteState[]) => preflightBaseline({ siteStates: states });
 
 describe('site-isolation', () => {
   it('passes when the other sites kept their preflight version', async () => {

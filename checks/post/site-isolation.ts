@@ -4,9 +4,10 @@
  * another site (a shared GitOps path, a wrong context) has no healthy site left to fall back on.
  */
 import { z } from 'zod';
+import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
 import { outcomeOf } from '../../core/outcome.js';
-import { present, type Finding } from '../../core/types.js';
+import type { Finding } from '../../core/types.js';
 
 export const siteIsolation = defineCheck({
   meta: {
@@ -16,13 +17,15 @@ export const siteIsolation = defineCheck({
     failureTitle: 'A site that was not to be upgraded changed',
     description: 'One site at a time means the others keep serving on their version: a change that reached another site during this site\'s upgrade removes the fallback. Each other site must be stable, on the version it ran at preflight (--baseline) and not mid-change.',
     requires: ['siteStates'],
-    optional: ['baseline'],
+    // Declared, so preflight records it and verify keeps it (an undeclared key is not in input.baseline).
+    baseline: ['siteStates'],
     recommended: 'error',
   },
   options: z.strictObject({}),
   evaluate(input, { scope }) {
     if (!scope.site) return { status: 'not-applicable', reason: 'not a site-by-site run (--site NAME)' };
-    const before = new Map((present(input.baseline)?.data.siteStates as typeof input.siteStates | undefined ?? []).map((s) => [s.site, s]));
+    const base = fromBaseline(input.baseline, 'siteStates');
+    const before = new Map((base.ok ? base.value : []).map((s) => [s.site, s]));
     const fails: Finding[] = [];
     for (const o of input.siteStates.filter((s) => s.site !== scope.site)) {
       const was = before.get(o.site)?.specVersion;
@@ -31,7 +34,7 @@ export const siteIsolation = defineCheck({
           : o.state !== 'stable' ? `is ${o.state ?? 'without a state'}, not stable` : undefined;
       if (why) fails.push({ message: `site ${o.site} ${why}`, subject: { kind: 'Mattermost', namespace: o.namespace, name: `${o.installation} (site ${o.site})` }, expected: `untouched${was ? ` on ${was}` : ''}, stable`, actual: why, remediation: `find what changed site ${o.site} (kubectl --context ${o.context} -n ${o.namespace} get mattermost ${o.installation} -o yaml) and put it back before the next site` });
     }
-    return outcomeOf({ fails, summary: `${input.siteStates.length - 1} other site(s) checked${before.size ? ' against the preflight baseline' : ''}`, measured: { otherSites: input.siteStates.length - 1 } });
+    return outcomeOf({ fails, summary: `${input.siteStates.length - 1} other site(s) checked${base.ok ? ' against the preflight baseline' : ` for state only, not against preflight's versions: ${base.reason}`}`, measured: { otherSites: input.siteStates.length - 1 } });
   },
 });
 

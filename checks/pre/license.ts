@@ -26,10 +26,10 @@ export const licenseCheck = defineCheck({
     phase: 'pre',
     title: 'The licence covers the installation through the upgrade',
     failureTitle: 'The licence does not cover the installation through the upgrade',
-    description: 'Reads /api/v4/license/client?format=old with the admin token (the full client licence: expiry, seats, features). With more than one replica (or a site with more than one) the server must be licensed and the licence must cover clustering, and metrics when requireMetrics is on (auto, the default: while metrics-health, error-rate or api-latency is on); it must not expire within expiryMargin, and active users must stay below the licensed seats. Preflight also records the licence, /api/v4/cluster/status, /api/v4/plugins/statuses and /api/v4/config (masked) as the baseline that license-unchanged, cluster-membership, plugin-changes and config-changes compare with.',
+    description: 'Reads /api/v4/license/client?format=old with the admin token (the full client licence: expiry, seats, features). With more than one replica (or a site with more than one) the server must be licensed and the licence must cover clustering, and metrics when requireMetrics is on (auto, the default: while metrics-health, error-rate or api-latency is on); it must not expire within expiryMargin, and active users must stay below the licensed seats. The licence, /api/v4/cluster/status, /api/v4/plugins/statuses and /api/v4/config (masked) that license-unchanged, cluster-membership, plugin-changes and config-changes compare with are recorded at preflight whenever those checks are on, with this check on or off.',
     requires: ['license', 'pods'],
-    // Read here only to know whether a site needs HA; the others are recorded for verify (the baseline).
-    optional: ['installation', 'siteInstallations', 'clusterStatus', 'pluginStatuses', 'effectiveConfig'],
+    // Read only to count the replicas that need HA (here and at each site). What verify compares with, its checks declare (meta.baseline).
+    optional: ['installation', 'siteInstallations'],
     recommended: 'error',
   },
   options: z.strictObject({

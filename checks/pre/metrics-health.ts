@@ -15,7 +15,7 @@ export const metricsHealth = defineCheck({
     phase: 'pre',
     title: 'The Mattermost servers answer without errors and in time before the upgrade',
     failureTitle: 'The Mattermost servers already fail or are slow (or their metrics cannot be read)',
-    description: 'Reads every Ready pod\'s mattermost_api_time histogram over a window (Prometheus, or two scrapes of /metrics): the share of 5xx answers and the p99 latency per handler group and per pod must be under absolute limits before the upgrade starts. These numbers become the baseline of error-rate and api-latency. No data is inconclusive, never a pass.',
+    description: 'Reads every Ready pod\'s mattermost_api_time histogram over a window (Prometheus, or two scrapes of /metrics): the share of 5xx answers and the p99 latency per handler group and per pod must be under absolute limits before the upgrade starts. The same numbers (serverMetrics) are the baseline of error-rate and api-latency, recorded at preflight whenever those are on, with this check on or off. No data is inconclusive, never a pass.',
     requires: ['serverMetrics'],
     recommended: 'error',
   },

@@ -4,16 +4,13 @@
  * `GET /api/v4/analytics/old?name=standard`) and the effective configuration (`GET /api/v4/config`,
  * masked again by key: no secret is ever stored). Facts and sources: core/identity.ts.
  *
- * The cluster view and the plugin set are `clusterStatus` and `pluginStatuses` (admin.ts).
- * verify reads the same values back from the --baseline snapshot (see docs/plugins.md, Comparing
- * with preflight).
+ * The cluster view and the plugin set are `clusterStatus` and `pluginStatuses` (admin.ts). verify
+ * compares with preflight's values through the baseline contract (the checks' meta.baseline,
+ * core/baseline.ts): preflight records these keys whenever a verify check that compares them is on.
  */
 import type { CollectEnv, Collector } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
-import { flattenConfig, type BaselineValue, type EffectiveConfig, type LicenseView } from '../../core/identity.js';
-import type { ClusterStatus, PluginStatuses } from '../../core/mattermost-types.js';
-import { isCollectError, type SnapshotData } from '../../core/types.js';
-import { readBaselineDocument } from '../baseline.js';
+import { flattenConfig, type EffectiveConfig, type LicenseView } from '../../core/identity.js';
 import { adminGet } from './http.js';
 
 declare module '../../core/types.js' {
@@ -22,11 +19,6 @@ declare module '../../core/types.js' {
     license: LicenseView;
     /** The effective configuration, flattened and masked. */
     effectiveConfig: EffectiveConfig;
-    /** The licence, cluster view, plugin set and configuration preflight recorded (--baseline); null without --baseline. */
-    baselineLicense: BaselineValue<LicenseView> | null;
-    baselineClusterStatus: BaselineValue<ClusterStatus> | null;
-    baselinePluginStatuses: BaselineValue<PluginStatuses> | null;
-    baselineEffectiveConfig: BaselineValue<EffectiveConfig> | null;
   }
 }
 
@@ -87,36 +79,4 @@ export const effectiveConfigCollector: Collector<'effectiveConfig'> = {
   },
 };
 
-type IdentityKey = 'license' | 'clusterStatus' | 'pluginStatuses' | 'effectiveConfig';
-type BaselineKey = `baseline${Capitalize<IdentityKey>}`;
-
-/** The value preflight recorded under `key`, from the parsed --baseline snapshot. */
-export function baselineValueFrom<K extends IdentityKey>(parsed: unknown, path: string, key: K): BaselineValue<SnapshotData[K]> {
-  const doc = parsed as { meta?: { phase?: unknown; collectedAt?: unknown }; data?: Record<string, unknown> } | null;
-  if (!doc || typeof doc !== 'object' || !doc.meta || !doc.data || typeof doc.data !== 'object') {
-    throw new CollectFailure('CONFIG', `--baseline ${path} is not an mmgate snapshot (no meta/data); give the preflight.snapshot.json that preflight wrote`);
-  }
-  if (doc.meta.phase !== 'pre') throw new CollectFailure('CONFIG', `--baseline ${path} is a snapshot of phase "${String(doc.meta.phase)}", not of preflight; give preflight.snapshot.json`);
-  const base = { path, ...(typeof doc.meta.collectedAt === 'string' ? { collectedAt: doc.meta.collectedAt } : {}) };
-  const v = doc.data[key];
-  if (v === undefined) return { ...base, reason: `the preflight snapshot holds no ${key}: the preflight run did not record it (is the license check on?)` };
-  if (isCollectError(v)) return { ...base, reason: `preflight could not read ${key}: ${v.message}` };
-  return { ...base, value: v as SnapshotData[K] };
-}
-
-function baselineCollector<K extends IdentityKey>(key: K): Collector<BaselineKey> {
-  const bkey = `baseline${key[0]!.toUpperCase()}${key.slice(1)}` as BaselineKey;
-  return {
-    key: bkey, source: `${key} recorded at preflight (--baseline)`,
-    async collect(env) {
-      const parsed = await readBaselineDocument(env);
-      if (parsed === null || !env.baselinePath) return null;
-      return baselineValueFrom(parsed, env.baselinePath, key) as never;
-    },
-  };
-}
-
-export const identityCollectors = [
-  licenseCollector, effectiveConfigCollector,
-  baselineCollector('license'), baselineCollector('clusterStatus'), baselineCollector('pluginStatuses'), baselineCollector('effectiveConfig'),
-] as const;
+export const identityCollectors = [licenseCollector, effectiveConfigCollector] as const;

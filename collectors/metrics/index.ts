@@ -1,8 +1,8 @@
 /**
  * serverMetrics: what the Ready Mattermost pods served over a window — requests, 5xx, p50/p99 per
  * handler group and per pod — from Prometheus (metrics.source prometheus, or auto with
- * prometheus.url) or from each pod's /metrics directly (scrape). baselineMetrics: the same,
- * as preflight recorded it (from --baseline), for the post checks to compare with.
+ * prometheus.url) or from each pod's /metrics directly (scrape). The post checks compare it with
+ * preflight's serverMetrics through the baseline contract (their meta.baseline, core/baseline.ts).
  */
 import type { Collector, CollectEnv } from '../../core/collector.js';
 import { CollectFailure } from '../../core/collector.js';
@@ -12,8 +12,6 @@ import {
   API_TIME, GAUGES, seriesOf, summarise,
   type ApiSeries, type GaugeName, type PodMetricsState, type PodServerMetrics, type ServerMetrics,
 } from '../../core/metrics-types.js';
-import { isCollectError, type Snapshot } from '../../core/types.js';
-import { readBaselineDocument } from '../baseline.js';
 import { alternation, prometheusApi } from './prometheus.js';
 import { apiDelta, gaugesOf, scrapePod } from './scrape.js';
 import { withTraffic } from './traffic.js';
@@ -22,17 +20,7 @@ declare module '../../core/types.js' {
   interface SnapshotData {
     /** The Mattermost servers' own metrics over a window (Prometheus or direct scrape). */
     serverMetrics: ServerMetrics;
-    /** serverMetrics as preflight recorded it (from --baseline); null without --baseline. */
-    baselineMetrics: BaselineMetrics | null;
   }
-}
-
-export interface BaselineMetrics {
-  readonly path: string;
-  readonly collectedAt?: string;
-  /** null when the baseline holds no usable metrics; reason says why. */
-  readonly metrics: ServerMetrics | null;
-  readonly reason?: string;
 }
 
 interface PodReading { state: PodMetricsState; detail?: string; series: ApiSeries[]; gauges: Partial<Record<GaugeName, number>> }
@@ -154,31 +142,3 @@ export const serverMetricsCollector: Collector<'serverMetrics'> = {
     };
   },
 };
-
-/** Reads serverMetrics out of a saved preflight snapshot. */
-export function baselineMetricsFrom(parsed: unknown, path: string): BaselineMetrics {
-  const doc = parsed as Partial<Snapshot> | null;
-  if (!doc || typeof doc !== 'object' || !doc.meta || !doc.data) {
-    throw new CollectFailure('CONFIG', `--baseline ${path} is not an mmgate snapshot; give the preflight.snapshot.json that preflight wrote`);
-  }
-  if (doc.meta.phase !== 'pre') throw new CollectFailure('CONFIG', `--baseline ${path} is a snapshot of phase "${String(doc.meta.phase)}", not of preflight; give preflight.snapshot.json`);
-  const base = { path, ...(doc.meta.collectedAt ? { collectedAt: doc.meta.collectedAt } : {}) };
-  const m = (doc.data as Record<string, unknown>)['serverMetrics'];
-  if (m === undefined) return { ...base, metrics: null, reason: 'the preflight snapshot holds no serverMetrics: preflight ran without metrics-health' };
-  if (isCollectError(m)) return { ...base, metrics: null, reason: `preflight could not read the metrics: ${m.message}` };
-  const sm = m as Partial<ServerMetrics>;
-  if (!sm.groups || !Array.isArray(sm.pods)) return { ...base, metrics: null, reason: 'the snapshot\'s serverMetrics is malformed' };
-  return { ...base, metrics: sm as ServerMetrics };
-}
-
-export const baselineMetricsCollector: Collector<'baselineMetrics'> = {
-  key: 'baselineMetrics',
-  source: 'Mattermost metrics recorded at preflight (--baseline)',
-  async collect(env) {
-    const parsed = await readBaselineDocument(env);
-    if (parsed === null || !env.baselinePath) return null;
-    return baselineMetricsFrom(parsed, env.baselinePath);
-  },
-};
-
-

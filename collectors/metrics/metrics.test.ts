@@ -68,8 +68,8 @@ describe('Prometheus client (axios)', () => {
       assert.equal(seen[0]?.headers.authorization, `Basic ${Buffer.from('mmgate:pw').toString('base64')}`);
     });
   });
-  it('an unreachable Prometheus is UNREACHABLE, naming prometheus.url', async () => {
+  it('a Prometheus nobody answers at is PROMETHEUS_UNREACHABLE (a setup error), naming prometheus.url', async () => {
     const api = await prometheusApi(testEnv({ config: { prometheus: { url: 'http://127.0.0.1:9', timeout: '2s' } } }));
-    await assert.rejects(api.query('up', 'up'), (e: { code?: string; message: string }) => e.code === 'UNREACHABLE' && /prometheus\.url/.test(e.message));
+    await assert.rejects(api.query('up', 'up'), (e: { code?: string; message: string }) => e.code === 'PROMETHEUS_UNREACHABLE' && /prometheus\.url/.test(e.message));
   });
 });
