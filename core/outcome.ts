@@ -38,6 +38,7 @@ export function outcomeOf({ fails, errors = [], warns = [], summary, measured, t
  */
 function lookError(errors: readonly NotLooked[], lead: string): LookError {
   const first = errors[0]!;
-  const where = errors.map((e) => `${e.subject ? `${e.subject.kind} ${e.subject.name}` : e.message} (${e.code})`);
-  return { code: first.code, message: `${lead} ${where.join(', ')}` };
+  // Steps not tried all name the installation: each place is named once.
+  const where = new Set(errors.map((e) => `${e.subject ? `${e.subject.kind} ${e.subject.name}` : e.message} (${e.code})`));
+  return { code: first.code, message: `${lead} ${[...where].join(', ')}` };
 }

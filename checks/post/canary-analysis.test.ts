@@ -25,6 +25,17 @@ describe('canary-analysis', () => {
     assert.equal(r.measured?.['verdict'], 'promote canary');
   });
 
+  it('is error NO_LOGS (inconclusive) when one side has no pod logs to compare: it could not look, it did not find the canary worse', async () => {
+    const r = await runCheck(check, { scope, data: data({ stable: [] }) });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'NO_LOGS', message: 'could not look at Deployment mm-canary (NO_LOGS)' });
+    assert.equal(r.measured?.['verdict'], 'inconclusive');
+    assert.equal(r.findings[0]?.message, 'no stable pod logs to compare');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Deployment', namespace: 'mattermost', name: 'mm-canary' });
+    assert.equal(r.findings[0]?.actual, 'none');
+    assert.match(r.findings[0]?.remediation ?? '', /pods\/log/);
+  });
+
   it('says abort canary when the canary logs more errors per pod than stable plus the allowance', async () => {
     const r = await runCheck(check, { scope, data: data({ canary: [4], stable: [0, 1] }) });
     assert.equal(r.status, 'fail');

@@ -13,7 +13,7 @@ import { defineCheck } from '../../core/check.js';
 import { canaryOf, isClusterInstallation } from '../../core/installation.js';
 import type { PodLogs } from '../../core/mattermost-types.js';
 import { installationRef } from '../../core/mattermost.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import { answerVersions, deploymentVersion, versionsText } from '../../core/strategy.js';
 import { present, type Finding } from '../../core/types.js';
 
@@ -58,17 +58,19 @@ export const canaryAnalysis = defineCheck({
     // The comparisons (issue 8's metrics join here: error ratio and latency per side).
     const c = errorsPerPod(input.podLogs);
     const s = errorsPerPod(present(input.stablePodLogs));
+    const errors: NotLooked[] = [];
+    // No logs of one side: the comparison was not made (could not look), not a canary found worse.
     if (!c || !s) {
-      fails.push({ message: `no ${!c ? 'canary' : 'stable'} pod logs to compare`, subject, expected: 'logs of both sides', actual: 'none', remediation: 'check the pods are running and mmgate may read pods/log' });
+      errors.push({ code: 'NO_LOGS', message: `no ${!c ? 'canary' : 'stable'} pod logs to compare`, subject, expected: 'logs of both sides', actual: 'none', remediation: 'check the pods are running and mmgate may read pods/log' });
     } else if (c.perPod > s.perPod + options.errorsPerPodAllowance) {
       fails.push({ message: `the canary logs ${c.perPod.toFixed(1)} errors per pod since the upgrade, stable ${s.perPod.toFixed(1)}`, subject, expected: `≤ ${(s.perPod + options.errorsPerPodAllowance).toFixed(1)} (stable + ${options.errorsPerPodAllowance})`, actual: c.perPod.toFixed(1), remediation: `read the canary's errors (kubectl -n ${scope.namespace} logs -l v1alpha1.mattermost.com/installation=${canary.name}); abort the canary` });
     }
     const journey = present(input.smokeJourney);
     const broken = journey?.steps.filter((x) => !x.ok && !x.skipped) ?? [];
     if (broken.length > 0) fails.push({ message: `${broken.length} journey step(s) failed on the canary: ${broken.map((x) => x.name).join(', ')}`, subject: installationRef(scope), expected: 'every journey passes on the canary', actual: `${broken.length} failed`, remediation: 'the canary breaks what stable serves: abort the canary' });
-    const verdict = fails.length ? 'abort canary' : 'promote canary';
+    const verdict = fails.length ? 'abort canary' : errors.length ? 'inconclusive' : 'promote canary';
     return outcomeOf({
-      fails,
+      fails, errors,
       summary: `${verdict}: ${versionsText(versions)} through the cookie; errors per pod canary ${c?.perPod.toFixed(1) ?? '?'} vs stable ${s?.perPod.toFixed(1) ?? '?'}`,
       measured: { verdict, canaryVersion: want ?? 'unknown', canaryErrorsPerPod: c?.perPod ?? -1, stableErrorsPerPod: s?.perPod ?? -1 },
     });
