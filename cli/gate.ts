@@ -26,7 +26,7 @@ import { processInterrupt } from './interrupt.js';
  * An unreachable Mattermost, or one that refuses its tokens, is not among them: after an upgrade
  * that is the verdict (exit 1).
  */
-const SETUP_CODES: ReadonlySet<string> = new Set(['CONFIG', 'NOT_CONFIGURED', 'KUBE_UNREACHABLE', 'KUBE_UNAUTHORIZED']);
+const SETUP_CODES: ReadonlySet<string> = new Set(['CONFIG', 'NOT_CONFIGURED', 'KUBE_UNREACHABLE', 'KUBE_UNAUTHORIZED', 'PROMETHEUS_UNREACHABLE']);
 
 export interface GateFlags {
   config?: string;

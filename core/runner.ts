@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly baselinePath?: string;
   readonly redactor?: Redactor;
   readonly now?: () => Date;
+  /** Ids of the checks on in every phase, when not all checks are given (runCheck); default: the checks given, as the policy leaves them. */
+  readonly checksOn?: readonly string[];
   /** Aborted on SIGINT/SIGTERM: the run stops and reports partial. */
   readonly signal?: AbortSignal;
   readonly timeouts: { readonly collectorMs: number; readonly checkMs: number; readonly overallMs: number };
@@ -112,6 +114,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
   // The baseline contract: preflight always collects what verify's enabled checks compare with.
   if (opts.phase === 'pre' && !opts.snapshot) for (const k of baselineKeysFor(opts.checks, opts.policy)) needed.add(k);
   const baselineKeys = [...new Set(planned.flatMap(({ check }) => check.meta.baseline ?? []))];
+  const checksOn = new Set(opts.checksOn ?? opts.checks.filter((c) => checkPolicy(c, opts.policy).level !== 'off').map((c) => c.meta.id));
 
   // 2. Collect (or reuse a saved snapshot). Each key is collected once; `need` shares results.
   const data: Record<string, unknown> = {};
@@ -217,7 +220,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
       const limit = deadline(opts.timeouts.checkMs, runSignal, `check ${check.meta.id}`);
       try {
         const outcome = await Promise.race([
-          Promise.resolve().then(() => check.evaluate(input as never, { options: opts.checkOptions.get(check.meta.id) ?? check.options.parse({}), target: opts.target, scope: opts.scope, now: checkNow() })),
+          Promise.resolve().then(() => check.evaluate(input as never, { options: opts.checkOptions.get(check.meta.id) ?? check.options.parse({}), target: opts.target, scope: opts.scope, now: checkNow(), checksOn })),
           limit.promise,
         ]);
         const durationMs = Math.round(performance.now() - t0);

@@ -13,6 +13,8 @@ export interface CheckCase<O> {
   readonly target?: Target;
   readonly scope?: Partial<Scope>;
   readonly now?: Date;
+  /** The other checks on in the run (ctx.checksOn); default none but this one. */
+  readonly checksOn?: readonly string[];
 }
 
 export const TEST_NOW = new Date('2026-11-20T12:00:00Z');
@@ -35,6 +37,7 @@ export async function runCheck<O>(check: Check<never, O> | Check, c: CheckCase<O
     checkOptions: new Map([[check.meta.id, options]]),
     snapshot: { meta: { schemaVersion: SNAPSHOT_SCHEMA_VERSION, phase: check.meta.phase, collectedAt: now.toISOString(), harnessVersion: 'test', target, scope, collectors: {} }, data: c.data as never },
     now: () => now,
+    ...(c.checksOn ? { checksOn: [check.meta.id, ...c.checksOn] } : {}),
     timeouts: { collectorMs: 5_000, checkMs: 5_000, overallMs: 10_000 },
   });
   const r = report.results[0];

@@ -191,6 +191,8 @@ export interface CheckContext<O> {
   readonly scope: Scope;
   /** The clock: checks never call Date.now(). */
   readonly now: Date;
+  /** Ids of the checks the policy leaves on, in every phase (a check whose demand depends on another's being on). */
+  readonly checksOn?: ReadonlySet<string>;
 }
 
 export interface CheckMeta<K extends SnapshotKey> {

@@ -14,7 +14,7 @@ import { parseDuration } from '../core/duration.js';
 import { addBigWorld, type BigWorld } from './kube/big-world.js';
 import { kubeconfigYaml } from './kube/kubeconfig.js';
 import { startKubeApi } from './kube/server.js';
-import type { FaultRule } from './kube/types.js';
+import type { FaultRule, RequestLogEntry } from './kube/types.js';
 import { startFrontDoor } from './mattermost/front-door.js';
 import { ingressHosts, podsForHost } from './mattermost/ingress.js';
 import type { MattermostSpec } from './mattermost/spec.js';
@@ -51,8 +51,12 @@ export interface Lab {
   setFrontDoorFaults(faults: FaultRule[]): void;
   /** Requests served so far: Kubernetes API (pod proxy included) and the Mattermost front door. */
   requestCounts(): { kubernetes: number; mattermost: number };
+  /** Every request served so far with when it arrived and was answered (performance.now()); the simulator's Kubernetes API and the front door. */
+  requestTrace(): TracedRequest[];
   close(): Promise<void>;
 }
+
+export interface TracedRequest { server: 'kubernetes' | 'mattermost'; method: string; path: string; start: number; end: number }
 
 const SMOKE_USER = 'mmgate-smoke';
 /** Requests a second the lab's simulated users send (scenario lab.traffic changes it). */
@@ -181,6 +185,10 @@ export async function startLab(scenarioArg: string, outDir: string, opts: LabOpt
       setFrontDoorDelay: (ms) => front.setDelay(ms),
       setFrontDoorFaults: (f) => front.setFaults(f),
       requestCounts: () => ({ kubernetes: kube.requests.length, mattermost: front.requests.length }),
+      requestTrace: () => [
+        ...(real ? [] : (kube.requests as RequestLogEntry[]).map((r) => ({ server: 'kubernetes' as const, method: r.method, path: r.path, start: r.startedAt, end: r.startedAt + r.durationMs }))),
+        ...front.requests.map((r) => ({ server: 'mattermost' as const, method: r.method, path: r.path.split('?')[0]!, start: r.startedAt, end: r.endedAt })),
+      ],
       close: closeAll,
     };
   } catch (err) {

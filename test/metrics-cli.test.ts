@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { startLab, type Lab } from '../lab/index.js';
@@ -87,6 +89,21 @@ describe('against the lab', () => {
     const r = await mmgate(['preflight', '-c', cfg, '--only', 'metrics-health', '--report-dir', join(work, 'r6')]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /without a Prometheus API answer: prometheus\.url must be Prometheus's base URL/);
+    noStack(r);
+  });
+
+  it('a Prometheus nobody answers at exits 2 naming prometheus.url and the fix', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const doc = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, unknown>;
+    doc['prometheus'] = { url: `http://127.0.0.1:${port}` };
+    const cfg = join(lab.paths.dir, 'prometheus-down.yaml');
+    writeFileSync(cfg, stringify(doc));
+    const r = await mmgate(['preflight', '-c', cfg, '--only', 'metrics-health', '--report-dir', join(work, 'r7')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`cannot reach Prometheus at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): check prometheus\\.url`));
     noStack(r);
   });
 

@@ -71,6 +71,19 @@ describe('license', () => {
     assert.deepEqual(mixed.findings.map((f) => f.actual), ['Cluster false', 'no count']);
     assert.equal(mixed.error?.code, 'NOT_COUNTED');
   });
+  it('requireMetrics auto: a licence without Metrics blocks when a metrics check is on, naming it, and passes when none is', async () => {
+    const data = { license: lic({ metrics: false }), pods: pods2 };
+    const on = await runCheck(licenseCheck, { data, checksOn: ['node-readiness', 'error-rate', 'api-latency'] });
+    assert.equal(on.status, 'fail');
+    assert.deepEqual(on.findings.map((f) => [f.actual, f.expected]), [['Metrics false', 'Metrics true']]);
+    assert.match(on.findings[0]!.message, /which error-rate, api-latency need/);
+    const off = await runCheck(licenseCheck, { data, checksOn: ['node-readiness'] });
+    assert.equal(off.status, 'pass');
+    const licensed = await runCheck(licenseCheck, { data: { license: lic({ metrics: true }), pods: pods2 }, checksOn: ['metrics-health'] });
+    assert.equal(licensed.status, 'pass');
+    const forcedOff = await runCheck(licenseCheck, { data, checksOn: ['metrics-health'], options: { requireMetrics: false } });
+    assert.equal(forcedOff.status, 'pass');
+  });
   it('a licence that could not be read is an error', async () => {
     const r = await runCheck(licenseCheck, { data: { license: failed('license'), pods: pods2 } });
     assert.equal(r.status, 'error');

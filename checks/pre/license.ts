@@ -15,6 +15,9 @@ import { mattermostPods } from '../../core/installation.js';
 import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import { present, type Finding } from '../../core/types.js';
 
+/** The checks that read Mattermost's own metrics, which only a licence with the Metrics feature exposes (docs/metrics.md). */
+const METRICS_CHECKS = ['metrics-health', 'error-rate', 'api-latency'] as const;
+
 const days = (ms: number): string => `${(ms / 86_400_000).toFixed(1)} days`;
 
 export const licenseCheck = defineCheck({
@@ -23,7 +26,7 @@ export const licenseCheck = defineCheck({
     phase: 'pre',
     title: 'The licence covers the installation through the upgrade',
     failureTitle: 'The licence does not cover the installation through the upgrade',
-    description: 'Reads /api/v4/license/client?format=old with the admin token (the full client licence: expiry, seats, features). With more than one replica (or a site with more than one) the server must be licensed and the licence must cover clustering, and metrics when requireMetrics is on; it must not expire within expiryMargin, and active users must stay below the licensed seats. Preflight also records the licence, /api/v4/cluster/status, /api/v4/plugins/statuses and /api/v4/config (masked) as the baseline that license-unchanged, cluster-membership, plugin-changes and config-changes compare with.',
+    description: 'Reads /api/v4/license/client?format=old with the admin token (the full client licence: expiry, seats, features). With more than one replica (or a site with more than one) the server must be licensed and the licence must cover clustering, and metrics when requireMetrics is on (auto, the default: while metrics-health, error-rate or api-latency is on); it must not expire within expiryMargin, and active users must stay below the licensed seats. Preflight also records the licence, /api/v4/cluster/status, /api/v4/plugins/statuses and /api/v4/config (masked) as the baseline that license-unchanged, cluster-membership, plugin-changes and config-changes compare with.',
     requires: ['license', 'pods'],
     // Read here only to know whether a site needs HA; the others are recorded for verify (the baseline).
     optional: ['installation', 'siteInstallations', 'clusterStatus', 'pluginStatuses', 'effectiveConfig'],
@@ -31,7 +34,7 @@ export const licenseCheck = defineCheck({
   },
   options: z.strictObject({
     expiryMargin: duration.default('14d').describe('The licence must not expire sooner than this from now.'),
-    requireMetrics: z.boolean().default(false).describe('The licence must cover performance metrics (turn on with metrics checks: without it /metrics exposes no Mattermost metrics).'),
+    requireMetrics: z.union([z.boolean(), z.literal('auto')]).default('auto').describe(`The licence must cover performance metrics: true, false, or auto (required when one of ${METRICS_CHECKS.join(', ')} is on — without the feature /metrics exposes no Mattermost metrics and those checks cannot judge).`),
   }),
   evaluate(input, ctx) {
     const l = input.license;
@@ -54,8 +57,12 @@ export const licenseCheck = defineCheck({
     if (needsHa && l.cluster !== true) {
       fails.push({ message: `The licence does not cover clustering, but the installation runs ${why}`, subject, expected: 'Cluster true', actual: `Cluster ${String(l.cluster ?? 'unknown')}`, remediation: 'Apply a licence with high availability (Enterprise), or run a single replica.' });
     }
-    if (ctx.options.requireMetrics && l.metrics !== true) {
-      fails.push({ message: 'The licence does not cover performance metrics, which the metrics checks need', subject, expected: 'Metrics true', actual: `Metrics ${String(l.metrics ?? 'unknown')}`, remediation: 'Apply a licence with performance monitoring, or turn requireMetrics off.' });
+    const metricsOn = METRICS_CHECKS.filter((id) => ctx.checksOn?.has(id));
+    if ((ctx.options.requireMetrics === true || (ctx.options.requireMetrics === 'auto' && metricsOn.length > 0)) && l.metrics !== true) {
+      fails.push({
+        message: `The licence does not cover performance metrics, which ${metricsOn.length ? metricsOn.join(', ') : 'the metrics checks'} need`, subject, expected: 'Metrics true', actual: `Metrics ${String(l.metrics ?? 'unknown')}`,
+        remediation: 'Apply a licence with performance monitoring; or, knowingly, turn the metrics checks off (docs/metrics.md) or set requireMetrics: false.',
+      });
     }
     // What the token may not read was not looked at: error, never a licence found wrong.
     const errors: NotLooked[] = [];

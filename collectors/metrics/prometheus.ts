@@ -81,6 +81,10 @@ async function call(client: AxiosInstance, url: string, path: string, params: Re
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') throw new CollectFailure('TIMEOUT', `Prometheus at ${url} did not answer ${what} within prometheus.timeout`, true);
+    // A name that does not resolve or a port nobody listens on is a setup error (exit 2), as for the Kubernetes API; a reset is worth another try.
+    if (code === 'ENOTFOUND' || code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code?.startsWith('ERR_TLS')) {
+      throw new CollectFailure('PROMETHEUS_UNREACHABLE', `cannot reach Prometheus at ${url} (${code}): check prometheus.url (host, port, scheme) and that Prometheus is up and reachable from where mmgate runs`);
+    }
     throw new CollectFailure('UNREACHABLE', `cannot reach Prometheus at ${url} (prometheus.url): ${code ?? errorMessage(err)}`, true);
   }
   const body = typeof res.data === 'object' && res.data !== null ? res.data : undefined;

@@ -32,6 +32,12 @@ describe('config loading', () => {
     assert.match(issues[0]!.fix!, /did you mean "namespace"/);
   });
 
+  it('a right key in the wrong place says where it belongs', () => {
+    const issues = issuesOf(() => loadConfig(write('metrics:\n  prometheus:\n    url: http://prometheus:9090\n')));
+    assert.equal(issues[0]!.path, 'metrics.prometheus');
+    assert.equal(issues[0]!.fix, '"prometheus" is not read here; mmgate reads it at prometheus: move it there');
+  });
+
   it('a misspelt top-level key is reported too', () => {
     const issues = issuesOf(() => loadConfig(write('chekcs: {}\n')));
     assert.equal(issues[0]!.path, 'chekcs');

@@ -152,25 +152,38 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 }
 
 function suggestKey(word: string): string | undefined {
-  const s = suggest(word, knownKeys());
+  const keys = knownKeys();
+  // A right name in the wrong place (prometheus under metrics): say where it belongs.
+  const places = keys.get(word);
+  if (places) return `"${word}" is not read here; mmgate reads it at ${[...places].slice(0, 3).join(', ')}: move it there`;
+  const s = suggest(word, keys.keys());
   return s ? `did you mean "${s}"?` : undefined;
 }
 
-let keysCache: Set<string> | undefined;
-function knownKeys(): Set<string> {
+let keysCache: Map<string, Set<string>> | undefined;
+/** Every key name the schema knows, with the paths it is read at (`*` for a name of the user's own). */
+function knownKeys(): Map<string, Set<string>> {
   if (keysCache) return keysCache;
-  const keys = new Set<string>();
-  const walk = (schema: unknown, depth: number): void => {
+  const keys = new Map<string, Set<string>>();
+  const walk = (schema: unknown, path: string, depth: number): void => {
     if (!schema || typeof schema !== 'object' || depth > 12) return;
     const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
     if (!def) return;
     const shape = def['shape'] as Record<string, unknown> | undefined;
-    if (shape) for (const [k, v] of Object.entries(shape)) { keys.add(k); walk(v, depth + 1); }
-    for (const inner of ['innerType', 'element', 'in', 'schema']) walk(def[inner], depth + 1);
-    if (Array.isArray(def['options'])) for (const o of def['options']) walk(o, depth + 1);
-    if (Array.isArray(def['items'])) for (const o of def['items']) walk(o, depth + 1);
+    if (shape) {
+      for (const [k, v] of Object.entries(shape)) {
+        const at = path ? `${path}.${k}` : k;
+        keys.set(k, (keys.get(k) ?? new Set()).add(at));
+        walk(v, at, depth + 1);
+      }
+    }
+    for (const inner of ['innerType', 'in', 'schema']) walk(def[inner], path, depth + 1);
+    walk(def['element'], `${path}[]`, depth + 1);
+    walk(def['valueType'], `${path}.*`, depth + 1);
+    if (Array.isArray(def['options'])) for (const o of def['options']) walk(o, path, depth + 1);
+    if (Array.isArray(def['items'])) for (const o of def['items']) walk(o, `${path}[]`, depth + 1);
   };
-  walk(configSchema, 0);
+  walk(configSchema, '', 0);
   keysCache = keys;
   return keys;
 }

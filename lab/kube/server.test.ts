@@ -37,11 +37,12 @@ describe('authentication and TLS', () => {
     await call(api, '/api/v1/namespaces/mattermost/pods?limit=1', { headers: { authorization: 'Bearer s3cret', accept: TABLE_ACCEPT, 'user-agent': 'mmgate-test' } });
     await call(api, '/api');
     const [ok, denied] = api.requests;
-    assert.deepEqual({ ...ok, durationMs: 0 }, {
+    assert.deepEqual({ ...ok, durationMs: 0, startedAt: 0 }, {
       method: 'GET', path: '/api/v1/namespaces/mattermost/pods', query: 'limit=1', accept: TABLE_ACCEPT, userAgent: 'mmgate-test',
-      authenticated: true, status: 200, durationMs: 0,
+      authenticated: true, status: 200, durationMs: 0, startedAt: 0,
     });
     assert.ok(ok!.durationMs >= 0);
+    assert.ok(ok!.startedAt > 0 && ok!.startedAt <= denied!.startedAt, 'requests carry when they arrived, in order');
     assert.deepEqual([denied!.path, denied!.authenticated, denied!.status], ['/api', false, 401]);
   });
 });

@@ -118,7 +118,7 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApi> {
         method, path: url.pathname, query: url.search.slice(1),
         ...(req.headers.accept !== undefined ? { accept: req.headers.accept } : {}),
         ...(req.headers['user-agent'] !== undefined ? { userAgent: req.headers['user-agent'] } : {}),
-        authenticated, status: statusCode, durationMs: Math.round((performance.now() - started) * 10) / 10,
+        authenticated, status: statusCode, durationMs: Math.round((performance.now() - started) * 10) / 10, startedAt: started,
       });
     };
     const body = await readBody(req);

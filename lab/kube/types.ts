@@ -94,4 +94,6 @@ export interface RequestLogEntry {
   authenticated: boolean;
   status: number;
   durationMs: number;
+  /** performance.now() when the request arrived (the benchmark orders requests by it). */
+  startedAt: number;
 }

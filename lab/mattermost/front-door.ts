@@ -20,6 +20,9 @@ export interface FrontDoorRequestLog {
   /** The pod that served it; '' when none was ready. */
   pod: string;
   status: number;
+  /** performance.now() when it arrived and when it was answered (the benchmark orders requests by them). */
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface FrontDoor {
@@ -83,28 +86,30 @@ export async function startFrontDoor(world: MattermostWorld, route?: FrontDoorRo
     void (async () => {
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
+      const startedAt = performance.now();
+      const log = (pod: string, status: number) => requests.push({ method, path, pod, status, startedAt, endedAt: performance.now() });
       try {
         const body = await readBody(req);
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         const fault = faults.take(method, path, new URL(path, 'http://lab.invalid').searchParams);
         if (fault && await injectFault(fault, req, res)) {
-          requests.push({ method, path, pod: '', status: res.statusCode });
+          log('', res.statusCode);
           return;
         }
         const headers = flatHeaders(req);
         const allowed = route?.(headers);
         const ready = world.podNames().filter((n) => world.isReady(n) && (!allowed || allowed.includes(n)));
         if (ready.length === 0 || performance.now() < outageUntil) {
-          requests.push({ method, path, pod: '', status: 503 });
+          log('', 503);
           res.writeHead(503, { 'Content-Type': 'text/html' }).end(NO_ENDPOINT);
           return;
         }
         const pod = ready[next++ % ready.length] ?? '';
         const out = await world.handlePod(pod, API_PORT, { method, path, headers, body });
-        requests.push({ method, path, pod, status: out.status });
+        log(pod, out.status);
         res.writeHead(out.status, { ...out.headers, 'Content-Length': String(out.body.length) }).end(out.body);
       } catch (e) {
-        requests.push({ method, path, pod: '', status: 502 });
+        log('', 502);
         if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
         res.end(`front door: ${String(e)}`);
       }
