@@ -4,6 +4,7 @@
  */
 import type { KubePod } from './kube-types.js';
 import type { CallError, ClusterNode, SmokeJourney, SmokePart, SmokeStep, SmokeStepName } from './mattermost-types.js';
+import type { NotLooked } from './outcome.js';
 import type { Finding, Scope, Target } from './types.js';
 import { formatVersion, imageVersion, parseImage, parseVersion } from './version.js';
 
@@ -68,30 +69,42 @@ export function stepActual(step: SmokeStep | undefined): string {
 }
 
 /**
- * Findings for the named steps that did not succeed (a missing or skipped step is a failure:
- * the journey could not show that the thing works).
+ * Findings for the named steps that did not succeed: a step that ran and failed is a `fail` (the
+ * journey found it broken); a step that was not tried (an earlier step failed, the run was cut)
+ * is could-not-look, `error` NOT_TRIED: the journey could not show that the thing works, and the
+ * step that stopped it fails in its own check.
  */
 export function failedStepFindings(j: SmokeJourney, names: readonly SmokeStepName[], opts: {
   scope: Scope;
   what: Partial<Record<SmokeStepName, string>>;
   remediation: Partial<Record<SmokeStepName, string>> & { default: string };
-}): Finding[] {
-  const findings: Finding[] = [];
+}): { fails: Finding[]; errors: NotLooked[] } {
+  const fails: Finding[] = [];
+  const errors: NotLooked[] = [];
   for (const name of names) {
     const step = stepOf(j, name);
     if (step?.ok) continue;
     const what = opts.what[name] ?? name;
-    findings.push({
-      message: step?.skipped ? `${what} was not tried: ${step.skipped}` : `${what} failed`,
+    const tried = step !== undefined && !step.skipped;
+    const finding: Finding = {
+      message: tried ? `${what} failed` : `${what} was not tried: ${step?.skipped ?? 'the step was not run'}`,
       subject: installationRef(opts.scope),
       expected: `${what} succeeds`,
       actual: stepActual(step),
-      remediation: opts.remediation[name] ?? opts.remediation.default,
+      remediation: tried ? opts.remediation[name] ?? opts.remediation.default : `fix what stopped the journey before this step (${step?.skipped ?? 'the step was not run'}), then verify again`,
       ...(step?.error ? { evidence: [describeCallError(step.error)] } : {}),
-    });
+    };
+    if (tried) fails.push(finding);
+    else errors.push({ code: 'NOT_TRIED', ...finding });
   }
-  return findings;
+  return { fails, errors };
 }
+
+/**
+ * A read through a pod's proxy that never got Mattermost's answer (the API server refused or could
+ * not reach the pod, timed out): could not look. An HTTP error or a wrong body from Mattermost is an answer.
+ */
+export const podReadNotLooked = (e: CallError | undefined): boolean => !e || !(e.code.startsWith('HTTP_') || e.code === 'MISMATCH');
 
 /** Objects of one part of the journey that the cleanup could not remove: each is a finding naming its id. */
 export function leftoverFindings(j: SmokeJourney, part: SmokePart, scope: Scope): Finding[] {

@@ -3,16 +3,16 @@
  * each Ready pod and each of its handler groups with enough requests is held to the limits; a
  * pod or a group that gives no number is "no data", which is never a pass. It is inconclusive,
  * and the check's `noData` option says whether inconclusive blocks (error, the default: the
- * check fails) or warns. Every finding names the pod and the handler group.
+ * result is `error` NO_DATA) or warns. Every finding names the pod and the handler group.
  */
 import { z } from 'zod';
 import type { BaselineMiss } from './baseline.js';
 import { ALL_HANDLERS, type GroupStats, type RolloutMetrics, type ServerMetrics } from './metrics-types.js';
-import { outcomeOf } from './outcome.js';
+import { outcomeOf, type NotLooked } from './outcome.js';
 import { isCollectError, type CollectError, type Finding, type Measurements, type Outcome, type Scope } from './types.js';
 
 export const noDataOption = z.enum(['error', 'warn']).default('error')
-  .describe('No data (no series, too few requests, an unlicensed server, a stale scrape) is inconclusive, never a pass: error makes it fail (blocks), warn makes it a warning.');
+  .describe('No data (no series, too few requests, an unlicensed server, a stale scrape) is inconclusive, never a pass: error makes the result error NO_DATA (blocks), warn makes it a warning.');
 export const minRequestsOption = z.number().int().positive().optional()
   .describe('Overrides metrics.minRequests (default 50): handler groups with fewer requests in the window are not judged; a pod under it over all handlers is no data.');
 
@@ -66,11 +66,13 @@ export function judgePods(m: ServerMetrics, scope: Scope, minRequests: number, j
 }
 
 /** The outcome: limits broken fail; no data is inconclusive at the noData level; the summary says which. */
-export function metricsOutcome(j: Judged, noDataLevel: 'error' | 'warn', summary: string, measured: Measurements): Outcome {
+export function metricsOutcome(j: Judged, noDataLevel: 'error' | 'warn', summary: string, measured: Measurements, notLooked: readonly NotLooked[] = []): Outcome {
   const inconclusive = j.noData.length > 0;
   const note = inconclusive ? `; inconclusive (${j.noData.length} without data): noData is ${noDataLevel}, so ${noDataLevel === 'error' ? 'it blocks' : 'it only warns'}` : '';
   return outcomeOf({
-    fails: noDataLevel === 'error' ? [...j.fails, ...j.noData] : j.fails,
+    fails: j.fails,
+    // No data is could-not-look: at level error it is `error` NO_DATA (beside any limit broken), never a fail.
+    errors: [...notLooked, ...(noDataLevel === 'error' ? j.noData.map((f) => ({ ...f, code: 'NO_DATA' })) : [])],
     warns: noDataLevel === 'warn' ? j.noData : [],
     summary: `${summary}${note}`,
     measured: { ...measured, judged: j.judged, inconclusive, noData: noDataLevel },

@@ -315,6 +315,8 @@ describe('runner: what a run records', () => {
     const cases: [unknown, RegExp][] = [
       [undefined, /returned no outcome/], [{ status: 'fail' }, /fail needs findings/], [{ status: 'warn', findings: 'x' }, /warn needs findings/],
       [{ status: 'maybe' }, /unknown status "maybe"/], [{ status: 'not-applicable' }, /not-applicable needs a reason/],
+      [{ status: 'error', findings: [] }, /error needs error.code and error.message/], [{ status: 'error', findings: [], error: { code: '', message: 'x' } }, /error needs error.code/],
+      [{ status: 'fail', findings: [], error: { message: 'x' } }, /fail needs error.code/],
     ];
     for (const [outcome, why] of cases) {
       const { report } = await runGate(options([mkCheck('odd', () => outcome as Outcome)], [data('test.a', 1)]));
@@ -323,6 +325,22 @@ describe('runner: what a run records', () => {
       assert.match(report.results[0]!.error?.message ?? '', why);
       assert.equal(report.results[0]!.blocking, true);
     }
+  });
+
+  it('a check that could not look says error with its own code and findings, and it blocks', async () => {
+    const pod = { message: 'pod mm-1 could not be asked', subject: { kind: 'Pod', name: 'mm-1' }, expected: 'an answer', actual: 'FORBIDDEN', remediation: 'grant pods/proxy' };
+    const { report } = await runGate(options([mkCheck('looks', () => ({ status: 'error', error: { code: 'FORBIDDEN', message: 'could not look at Pod mm-1 (FORBIDDEN)' }, findings: [pod], summary: '0/1 asked' }))], [data('test.a', 1)]));
+    const r = report.results[0]!;
+    assert.deepEqual([r.status, r.error, r.findings, r.summary, r.blocking, r.title], ['error', { code: 'FORBIDDEN', message: 'could not look at Pod mm-1 (FORBIDDEN)' }, [pod], '0/1 asked', true, 'looks bad']);
+    assert.equal(report.verdict.counts.error, 1);
+    assert.equal(report.verdict.promote, false);
+  });
+
+  it('a fail that could not look everywhere keeps its error beside the findings', async () => {
+    const found = { message: 'pod mm-2 is unhealthy', expected: 'OK', actual: 'UNHEALTHY' };
+    const { report } = await runGate(options([mkCheck('mixed', () => ({ status: 'fail', findings: [found], error: { code: 'TIMEOUT', message: 'also could not look at Pod mm-1 (TIMEOUT)' } }))], [data('test.a', 1)]));
+    const r = report.results[0]!;
+    assert.deepEqual([r.status, r.error?.code, r.findings], ['fail', 'TIMEOUT', [found]]);
   });
 
   it('a pass is flaky only when a collector it requires needed retries', async () => {

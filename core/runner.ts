@@ -1,7 +1,8 @@
 /**
  * The runner: plan → collect once (concurrently, each source under a deadline) → evaluate pure
  * checks → apply policy → one RunReport. Fail closed at every step: a collector that cannot look
- * leaves a CollectError, a check that needs it is `error`, a check that throws is `error`.
+ * leaves a CollectError, a check that needs it is `error`, a check that throws is `error`, and a
+ * check that could not look at part of its data says `error` itself (core/outcome.ts).
  */
 import { setMaxListeners } from 'node:events';
 import type { Collector, CollectEnv } from './collector.js';
@@ -321,7 +322,8 @@ function resultOf(check: Check, f: ResultFields): CheckResult {
 
 function outcomeFields(o: Outcome): Pick<CheckResult, 'status'> & Partial<CheckResult> {
   if (o.status === 'not-applicable') return { status: o.status, reason: o.reason, ...(o.measured ? { measured: o.measured } : {}) };
-  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}), ...(o.timeline ? { timeline: o.timeline } : {}), ...(o.changes ? { changes: o.changes } : {}) };
+  const error = o.status === 'error' || o.status === 'fail' ? o.error : undefined;
+  return { status: o.status, findings: o.findings ?? [], ...(o.summary ? { summary: o.summary } : {}), ...(o.measured ? { measured: o.measured } : {}), ...(o.timeline ? { timeline: o.timeline } : {}), ...(o.changes ? { changes: o.changes } : {}), ...(error ? { error: { code: error.code, message: error.message } } : {}) };
 }
 
 /** A check's return value is checked too: a malformed outcome must not read as a pass. */
@@ -330,6 +332,10 @@ function invalidOutcome(o: unknown): string | undefined {
   const s = (o as { status?: unknown }).status;
   if (s === 'not-applicable') return typeof (o as { reason?: unknown }).reason === 'string' && (o as { reason: string }).reason ? undefined : 'not-applicable needs a reason';
   if (s === 'pass') return undefined;
-  if (s === 'fail' || s === 'warn') return Array.isArray((o as { findings?: unknown }).findings) ? undefined : `${s} needs findings`;
-  return `unknown status ${JSON.stringify(s)}`;
+  if (s !== 'fail' && s !== 'warn' && s !== 'error') return `unknown status ${JSON.stringify(s)}`;
+  if (!Array.isArray((o as { findings?: unknown }).findings)) return `${s} needs findings`;
+  // A check's own `error` says why it could not look: without a code and a message it says nothing.
+  const error = (o as { error?: { code?: unknown; message?: unknown } }).error;
+  if (s !== 'error' && error === undefined) return undefined;
+  return typeof error?.code === 'string' && error.code !== '' && typeof error.message === 'string' ? undefined : `${s} needs error.code and error.message`;
 }

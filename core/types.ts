@@ -129,7 +129,6 @@ export interface Change {
 /** Measured figures a check reports, pass or not (latencies, counts, versions). */
 export type Measurements = Readonly<Record<string, number | string | boolean>>;
 
-/** What a check's evaluate() returns. `error` and `skipped` are never returned by a check: the runner adds them. */
 /**
  * A run of failed front-door probes during a rollout (rollout-availability). Times are
  * milliseconds since the watch started; the outage lasts from its first failed probe to the next
@@ -167,12 +166,23 @@ export interface Timeline {
   readonly samples: readonly TimelineSample[];
 }
 
+/** Why a check (or the runner for it) could not look: a reason code (FORBIDDEN, TIMEOUT, COLLECTOR_FAILED…) and one sentence. */
+export interface LookError { readonly code: string; readonly message: string }
+
+/**
+ * What a check's evaluate() returns. `fail` means it found the problem; `error` means it could
+ * not look (a pod it could not ask, a log it could not read), with findings naming each place
+ * and a reason code. A `fail` may carry `error` too: it found problems and could not look
+ * everywhere (core/outcome.ts builds both). `skipped` is never returned by a check.
+ */
 export type Outcome =
   | { readonly status: 'pass'; readonly summary?: string; readonly measured?: Measurements; readonly findings?: readonly Finding[]; readonly timeline?: Timeline; readonly changes?: readonly Change[] }
-  | { readonly status: 'warn' | 'fail'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[]; readonly timeline?: Timeline; readonly changes?: readonly Change[] }
+  | { readonly status: 'warn'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[]; readonly timeline?: Timeline; readonly changes?: readonly Change[] }
+  | { readonly status: 'fail'; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[]; readonly timeline?: Timeline; readonly changes?: readonly Change[]; readonly error?: LookError }
+  | { readonly status: 'error'; readonly error: LookError; readonly summary?: string; readonly measured?: Measurements; readonly findings: readonly Finding[]; readonly timeline?: Timeline; readonly changes?: readonly Change[] }
   | { readonly status: 'not-applicable'; readonly reason: string; readonly measured?: Measurements };
 
-export type ResultStatus = Outcome['status'] | 'error' | 'skipped';
+export type ResultStatus = Outcome['status'] | 'skipped';
 
 /** Injected into every check so checks stay pure and deterministic in tests. */
 export interface CheckContext<O> {
@@ -240,7 +250,8 @@ export interface CheckResult {
   readonly timeline?: Timeline;
   /** Why not-applicable or skipped. */
   readonly reason?: string;
-  readonly error?: { readonly code: string; readonly message: string };
+  /** Why it could not look: the runner's code (COLLECTOR_FAILED, CHECK_THREW, TIMEOUT…) or the check's (FORBIDDEN…); also beside a `fail` that could not look everywhere. */
+  readonly error?: LookError;
   readonly waiver?: { readonly reason: string; readonly expires: string };
   /** A pass that needed collector retries. */
   readonly flaky?: boolean;

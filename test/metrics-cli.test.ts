@@ -120,7 +120,8 @@ describe('against the lab', () => {
     const base = parse(readFileSync(lab.paths.config, 'utf8')) as Record<string, Record<string, unknown>>;
     writeFileSync(scrape, stringify({ ...base, metrics: { ...base['metrics'], source: 'scrape' } }));
     const quiet = await judge(scrape, 'pre');
-    assert.equal(metricsOf(quiet.report).status, 'fail');
+    assert.equal(metricsOf(quiet.report).status, 'error');
+    assert.equal(metricsOf(quiet.report).error?.code, 'NO_DATA');
     assert.match(metricsOf(quiet.report).findings[0]!.message, /inconclusive: pod .* served 0 API requests/);
     const baseline = join(work, 'quiet-baseline.json');
     writeFileSync(baseline, JSON.stringify(quiet.snapshot));

@@ -139,11 +139,13 @@ describe('real control plane', { skip: unavailable ?? false, concurrency: 1, tim
         const without: RbacRole[] = roles.map((role, k) => (k === r ? { ...role, rules: role.rules.filter((_, j) => j !== i) } : role));
         const reports = await runPhases(onReal({ roles: without }));
         const said = (x: RunReport['results'][number]) => [x.error?.message ?? '', ...x.findings.map((f) => `${f.message} ${f.remediation ?? ''}`)].join(' ');
-        // Some checks say "could not look" per pod as a fail (with the grant as remediation), others as an error.
-        const named = reports.flatMap((rep) => rep.results.filter((x) => (x.status === 'error' || x.status === 'fail')
+        // A check that could not look says `error` (fail closed), never `fail`: a missing permission is not a problem found.
+        const named = reports.flatMap((rep) => rep.results.filter((x) => x.status === 'error'
           && rule.resources.some((res) => said(x).includes(res.split('/').pop()!)) && /forbidden|grant/i.test(said(x))));
-        assert.ok(named.length > 0, `no check failed naming ${rule.resources.join(', ')}:\n${reports.map(explain).join('\n')}`);
-        // A check at level error that could not look blocks its phase (log-errors is at warn by default: it warns).
+        assert.ok(named.length > 0, `no check errored naming ${rule.resources.join(', ')}:\n${reports.map(explain).join('\n')}`);
+        const blamed = reports.flatMap((rep) => rep.results.filter((x) => x.status === 'fail' && x.findings.some((f) => /forbidden/i.test(`${f.message} ${f.actual ?? ''}`))));
+        assert.deepEqual(blamed.map((x) => x.id), [], `a check said fail for what it was forbidden to read without ${text}:\n${reports.map(explain).join('\n')}`);
+        // A check at level error that could not look blocks its phase.
         for (const rep of reports) for (const x of rep.results.filter((y) => named.includes(y) && y.level === 'error')) {
           assert.ok(x.blocking && !rep.verdict.promote, `${rep.phase} promoted though ${x.id} could not look without ${text}`);
         }

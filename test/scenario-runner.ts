@@ -22,7 +22,7 @@ async function untilProbed(lab: Lab): Promise<void> {
 export type StartLab = (scenario: string, outDir: string) => Promise<Lab>;
 
 export const explain = (r: RunReport) => r.results.filter((x) => x.status !== 'pass' && x.status !== 'skipped' && x.status !== 'not-applicable')
-  .map((x) => `${x.id}=${x.status}${x.blocking ? '(blocking)' : ''}: ${x.error?.message ?? x.findings.map((f) => f.message).join(' | ')}`).join('\n');
+  .map((x) => `${x.id}=${x.status}${x.blocking ? '(blocking)' : ''}: ${[...(x.error ? [x.error.message] : []), ...x.findings.map((f) => f.message)].join(' | ')}`).join('\n');
 
 /** Returns the reports per phase (empty for a base scenario with no expect.yaml). */
 export async function checkScenario(name: string, tmp: string, start: StartLab): Promise<Record<string, RunReport>> {

@@ -21,7 +21,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'mmgate-scenarios-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const explain = (r: RunReport) => r.results.filter((x) => x.status !== 'pass' && x.status !== 'skipped' && x.status !== 'not-applicable')
-  .map((x) => `${x.id}=${x.status}${x.blocking ? '(blocking)' : ''}: ${x.error?.message ?? x.findings.map((f) => f.message).join(' | ')}`).join('\n');
+  .map((x) => `${x.id}=${x.status}${x.blocking ? '(blocking)' : ''}: ${[...(x.error ? [x.error.message] : []), ...x.findings.map((f) => f.message)].join(' | ')}`).join('\n');
 
 const requires = new Map(builtinChecks.map((c) => [c.meta.id, c.meta.requires as readonly string[]]));
 

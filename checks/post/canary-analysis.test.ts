@@ -75,8 +75,9 @@ describe('canary-analysis', () => {
   it('is inconclusive, never a pass, when the stable pods give no metrics (blocks by default, warns with noData: warn)', async () => {
     const none = metrics([pod('mm-48b0e193f9-0110d', {}, 'unlicensed', 'GET /metrics answered 404')]);
     const r = await runCheck(check, { scope, data: data({ stableServerMetrics: none }) });
-    assert.equal(r.status, 'fail');
-    assert.equal(r.measured?.['verdict'], 'abort canary');
+    assert.equal(r.status, 'error', 'could not compare: error NO_DATA, which blocks');
+    assert.equal(r.error?.code, 'NO_DATA');
+    assert.equal(r.measured?.['verdict'], 'inconclusive');
     assert.equal(r.measured?.['inconclusive'], true);
     const f = r.findings[0]!;
     complete(f);
@@ -91,7 +92,7 @@ describe('canary-analysis', () => {
 
   it('is inconclusive when the stable metrics could not be collected', async () => {
     const r = await runCheck(check, { scope, data: data({ stableServerMetrics: { $collectError: true, key: 'stableServerMetrics', code: 'UNREACHABLE', message: 'Prometheus did not answer' } }) });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
     assert.equal(r.findings[0]?.actual, 'Prometheus did not answer');
   });
 
@@ -102,9 +103,20 @@ describe('canary-analysis', () => {
     const onlyStableQuiet = await runCheck(check, { scope, data: data({ serverMetrics: canaryMetrics({ '*': stats(300, 1, 200), getFile: stats(100, 40, 4000) }), stableServerMetrics: stableMetrics({ ...same, getFile: stats(10, 0, 100) }) }) });
     assert.equal(onlyStableQuiet.status, 'pass', 'a group the stable side barely served has nothing to compare with (error-rate and api-latency hold it to their ceilings)');
     const quietPod = await runCheck(check, { scope, data: data({ serverMetrics: canaryMetrics({ '*': stats(12, 0, 200) }) }) });
-    assert.equal(quietPod.status, 'fail');
+    assert.equal(quietPod.status, 'error');
     assert.equal(quietPod.findings[0]?.subject?.name, 'mm-canary-5491fcd5b6-36bb2');
     assert.match(quietPod.findings[0]?.message ?? '', /served 12 API requests .* fewer than minRequests 50/);
+  });
+
+  it('is error NO_LOGS (inconclusive) when one side has no pod logs to compare: it could not look, it did not find the canary worse', async () => {
+    const r = await runCheck(check, { scope, data: data({ stable: [] }) });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'NO_LOGS', message: 'could not look at Deployment mm-canary (NO_LOGS)' });
+    assert.equal(r.measured?.['verdict'], 'inconclusive');
+    assert.equal(r.findings[0]?.message, 'no stable pod logs to compare');
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Deployment', namespace: 'mattermost', name: 'mm-canary' });
+    assert.equal(r.findings[0]?.actual, 'none');
+    assert.match(r.findings[0]?.remediation ?? '', /pods\/log/);
   });
 
   it('says abort canary when the canary logs more errors per pod than stable plus the allowance', async () => {

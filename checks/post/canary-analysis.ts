@@ -14,6 +14,7 @@ import type { PodLogs } from '../../core/mattermost-types.js';
 import { installationRef } from '../../core/mattermost.js';
 import { ALL_HANDLERS, type GroupStats, type ServerMetrics } from '../../core/metrics-types.js';
 import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject, REMEDY_NO_DATA, type Judged } from '../../core/metrics-judge.js';
+import type { NotLooked } from '../../core/outcome.js';
 import { answerVersions, deploymentVersion, versionsText } from '../../core/strategy.js';
 import { isCollectError, present, type CollectError, type Finding, type Scope } from '../../core/types.js';
 
@@ -130,8 +131,10 @@ export const canaryAnalysis = defineCheck({
     }
     const c = errorsPerPod(input.podLogs);
     const s = errorsPerPod(present(input.stablePodLogs));
+    const errors: NotLooked[] = [];
+    // No logs of one side: the comparison was not made (could not look), not a canary found worse.
     if (!c || !s) {
-      fails.push({ message: `no ${!c ? 'canary' : 'stable'} pod logs to compare`, subject, expected: 'logs of both sides', actual: 'none', remediation: 'check the pods are running and mmgate may read pods/log' });
+      errors.push({ code: 'NO_LOGS', message: `no ${!c ? 'canary' : 'stable'} pod logs to compare`, subject, expected: 'logs of both sides', actual: 'none', remediation: 'check the pods are running and mmgate may read pods/log' });
     } else if (c.perPod > s.perPod + options.errorsPerPodAllowance) {
       fails.push({ message: `the canary logs ${c.perPod.toFixed(1)} errors per pod since the upgrade, stable ${s.perPod.toFixed(1)}`, subject, expected: `≤ ${(s.perPod + options.errorsPerPodAllowance).toFixed(1)} (stable + ${options.errorsPerPodAllowance})`, actual: c.perPod.toFixed(1), remediation: `read the canary's errors (kubectl -n ${scope.namespace} logs -l v1alpha1.mattermost.com/installation=${canary.name}); abort the canary` });
     }
@@ -139,13 +142,14 @@ export const canaryAnalysis = defineCheck({
     const broken = journey?.steps.filter((x) => !x.ok && !x.skipped) ?? [];
     if (broken.length > 0) fails.push({ message: `${broken.length} journey step(s) failed on the canary: ${broken.map((x) => x.name).join(', ')}`, subject: installationRef(scope), expected: 'every journey passes on the canary', actual: `${broken.length} failed`, remediation: 'the canary breaks what stable serves: abort the canary' });
     const metrics = compareMetrics(input.serverMetrics, input.stableServerMetrics, { canary: canary.name, stable: cr.metadata.name }, scope, options);
-    const blocked = fails.length + metrics.fails.length > 0 || (options.noData === 'error' && metrics.noData.length > 0);
-    const verdict = blocked ? 'abort canary' : 'promote canary';
+    const found = fails.length + metrics.fails.length > 0;
+    const unseen = errors.length > 0 || (options.noData === 'error' && metrics.noData.length > 0);
+    const verdict = found ? 'abort canary' : unseen ? 'inconclusive' : 'promote canary';
     const [cm, sm] = [present(input.serverMetrics)?.groups[ALL_HANDLERS], present(input.stableServerMetrics ?? undefined)?.groups[ALL_HANDLERS]];
     return metricsOutcome({ ...metrics, fails: [...fails, ...metrics.fails] }, options.noData, `${verdict}: ${versionsText(versions)} through the cookie; errors per pod canary ${c?.perPod.toFixed(1) ?? '?'} vs stable ${s?.perPod.toFixed(1) ?? '?'}; 5xx canary ${cm ? pct(cm.ratio ?? 0) : '?'} vs stable ${sm ? pct(sm.ratio ?? 0) : '?'}, p99 canary ${cm?.p99Ms ?? '?'} ms vs stable ${sm?.p99Ms ?? '?'} ms`, {
       verdict, canaryVersion: want ?? 'unknown', canaryErrorsPerPod: c?.perPod ?? -1, stableErrorsPerPod: s?.perPod ?? -1,
       canaryErrorRatio: ratioOf(cm), stableErrorRatio: ratioOf(sm), canaryP99Ms: ms(cm), stableP99Ms: ms(sm),
-    });
+    }, errors);
   },
 });
 

@@ -65,11 +65,35 @@ describe('file-roundtrip', () => {
     assert.equal(post.measured?.['leftovers'], 0, 'a leftover post is post-roundtrip\'s to report');
   });
 
-  it('fails when HA but not downloaded through a pod', async () => {
+  it('is error NO_POD_READS when HA but not downloaded through a pod: it could not look there', async () => {
     const r = await runCheck(check, { data: { smokeJourney: journey({ fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }] }) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_POD_READS');
     assert.equal(r.findings[0]?.message, '2 pods are ready but the file was not downloaded through any of them');
     assert.equal(r.findings[0]?.actual, 'front door only');
+  });
+
+  it('a download the pod proxy refused is error with its code naming the pod; a wrong file on another pod fails beside it', async () => {
+    const refused = { via: 'mm-a', ok: false, error: { code: 'PROXY_ERROR', status: 502, message: 'the API server could not reach pod mm-a (502): dial tcp: i/o timeout' } };
+    const r = await runCheck(check, { data: { smokeJourney: journey({
+      failStep: { name: 'file.download', step: { error: { code: 'PROXY_ERROR', status: 502, message: 'download failed through mm-a' } } },
+      fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }, refused],
+    }) } });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'PROXY_ERROR', message: 'could not look at Pod mm-a (PROXY_ERROR)' });
+    assert.equal(r.findings.length, 1, 'the failed step is told by the download, once');
+    const f = r.findings[0]!;
+    assert.deepEqual(f.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-a' });
+    assert.match(f.message, /could not be downloaded through pod mm-a: HTTP 502/);
+    assert.equal(f.actual, 'PROXY_ERROR');
+    assert.match(f.remediation ?? '', /describe pod mm-a/);
+    const mixed = await runCheck(check, { data: { smokeJourney: journey({
+      failStep: { name: 'file.download', step: { error: { code: 'MISMATCH', status: 200, message: 'differs' } } },
+      fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }, refused, { via: 'mm-b', ok: false, sha256: 'f'.repeat(64), size: 1024 }],
+    }) } });
+    assert.equal(mixed.status, 'fail');
+    assert.deepEqual(mixed.findings.map((x) => x.subject?.name), ['mm-b', 'mm-a']);
+    assert.equal(mixed.error?.code, 'PROXY_ERROR');
   });
 
   it('errors without a journey', async () => {

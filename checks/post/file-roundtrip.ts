@@ -7,9 +7,8 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { describeCallError, failedStepFindings, installationRef, leftoverFindings, stepMeasurements } from '../../core/mattermost.js';
+import { describeCallError, failedStepFindings, installationRef, leftoverFindings, podReadNotLooked, stepMeasurements } from '../../core/mattermost.js';
 import { outcomeOf } from '../../core/outcome.js';
-import type { Finding } from '../../core/types.js';
 
 export const fileRoundtripCheck = defineCheck({
   meta: {
@@ -24,7 +23,9 @@ export const fileRoundtripCheck = defineCheck({
   options: z.strictObject({}),
   evaluate(input, ctx) {
     const j = input.smokeJourney;
-    const fails: Finding[] = failedStepFindings(j, ['file.upload', 'file.attach', 'file.download', 'file.delete'], {
+    const badDownloads = j.fileDownloads.filter((x) => !x.ok);
+    // The download step fails whenever one download does: then the downloads below say which door and why.
+    const { fails, errors } = failedStepFindings(j, badDownloads.length ? ['file.upload', 'file.attach', 'file.delete'] : ['file.upload', 'file.attach', 'file.download', 'file.delete'], {
       scope: ctx.scope,
       what: { 'file.upload': 'uploading the smoke file', 'file.attach': 'attaching the file to a post', 'file.download': 'downloading the file intact', 'file.delete': 'deleting the post and its attachment' },
       remediation: {
@@ -34,22 +35,31 @@ export const fileRoundtripCheck = defineCheck({
       },
     });
     const subject = installationRef(ctx.scope);
-    for (const d of j.fileDownloads.filter((x) => !x.ok)) {
+    for (const d of badDownloads) {
+      const subjectOf = d.via === 'front-door' ? subject : { kind: 'Pod', namespace: ctx.scope.namespace, name: d.via };
+      const expected = j.upload ? `${j.upload.size} bytes, SHA-256 ${j.upload.sha256}` : 'the uploaded bytes';
+      // Through a pod the API server stands between: no answer from Mattermost is could-not-look.
+      if (d.via !== 'front-door' && !d.sha256 && podReadNotLooked(d.error)) {
+        errors.push({
+          code: d.error?.code ?? 'NO_ANSWER', message: `the file could not be downloaded through pod ${d.via}: ${describeCallError(d.error)}`, subject: subjectOf, expected, actual: d.error?.code ?? 'no answer',
+          remediation: d.error?.code === 'FORBIDDEN' ? 'grant mmgate "get" on pods/proxy (docs/rbac.yaml)' : `kubectl -n ${ctx.scope.namespace} describe pod ${d.via}`,
+        });
+        continue;
+      }
       fails.push({
         message: `the file downloaded through ${d.via === 'front-door' ? 'the front door' : `pod ${d.via}`} is not the one uploaded`,
-        subject: d.via === 'front-door' ? subject : { kind: 'Pod', namespace: ctx.scope.namespace, name: d.via },
-        expected: j.upload ? `${j.upload.size} bytes, SHA-256 ${j.upload.sha256}` : 'the uploaded bytes',
+        subject: subjectOf, expected,
         actual: d.sha256 ? `${d.size} bytes, SHA-256 ${d.sha256}` : describeCallError(d.error),
         remediation: 'check the file store is shared by every pod and reachable from it, and that no proxy alters downloads',
       });
     }
     if (j.readyPods && j.readyPods.length >= 2 && j.steps.some((s) => s.name === 'file.download' && !s.skipped) && !j.fileDownloads.some((d) => d.via !== 'front-door')) {
-      fails.push({ message: `${j.readyPods.length} pods are ready but the file was not downloaded through any of them`, subject, expected: 'downloads through each ready pod', actual: 'front door only', remediation: 'grant mmgate "get" on pods/proxy' });
+      errors.push({ code: 'NO_POD_READS', message: `${j.readyPods.length} pods are ready but the file was not downloaded through any of them`, subject, expected: 'downloads through each ready pod', actual: 'front door only', remediation: 'grant mmgate "get" on pods/proxy' });
     }
     fails.push(...leftoverFindings(j, 'file', ctx.scope));
     return outcomeOf({
-      fails,
-      summary: fails.length ? 'file round trip failed' : `${j.upload?.size ?? '?'} bytes uploaded, downloaded intact through ${j.fileDownloads.length} doors, deleted`,
+      fails, errors,
+      summary: fails.length || errors.length ? 'file round trip failed' : `${j.upload?.size ?? '?'} bytes uploaded, downloaded intact through ${j.fileDownloads.length} doors, deleted`,
       measured: {
         ...stepMeasurements(j, { 'file.upload': 'uploadMs', 'file.attach': 'attachMs', 'file.download': 'downloadMs', 'file.delete': 'deleteMs' }),
         bytes: j.upload?.size ?? 0, downloads: j.fileDownloads.length,

@@ -24,22 +24,21 @@ export const incomingWebhookCheck = defineCheck({
   evaluate(input, ctx) {
     const j = input.smokeJourney;
     if (!j.webhookConfigured) return { status: 'not-applicable', reason: 'no incoming webhook is configured (mattermost.incomingWebhook.id)' };
-    const fails = [
-      ...failedStepFindings(j, ['webhook.send', 'webhook.find', 'webhook.delete'], {
-        scope: ctx.scope,
-        what: { 'webhook.send': 'posting to the incoming webhook', 'webhook.find': 'finding the webhook\'s post in the smoke channel', 'webhook.delete': 'deleting the webhook\'s post' },
-        remediation: {
-          'webhook.send': 'check ServiceSettings.EnableIncomingWebhooks is on, the webhook id exists, and the ingress routes /hooks/ to Mattermost',
-          'webhook.find': 'check the webhook posts into the smoke channel (mattermost.smoke.channel) and is not locked to another one',
-          'webhook.delete': 'the webhook\'s post belongs to the webhook\'s creator: give mattermost.admin.token so the journey can delete it',
-          default: 'check the server log',
-        },
-      }),
-      ...leftoverFindings(j, 'webhook', ctx.scope),
-    ];
+    const steps = failedStepFindings(j, ['webhook.send', 'webhook.find', 'webhook.delete'], {
+      scope: ctx.scope,
+      what: { 'webhook.send': 'posting to the incoming webhook', 'webhook.find': 'finding the webhook\'s post in the smoke channel', 'webhook.delete': 'deleting the webhook\'s post' },
+      remediation: {
+        'webhook.send': 'check ServiceSettings.EnableIncomingWebhooks is on, the webhook id exists, and the ingress routes /hooks/ to Mattermost',
+        'webhook.find': 'check the webhook posts into the smoke channel (mattermost.smoke.channel) and is not locked to another one',
+        'webhook.delete': 'the webhook\'s post belongs to the webhook\'s creator: give mattermost.admin.token so the journey can delete it',
+        default: 'check the server log',
+      },
+    });
+    const fails = [...steps.fails, ...leftoverFindings(j, 'webhook', ctx.scope)];
+    const { errors } = steps;
     return outcomeOf({
-      fails,
-      summary: fails.length ? 'incoming webhook failed' : `webhook post appeared in ${j.team?.name}/${j.channel?.name} and was deleted`,
+      fails, errors,
+      summary: fails.length || errors.length ? 'incoming webhook failed' : `webhook post appeared in ${j.team?.name}/${j.channel?.name} and was deleted`,
       measured: { ...stepMeasurements(j, { 'webhook.send': 'sendMs', 'webhook.find': 'findMs', 'webhook.delete': 'deleteMs' }), leftovers: j.leftovers.filter((o) => o.part === 'webhook').length },
     });
   },

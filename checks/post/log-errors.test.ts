@@ -60,19 +60,41 @@ describe('log-errors', () => {
     assert.equal(r.findings[0]?.actual, '0.33 lines/min (5 lines)');
   });
 
-  it('fails closed when a pod log could not be read', async () => {
-    const r = await runCheck(check, { data: logs(podLog('mm-a', [], { error: { code: 'FORBIDDEN', message: 'forbidden' } })) });
-    assert.equal(r.status, 'fail');
-    assert.deepEqual(r.findings[0]?.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-a' });
-    assert.match(r.findings[0]?.message ?? '', /could not be read: FORBIDDEN/);
-    assert.match(r.findings[0]?.remediation ?? '', /pods\/log/);
+  it('a pod log it could not read is error with the code, naming the pod and the grant', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', []), podLog('mm-b', [], { error: { code: 'FORBIDDEN', status: 403, message: 'pods "mm-b" is forbidden: cannot get resource "pods/log"' } })) });
+    assert.equal(r.status, 'error');
+    assert.equal(r.blocking, true);
+    assert.deepEqual(r.error, { code: 'FORBIDDEN', message: 'could not look at Pod mm-b (FORBIDDEN)' });
+    assert.equal(r.findings.length, 1);
+    const f = r.findings[0]!;
+    assert.deepEqual(f.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-b' });
+    assert.match(f.message, /the log of pod mm-b \(container mattermost\) could not be read: HTTP 403/);
+    assert.equal(f.expected, 'the log since the upgrade');
+    assert.equal(f.actual, 'FORBIDDEN');
+    assert.match(f.remediation ?? '', /pods\/log/);
   });
 
-  it('fails when the log was truncated', async () => {
+  it('a log cut at the read limit is error TRUNCATED: the lines past it were not seen', async () => {
     const r = await runCheck(check, { data: logs(podLog('mm-a', [], { truncated: true })) });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'TRUNCATED');
     assert.equal(r.findings[0]?.subject?.name, 'mm-a');
+    assert.equal(r.findings[0]?.actual, 'truncated');
     assert.match(r.findings[0]?.message ?? '', /later lines were not checked/);
+    assert.match(r.findings[0]?.remediation ?? '', /logWindow/);
+  });
+
+  it('a storm on one pod beside a log it could not read: fail for the storm, the other listed and in error', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'Failed to ping DB', 50)], { sinceSeconds: 300 }), podLog('mm-b', [], { error: { code: 'TIMEOUT', message: 'did not answer' } })) });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['mm-a', '10 lines/min (50 lines)'], ['mm-b', 'TIMEOUT']]);
+    assert.deepEqual(r.error, { code: 'TIMEOUT', message: 'also could not look at Pod mm-b (TIMEOUT)' });
+  });
+
+  it('a stray line beside a log it could not read is error, the warning kept', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'x', 1)]), podLog('mm-b', [], { error: { code: 'TIMEOUT', message: 'did not answer' } })) });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.findings.map((f) => f.subject?.name), ['mm-b', 'mm-a']);
   });
 
   it('fails with no pods', async () => {

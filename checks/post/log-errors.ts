@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { describeCallError, installationRef } from '../../core/mattermost.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 import { formatDuration } from '../../core/duration.js';
 
@@ -41,6 +41,7 @@ export const logErrorsCheck = defineCheck({
     const levels = new Set(ctx.options.levels);
     const { warnRate, errorRate } = ctx.options;
     const fails: Finding[] = [];
+    const errors: NotLooked[] = [];
     const warns: Finding[] = [];
     let counted = 0;
     let allowed = 0;
@@ -51,7 +52,7 @@ export const logErrorsCheck = defineCheck({
     for (const p of pods) {
       const subject = { kind: 'Pod', namespace: p.namespace, name: p.pod };
       if (p.error) {
-        fails.push({ message: `the log of pod ${p.pod} (container ${p.container}) could not be read: ${describeCallError(p.error)}`, subject, expected: 'the log since the upgrade', actual: p.error.code, remediation: p.error.code === 'FORBIDDEN' ? 'grant mmgate "get" on pods/log (docs/rbac.yaml)' : `kubectl -n ${p.namespace} logs ${p.pod} -c ${p.container}` });
+        errors.push({ code: p.error.code, message: `the log of pod ${p.pod} (container ${p.container}) could not be read: ${describeCallError(p.error)}`, subject, expected: 'the log since the upgrade', actual: p.error.code, remediation: p.error.code === 'FORBIDDEN' ? 'grant mmgate "get" on pods/log (docs/rbac.yaml)' : `kubectl -n ${p.namespace} logs ${p.pod} -c ${p.container}` });
         continue;
       }
       let n = 0;
@@ -82,12 +83,13 @@ export const logErrorsCheck = defineCheck({
           evidence: shown.map((h) => `×${h.count} ${h.msg}: ${h.line}`),
         });
       }
+      // Lines past the read limit were not seen: what was read is judged, the rest is `error`.
       if (p.truncated) {
-        fails.push({ message: `the log of pod ${p.pod} is larger than mmgate reads at once: later lines were not checked`, subject, expected: 'the whole log since the upgrade', actual: 'truncated', remediation: 'shorten mattermost.logWindow or set mattermost.upgradeStartedAt, and find why the pod logs so much' });
+        errors.push({ code: 'TRUNCATED', message: `the log of pod ${p.pod} is larger than mmgate reads at once: later lines were not checked`, subject, expected: 'the whole log since the upgrade', actual: 'truncated', remediation: 'shorten mattermost.logWindow or set mattermost.upgradeStartedAt, and find why the pod logs so much' });
       }
     }
     return outcomeOf({
-      fails, warns,
+      fails, errors, warns,
       summary: `${counted} counted ${[...levels].join('/')} lines in ${pods.length} pods over ${formatDuration(sinceSeconds * 1000)}, at most ${fmtRate(maxRate)}/min on one pod${allowed ? ` (${allowed} allowed)` : ''}`,
       measured: { errorLines: counted, allowedLines: allowed, pods: pods.length, windowSeconds: sinceSeconds, maxRatePerMinute: Number(maxRate.toFixed(3)), warnRate, errorRate },
     });

@@ -27,11 +27,13 @@ describe('login', () => {
     assert.match(r.findings[0]?.actual ?? '', /belongs to admin/);
   });
 
-  it('fails when a step is missing from the journey', async () => {
+  it('a step missing from the journey is error NOT_TRIED: it was never looked at', async () => {
     const j = journey();
     const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.filter((s) => s.name !== 'me') } } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'NOT_TRIED', message: 'could not look at Mattermost mm (NOT_TRIED)' });
     assert.equal(r.findings[0]?.actual, 'the step was not run');
+    assert.equal(r.findings[0]?.message, 'reading users/me with the new session was not tried: the step was not run');
   });
 
   it('errors when the journey did not run', async () => {

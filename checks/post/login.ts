@@ -22,7 +22,7 @@ export const loginCheck = defineCheck({
   options: z.strictObject({}),
   evaluate(input, ctx) {
     const j = input.smokeJourney;
-    const fails = failedStepFindings(j, ['login', 'me'], {
+    const { fails, errors } = failedStepFindings(j, ['login', 'me'], {
       scope: ctx.scope,
       what: { login: `${j.auth === 'password' ? 'password login' : 'token authentication'} of the smoke user at ${j.url}`, me: 'reading users/me with the new session' },
       remediation: {
@@ -34,8 +34,8 @@ export const loginCheck = defineCheck({
       },
     });
     return outcomeOf({
-      fails,
-      summary: fails.length ? `login of ${j.user?.username ?? 'the smoke user'} failed` : `${j.user?.username ?? 'the smoke user'} logged in (${j.auth})`,
+      fails, errors,
+      summary: fails.length || errors.length ? `login of ${j.user?.username ?? 'the smoke user'} failed` : `${j.user?.username ?? 'the smoke user'} logged in (${j.auth})`,
       measured: stepMeasurements(j, { login: 'loginMs', me: 'meMs' }),
     });
   },

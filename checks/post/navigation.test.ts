@@ -25,11 +25,24 @@ describe('navigation', () => {
     assert.match(r.findings[0]?.message ?? '', /finding the smoke channel/);
   });
 
-  it('fails when navigation was skipped after a failed login', async () => {
+  it('navigation skipped after a failed login is error NOT_TRIED (the login check fails), each step named', async () => {
     const j = journey();
     const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => (['teams', 'team', 'channels', 'channel'].includes(s.name) ? { name: s.name, ok: false, skipped: 'login failed' } : s)) } } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NOT_TRIED');
+    assert.equal(r.blocking, true);
     assert.equal(r.findings.length, 4);
+    assert.equal(r.findings[0]?.message, 'listing the smoke user\'s teams was not tried: login failed');
+    assert.equal(r.findings[0]?.actual, 'not run: login failed');
+    assert.match(r.findings[0]?.remediation ?? '', /fix what stopped the journey before this step \(login failed\)/);
+  });
+
+  it('a failed step fails, and the steps it stopped are listed beside it as not tried', async () => {
+    const j = journey();
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => s.name === 'team' ? { ...s, ok: false, error: { code: 'HTTP_404', status: 404, message: 'team not found' } } : ['channels', 'channel'].includes(s.name) ? { name: s.name, ok: false, skipped: 'team smoke was not found' } : s) } } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => f.actual), ['HTTP 404: team not found', 'not run: team smoke was not found', 'not run: team smoke was not found']);
+    assert.equal(r.error?.code, 'NOT_TRIED');
   });
 
   it('errors without a journey', async () => {

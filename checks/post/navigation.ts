@@ -23,7 +23,7 @@ export const navigationCheck = defineCheck({
   evaluate(input, ctx) {
     const j = input.smokeJourney;
     const team = j.team?.name ?? 'the configured team';
-    const fails = failedStepFindings(j, ['teams', 'team', 'channels', 'channel'], {
+    const { fails, errors } = failedStepFindings(j, ['teams', 'team', 'channels', 'channel'], {
       scope: ctx.scope,
       what: { teams: 'listing the smoke user\'s teams', team: `finding the smoke team ${j.team?.name ?? '(mattermost.smoke.team)'}`, channels: `listing the smoke user's channels in ${team}`, channel: `finding the smoke channel ${j.channel?.name ?? '(mattermost.smoke.channel)'}` },
       remediation: {
@@ -33,8 +33,8 @@ export const navigationCheck = defineCheck({
       },
     });
     return outcomeOf({
-      fails,
-      summary: fails.length ? 'navigation failed' : `found ${j.team?.name}/${j.channel?.name} among ${stepOf(j, 'teams')?.detail?.['count'] ?? '?'} teams and ${stepOf(j, 'channels')?.detail?.['count'] ?? '?'} channels`,
+      fails, errors,
+      summary: fails.length || errors.length ? 'navigation failed' : `found ${j.team?.name}/${j.channel?.name} among ${stepOf(j, 'teams')?.detail?.['count'] ?? '?'} teams and ${stepOf(j, 'channels')?.detail?.['count'] ?? '?'} channels`,
       measured: stepMeasurements(j, { teams: 'teamsMs', team: 'teamMs', channels: 'channelsMs', channel: 'channelMs' }),
     });
   },

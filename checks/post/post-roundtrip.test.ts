@@ -28,16 +28,33 @@ describe('post-roundtrip', () => {
     assert.match(f?.actual ?? '', /HTTP 404/);
   });
 
-  it('fails when HA but nothing was read through a pod', async () => {
+  it('is error NO_POD_READS when HA but nothing was read through a pod', async () => {
     const r = await runCheck(check, { data: { smokeJourney: journey({ postReads: [{ via: 'front-door', ok: true }] }) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_POD_READS');
     assert.match(r.findings[0]?.message ?? '', /2 pods are ready but the post was not read back through any of them/);
   });
 
-  it('fails closed when the pods could not be listed', async () => {
+  it('is error PODS_NOT_LISTED (fail closed) when the pods could not be listed', async () => {
     const r = await runCheck(check, { data: { smokeJourney: journey({ readyPods: null, readyPodsError: 'forbidden' }) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'PODS_NOT_LISTED');
     assert.equal(r.findings[0]?.actual, 'forbidden');
+    assert.equal(r.blocking, true);
+  });
+
+  it('a read the pod proxy refused is error FORBIDDEN naming the pod and the grant, not a post the pod cannot see', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({
+      failStep: { name: 'post.read', step: { error: { code: 'FORBIDDEN', status: 403, message: 'read back failed through mm-b' } } },
+      postReads: [{ via: 'front-door', ok: true }, { via: 'mm-a', ok: true }, { via: 'mm-b', ok: false, attempts: 1, error: { code: 'FORBIDDEN', status: 403, message: 'the API server refused the pod proxy to mm-b (403)' } }],
+    }) } });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'FORBIDDEN', message: 'could not look at Pod mm-b (FORBIDDEN)' });
+    assert.equal(r.findings.length, 1);
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-b' });
+    assert.equal(r.findings[0]?.expected, 'the post as written');
+    assert.match(r.findings[0]?.actual ?? '', /HTTP 403/);
+    assert.match(r.findings[0]?.remediation ?? '', /pods\/proxy/);
   });
 
   it('fails and names a leftover post', async () => {

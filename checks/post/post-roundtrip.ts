@@ -8,9 +8,8 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { describeCallError, failedStepFindings, installationRef, leftoverFindings, stepMeasurements } from '../../core/mattermost.js';
+import { describeCallError, failedStepFindings, installationRef, leftoverFindings, podReadNotLooked, stepMeasurements } from '../../core/mattermost.js';
 import { outcomeOf } from '../../core/outcome.js';
-import type { Finding } from '../../core/types.js';
 
 export const postRoundtripCheck = defineCheck({
   meta: {
@@ -28,7 +27,9 @@ export const postRoundtripCheck = defineCheck({
   evaluate(input, ctx) {
     const j = input.smokeJourney;
     const where = `${j.team?.name ?? '?'}/${j.channel?.name ?? '?'}`;
-    const fails: Finding[] = failedStepFindings(j, ['post.create', 'post.read', 'post.delete'], {
+    const failedReads = j.postReads.filter((x) => !x.ok);
+    // The read step fails whenever one read does: then the reads below say which door and why.
+    const { fails, errors } = failedStepFindings(j, failedReads.length ? ['post.create', 'post.delete'] : ['post.create', 'post.read', 'post.delete'], {
       scope: ctx.scope,
       what: { 'post.create': `creating a post in ${where}`, 'post.read': 'reading the post back', 'post.delete': 'deleting the post' },
       remediation: {
@@ -41,19 +42,23 @@ export const postRoundtripCheck = defineCheck({
     const subject = installationRef(ctx.scope);
     const ready = j.readyPods;
     const throughPods = j.postReads.filter((r) => r.via !== 'front-door');
-    for (const r of j.postReads.filter((x) => !x.ok)) {
-      fails.push({
+    for (const r of failedReads) {
+      const finding = {
         message: `the post could not be read back through ${r.via === 'front-door' ? 'the front door' : `pod ${r.via}`}`,
         subject: r.via === 'front-door' ? subject : { kind: 'Pod', namespace: ctx.scope.namespace, name: r.via },
         expected: 'the post as written', actual: describeCallError(r.error),
         remediation: 'the node cannot see a post another node wrote: check cluster-coherence, the database read replicas and the pod\'s log',
-      });
+      };
+      // Through a pod the API server stands between: no answer from Mattermost is could-not-look.
+      if (r.via !== 'front-door' && podReadNotLooked(r.error)) {
+        errors.push({ ...finding, code: r.error?.code ?? 'NO_ANSWER', remediation: r.error?.code === 'FORBIDDEN' ? 'grant mmgate "get" on pods/proxy (docs/rbac.yaml)' : `kubectl -n ${ctx.scope.namespace} describe pod ${r.via}` });
+      } else fails.push(finding);
     }
     if (ready === null) {
-      fails.push({ message: 'could not tell whether the post is visible on every pod: the pods could not be listed', subject, expected: 'the post read back through each ready pod', actual: j.readyPodsError ?? 'pods unknown', remediation: 'fix access to the Kubernetes API (pods list, pods/proxy) so the journey can read through each pod' });
+      errors.push({ code: 'PODS_NOT_LISTED', message: 'could not tell whether the post is visible on every pod: the pods could not be listed', subject, expected: 'the post read back through each ready pod', actual: j.readyPodsError ?? 'pods unknown', remediation: 'fix access to the Kubernetes API (pods list, pods/proxy) so the journey can read through each pod' });
     } else if (ready.length >= 2 && j.steps.some((s) => s.name === 'post.read' && !s.skipped)) {
       if (throughPods.length === 0) {
-        fails.push({ message: `${ready.length} pods are ready but the post was not read back through any of them`, subject, expected: 'a read through another pod', actual: 'front door only', remediation: 'grant mmgate "get" on pods/proxy so the journey can read through each pod' });
+        errors.push({ code: 'NO_POD_READS', message: `${ready.length} pods are ready but the post was not read back through any of them`, subject, expected: 'a read through another pod', actual: 'front door only', remediation: 'grant mmgate "get" on pods/proxy so the journey can read through each pod' });
       }
     }
     const createMs = j.steps.find((s) => s.name === 'post.create')?.latencyMs;
@@ -63,8 +68,8 @@ export const postRoundtripCheck = defineCheck({
     fails.push(...leftoverFindings(j, 'post', ctx.scope));
     const podReadMs = throughPods.map((r) => r.latencyMs ?? 0);
     return outcomeOf({
-      fails,
-      summary: fails.length ? `post round trip in ${where} failed` : `posted in ${where}, read back through ${throughPods.length ? `the front door and ${throughPods.length} pods` : 'the front door'}, deleted`,
+      fails, errors,
+      summary: fails.length || errors.length ? `post round trip in ${where} failed` : `posted in ${where}, read back through ${throughPods.length ? `the front door and ${throughPods.length} pods` : 'the front door'}, deleted`,
       measured: {
         ...stepMeasurements(j, { 'post.create': 'createMs', 'post.read': 'readMs', 'post.delete': 'deleteMs' }),
         readsThroughPods: throughPods.length, readyPods: ready?.length ?? 0,

@@ -23,11 +23,6 @@ describe('server-health', () => {
       status: 'fail', actual: 'status=OK, database_status=missing, filestore_status=OK',
     },
     {
-      name: 'fails closed on an unreachable pod',
-      data: () => ({ serverPings: pings({ pod: 'mm-a', namespace: 'mattermost', podReady: false, error: { code: 'TIMEOUT', message: 'did not answer' } }) }),
-      status: 'fail', message: /could not be asked/, subject: 'mm-a',
-    },
-    {
       name: 'fails a slow pod when maxLatencyMs is set',
       data: () => ({ serverPings: pings(ping('mm-a', { latencyMs: 900 })) }), options: { maxLatencyMs: 500 },
       status: 'fail', message: /took 900 ms/,
@@ -50,5 +45,49 @@ describe('server-health', () => {
   it('measures the slowest ping', async () => {
     const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { latencyMs: 5 }), ping('mm-b', { latencyMs: 40 })) } });
     assert.equal(r.measured?.['maxPingMs'], 40);
+  });
+
+  describe('could not look is error, not fail', () => {
+    const unasked = (pod: string, error: { code: string; message: string; status?: number }) => ({ pod, namespace: 'mattermost', podReady: true, latencyMs: 3, error });
+    const forbidden = unasked('mm-b', { code: 'FORBIDDEN', status: 403, message: 'the API server refused the pod proxy to mm-b (403): grant "get" on pods/proxy' });
+
+    it('a pod the proxy refused (403) is error FORBIDDEN naming the pod and the grant', async () => {
+      const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a'), forbidden) } });
+      assert.equal(r.status, 'error');
+      assert.deepEqual(r.error, { code: 'FORBIDDEN', message: 'could not look at Pod mm-b (FORBIDDEN)' });
+      assert.equal(r.findings.length, 1);
+      const f = r.findings[0]!;
+      assert.deepEqual(f.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-b' });
+      assert.equal(f.expected, 'an answer from system/ping');
+      assert.equal(f.actual, 'FORBIDDEN');
+      assert.match(f.message, /^pod mm-b could not be asked: HTTP 403/);
+      assert.match(f.remediation ?? '', /pods\/proxy/);
+      assert.equal(r.blocking, true);
+      assert.equal(r.summary, '1/2 servers healthy, 1 could not be asked');
+    });
+
+    it('a pod the API server could not reach (proxy 500) or that timed out is error with that code', async () => {
+      const r = await runCheck(check, { data: { serverPings: pings(unasked('mm-a', { code: 'PROXY_ERROR', status: 500, message: 'the API server could not reach pod mm-a (500): dial tcp: connection refused' }), unasked('mm-b', { code: 'TIMEOUT', message: 'did not answer within 10s' })) } });
+      assert.equal(r.status, 'error');
+      assert.deepEqual(r.error, { code: 'PROXY_ERROR', message: 'could not look at Pod mm-a (PROXY_ERROR), Pod mm-b (TIMEOUT)' });
+      assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['mm-a', 'PROXY_ERROR'], ['mm-b', 'TIMEOUT']]);
+      assert.ok(r.findings.every((f) => /^kubectl -n mattermost describe pod mm-/.test(f.remediation ?? '')));
+    });
+
+    it('a 200 whose body is not the ping\'s JSON says nothing about the server: error BAD_RESPONSE with the body as evidence', async () => {
+      const page = ping('mm-a', { error: { code: 'BAD_RESPONSE', status: 200, message: 'pod mm-a answered the ping with a body that is not JSON (20 bytes)' }, bodyExcerpt: '<html>login</html>' });
+      const r = await runCheck(check, { data: { serverPings: pings({ ...page, status: undefined, databaseStatus: undefined, filestoreStatus: undefined } as never) } });
+      assert.equal(r.status, 'error');
+      assert.equal(r.error?.code, 'BAD_RESPONSE');
+      assert.equal(r.findings[0]?.subject?.name, 'mm-a');
+      assert.deepEqual(r.findings[0]?.evidence, ['<html>login</html>']);
+    });
+
+    it('an unhealthy pod beside one it could not ask: fail for the one found, the other listed and in error', async () => {
+      const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { status: 'UNHEALTHY', databaseStatus: 'UNHEALTHY' }), forbidden) } });
+      assert.equal(r.status, 'fail');
+      assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['mm-a', 'status=UNHEALTHY, database_status=UNHEALTHY, filestore_status=OK'], ['mm-b', 'FORBIDDEN']]);
+      assert.deepEqual(r.error, { code: 'FORBIDDEN', message: 'also could not look at Pod mm-b (FORBIDDEN)' });
+    });
   });
 });

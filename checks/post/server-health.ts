@@ -3,13 +3,13 @@
  * (the probe only needs ping to answer) while its database connection or file store is broken —
  * a migration that left the schema unusable, a file store credential the new version reads
  * differently. Each pod's own ping with get_server_status must say status, database_status and
- * filestore_status OK; a 500 answer (servers that ignore use_rest_semantics) is UNHEALTHY too, and
- * a pod that cannot be asked fails closed.
+ * filestore_status OK; a 500 answer (servers that ignore use_rest_semantics) is UNHEALTHY too. A
+ * pod that cannot be asked fails closed as `error` (with the call's code), not as unhealthy.
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { describeCallError, installationRef } from '../../core/mattermost.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
 const FIELDS = [['status', 'status'], ['databaseStatus', 'database_status'], ['filestoreStatus', 'filestore_status']] as const;
@@ -30,6 +30,7 @@ export const serverHealthCheck = defineCheck({
   evaluate(input, ctx) {
     const pods = input.serverPings.pods;
     const fails: Finding[] = [];
+    const errors: NotLooked[] = [];
     if (pods.length === 0) {
       fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to ask`, subject: installationRef(ctx.scope), expected: 'every pod healthy', actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
     }
@@ -39,9 +40,12 @@ export const serverHealthCheck = defineCheck({
       const subject = { kind: 'Pod', namespace: p.namespace, name: p.pod };
       const logs = `kubectl -n ${p.namespace} logs ${p.pod} -c mattermost | grep -E '"level":"(error|fatal)"'`;
       if (p.latencyMs !== undefined) maxMs = Math.max(maxMs, p.latencyMs);
-      if (p.httpStatus === undefined) {
-        fails.push({
-          message: `pod ${p.pod} could not be asked: ${describeCallError(p.error)}`, subject, expected: 'an answer from system/ping', actual: p.error?.code ?? 'no answer',
+      // No answer, or an answer that is not the ping's (the proxy's own error, a body that is not
+      // JSON): nothing is known about this server, so it is `error`, not unhealthy.
+      if (p.httpStatus === undefined || p.error?.code === 'BAD_RESPONSE') {
+        const code = p.error?.code ?? 'NO_ANSWER';
+        errors.push({
+          code, message: `pod ${p.pod} could not be asked: ${describeCallError(p.error)}`, subject, expected: 'an answer from system/ping', actual: code,
           remediation: p.error?.code === 'FORBIDDEN' ? 'grant mmgate "get" on pods/proxy in the namespace (docs/rbac.yaml)' : `kubectl -n ${p.namespace} describe pod ${p.pod}`,
           ...(p.bodyExcerpt ? { evidence: [p.bodyExcerpt] } : {}),
         });
@@ -70,8 +74,8 @@ export const serverHealthCheck = defineCheck({
       healthy++;
     }
     return outcomeOf({
-      fails,
-      summary: `${healthy}/${pods.length} servers healthy`,
+      fails, errors,
+      summary: `${healthy}/${pods.length} servers healthy${errors.length ? `, ${errors.length} could not be asked` : ''}`,
       measured: { servers: pods.length, healthyServers: healthy, maxPingMs: maxMs },
     });
   },

@@ -37,19 +37,42 @@ describe('server-version', () => {
     assert.match(lag?.evidence?.[0] ?? '', /X-Version-Id: 11\.6\.2/);
   });
 
-  it('fails closed on a pod that cannot be asked', async () => {
+  it('a pod the API server could not reach is error PROXY_ERROR naming the pod, not a lagging pod', async () => {
     const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a'), { pod: 'mm-b', namespace: 'mattermost', podReady: false, error: { code: 'PROXY_ERROR', status: 503, message: 'the API server could not reach pod mm-b' } }) } });
-    assert.equal(r.status, 'fail');
-    assert.equal(r.findings[0]?.subject?.name, 'mm-b');
-    assert.match(r.findings[0]?.message ?? '', /could not tell its version.*could not reach pod mm-b/);
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'PROXY_ERROR', message: 'could not look at Pod mm-b (PROXY_ERROR)' });
+    assert.equal(r.findings.length, 1);
+    const f = r.findings[0]!;
+    assert.deepEqual(f.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-b' });
+    assert.match(f.message, /could not tell its version.*could not reach pod mm-b/);
+    assert.equal(f.expected, '11.7.1');
+    assert.equal(f.actual, 'unknown (PROXY_ERROR)');
+    assert.match(f.remediation ?? '', /kubectl -n mattermost describe pod mm-b/);
+    assert.equal(r.summary, '1/2 servers report 11.7.1, 1 could not tell');
+    assert.equal(r.blocking, true);
   });
 
-  it('names RBAC when the proxy is forbidden', async () => {
+  it('a forbidden pod proxy is error FORBIDDEN that names the grant', async () => {
     const r = await runCheck(check, { data: { serverPings: pings({ pod: 'mm-a', namespace: 'mattermost', podReady: true, error: { code: 'FORBIDDEN', status: 403, message: 'forbidden' } }) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'FORBIDDEN');
     assert.equal(r.findings[0]?.subject?.name, 'mm-a');
-    assert.equal(r.findings[0]?.actual, 'unknown');
+    assert.equal(r.findings[0]?.actual, 'unknown (FORBIDDEN)');
     assert.match(r.findings[0]?.remediation ?? '', /pods\/proxy/);
+  });
+
+  it('an answer without X-Version-Id is error NO_VERSION_HEADER: the version was not seen', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings({ ...ping('mm-a'), versionId: undefined, version: undefined } as never) } });
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_VERSION_HEADER');
+    assert.match(r.findings[0]?.message ?? '', /pod mm-a could not tell its version: the answer had no X-Version-Id header/);
+  });
+
+  it('a lagging pod beside one it could not ask: fail for the lag, the other listed and in error', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { v: '11.6.2' }), { pod: 'mm-b', namespace: 'mattermost', podReady: true, error: { code: 'TIMEOUT', message: 'did not answer' } }) } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['mm-a', '11.6.2'], ['mm-b', 'unknown (TIMEOUT)']]);
+    assert.deepEqual(r.error, { code: 'TIMEOUT', message: 'also could not look at Pod mm-b (TIMEOUT)' });
   });
 
   it('fails on an unreadable X-Version-Id', async () => {

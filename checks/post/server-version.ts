@@ -3,13 +3,13 @@
  * status.version is copied from its spec and proves nothing (operator https://github.com/mattermost/mattermost-operator/blob/v1.25.9/controllers/mattermost/mattermost/health_check.go). What each
  * server runs is in the `X-Version-Id` header it answers with. A pod that still serves the old
  * version (a mixed cluster after a partial rollout, an image tag that does not hold the release
- * it claims) must block promotion, and so must a pod that cannot be asked: it may be the one
- * that lags.
+ * it claims) must block promotion (`fail`), and so must a pod that cannot be asked: it may be
+ * the one that lags (`error`, with the call's code).
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { describeCallError, requireTargetVersion, installationRef } from '../../core/mattermost.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
 export const serverVersionCheck = defineCheck({
@@ -27,16 +27,20 @@ export const serverVersionCheck = defineCheck({
     const want = requireTargetVersion(ctx.target, 'server-version cannot judge');
     const pods = input.serverPings.pods;
     const fails: Finding[] = [];
+    const errors: NotLooked[] = [];
     if (pods.length === 0) {
       fails.push({ message: `no Mattermost pods of installation ${ctx.scope.installation} to ask`, subject: installationRef(ctx.scope), expected: `pods reporting ${want}`, actual: 'no pods', remediation: `kubectl -n ${ctx.scope.namespace} get pods -l app=mattermost` });
     }
     const byVersion = new Map<string, string[]>();
     for (const p of pods) {
       const subject = { kind: 'Pod', namespace: p.namespace, name: p.pod };
+      // No version header (no answer, the proxy's own error, or an answer without it): the version
+      // it runs is not known, so this pod is `error`, not lagging.
       if (!p.versionId) {
-        fails.push({
-          message: `pod ${p.pod} could not tell its version: ${p.error ? describeCallError(p.error) : 'the answer had no X-Version-Id header'}`,
-          subject, expected: want, actual: 'unknown',
+        const code = p.error?.code ?? 'NO_VERSION_HEADER';
+        errors.push({
+          code, message: `pod ${p.pod} could not tell its version: ${p.error ? describeCallError(p.error) : 'the answer had no X-Version-Id header'}`,
+          subject, expected: want, actual: `unknown (${code})`,
           remediation: p.error?.code === 'FORBIDDEN'
             ? 'grant mmgate "get" on pods/proxy in the namespace (docs/rbac.yaml)'
             : `kubectl -n ${p.namespace} describe pod ${p.pod}; kubectl -n ${p.namespace} logs ${p.pod} -c mattermost`,
@@ -67,8 +71,8 @@ export const serverVersionCheck = defineCheck({
       });
     }
     return outcomeOf({
-      fails,
-      summary: `${onTarget}/${pods.length} servers report ${want}`,
+      fails, errors,
+      summary: `${onTarget}/${pods.length} servers report ${want}${errors.length ? `, ${errors.length} could not tell` : ''}`,
       measured: { servers: pods.length, serversOnTarget: onTarget, versions: versions.length },
     });
   },

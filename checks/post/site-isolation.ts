@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
 export const siteIsolation = defineCheck({
@@ -27,14 +27,21 @@ export const siteIsolation = defineCheck({
     const base = fromBaseline(input.baseline, 'siteStates');
     const before = new Map((base.ok ? base.value : []).map((s) => [s.site, s]));
     const fails: Finding[] = [];
+    const errors: NotLooked[] = [];
     for (const o of input.siteStates.filter((s) => s.site !== scope.site)) {
       const was = before.get(o.site)?.specVersion;
-      const why = o.error ? `could not be read: ${o.error}` : !o.found ? 'has no Mattermost CR'
+      const subject = { kind: 'Mattermost', namespace: o.namespace, name: `${o.installation} (site ${o.site})` };
+      // A site that could not be read was not looked at: error, not a site found changed.
+      if (o.error) {
+        errors.push({ code: 'SITE_UNREADABLE', message: `site ${o.site} could not be read: ${o.error}`, subject, expected: `untouched${was ? ` on ${was}` : ''}, stable`, actual: `could not be read: ${o.error}`, remediation: `make site ${o.site} readable (kubectl --context ${o.context} -n ${o.namespace} get mattermost ${o.installation}; the kubeconfig context and RBAC of sites[])` });
+        continue;
+      }
+      const why = !o.found ? 'has no Mattermost CR'
         : was && o.specVersion !== was ? `spec.version changed from ${was} to ${o.specVersion ?? 'unset'}`
           : o.state !== 'stable' ? `is ${o.state ?? 'without a state'}, not stable` : undefined;
-      if (why) fails.push({ message: `site ${o.site} ${why}`, subject: { kind: 'Mattermost', namespace: o.namespace, name: `${o.installation} (site ${o.site})` }, expected: `untouched${was ? ` on ${was}` : ''}, stable`, actual: why, remediation: `find what changed site ${o.site} (kubectl --context ${o.context} -n ${o.namespace} get mattermost ${o.installation} -o yaml) and put it back before the next site` });
+      if (why) fails.push({ message: `site ${o.site} ${why}`, subject, expected: `untouched${was ? ` on ${was}` : ''}, stable`, actual: why, remediation: `find what changed site ${o.site} (kubectl --context ${o.context} -n ${o.namespace} get mattermost ${o.installation} -o yaml) and put it back before the next site` });
     }
-    return outcomeOf({ fails, summary: `${input.siteStates.length - 1} other site(s) checked${base.ok ? ' against the preflight baseline' : ` for state only, not against preflight's versions: ${base.reason}`}`, measured: { otherSites: input.siteStates.length - 1 } });
+    return outcomeOf({ fails, errors, summary: `${input.siteStates.length - 1} other site(s) checked${base.ok ? ' against the preflight baseline' : ` for state only, not against preflight's versions: ${base.reason}`}`, measured: { otherSites: input.siteStates.length - 1 } });
   },
 });
 

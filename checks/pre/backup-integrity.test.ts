@@ -35,8 +35,20 @@ describe('backup-integrity', () => {
     { name: 'restored counts far from live', data: { databaseBackups: db(dump()), restoreTest: restore({ counts: { ...counts, posts: 500 } }) }, message: /has 500 posts, the live database 720/, expected: /within 5\.0% of 720/, actual: /^500$/ },
     { name: 'restored database without users', data: { databaseBackups: db(dump()), restoreTest: restore({ counts: { ...counts, users: 0 }, live: null }) }, message: /no users/, expected: /users > 0/, actual: /^0$/ },
     { name: 'restored database without a table', data: { databaseBackups: db(dump()), restoreTest: restore({ counts: { ...counts, teams: null }, live: null }) }, message: /has no teams table/, expected: /tables users/, actual: /missing: teams/ },
-    { name: 'live counts unreadable', data: { databaseBackups: db(dump()), restoreTest: restore({ live: { error: 'connection refused' } }) }, message: /could not be compared/, expected: /readable/, actual: /connection refused/ },
   ];
+  it('live counts it could not read are error LIVE_UNREADABLE naming database.dsn, not a backup found wrong', async () => {
+    const r = await runCheck(check, { data: { databaseBackups: db(dump()), restoreTest: restore({ live: { error: 'connection refused' } }) } });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'LIVE_UNREADABLE', message: 'could not look at Database database.dsn (LIVE_UNREADABLE)' });
+    assert.equal(r.findings.length, 1);
+    assert.deepEqual(r.findings[0]!.subject, { kind: 'Database', name: 'database.dsn' });
+    assert.equal(r.findings[0]!.expected, 'live counts readable');
+    assert.equal(r.findings[0]!.actual, 'connection refused');
+    assert.match(r.findings[0]!.remediation ?? '', /SELECT count/);
+    const mixed = await runCheck(check, { data: { databaseBackups: db(dump()), restoreTest: restore({ live: { error: 'connection refused' }, dropped: false, dropError: 'permission denied' }) } });
+    assert.equal(mixed.status, 'fail');
+    assert.equal(mixed.error?.code, 'LIVE_UNREADABLE');
+  });
   for (const c of failing) {
     it(`fails: ${c.name}`, async () => {
       const r = await runCheck(check, { data: c.data });

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { COUNT_NAMES, type DatabaseBackups, type RestoreTest } from '../../core/backup-types.js';
 import { defineCheck } from '../../core/check.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
 const WHY = 'Mattermost migrations are forward-only: if the upgrade fails, this dump is the way back.';
@@ -87,7 +88,7 @@ function judgeDump(db: DatabaseBackups, opts: { requiredTables: readonly string[
   }
 }
 
-function judgeRestore(r: RestoreTest, requiredCounts: readonly string[], findings: Finding[], measured: Record<string, number | string | boolean>): void {
+function judgeRestore(r: RestoreTest, requiredCounts: readonly string[], findings: Finding[], errors: NotLooked[], measured: Record<string, number | string | boolean>): void {
   const subject = { kind: 'Database', name: `${r.server}/${r.database}` };
   measured['restore.ok'] = r.restored;
   measured['restore.durationMs'] = r.durationMs;
@@ -138,9 +139,10 @@ function judgeRestore(r: RestoreTest, requiredCounts: readonly string[], finding
     measured['restore.migrations'] = r.migrations.rows;
   }
   if (r.live === null) { measured['restore.liveCompared'] = false; return; }
+  // The live side could not be read: the comparison was not made, which is could-not-look.
   if ('error' in r.live) {
-    findings.push({
-      message: 'The restored counts could not be compared with the live database', subject: { kind: 'Database', name: 'database.dsn' },
+    errors.push({
+      code: 'LIVE_UNREADABLE', message: 'The restored counts could not be compared with the live database', subject: { kind: 'Database', name: 'database.dsn' },
       expected: 'live counts readable', actual: r.live.error,
       remediation: 'Make database.dsn reachable from mmgate with a role that may SELECT count(*) from users, teams, channels and posts.',
     });
@@ -181,6 +183,7 @@ export const backupIntegrity = defineCheck({
   }),
   evaluate(input, ctx) {
     const findings: Finding[] = [];
+    const errors: NotLooked[] = [];
     const measured: Record<string, number | string | boolean> = {};
     const db = input.databaseBackups;
     if (!db) {
@@ -192,8 +195,8 @@ export const backupIntegrity = defineCheck({
       return { status: 'fail', findings, measured };
     }
     judgeDump(db, ctx.options, findings, measured);
-    if (input.restoreTest) judgeRestore(input.restoreTest, ctx.options.requiredTables.filter((t) => (COUNT_NAMES as readonly string[]).includes(t)), findings, measured);
-    if (findings.length) return { status: 'fail', findings, measured };
+    if (input.restoreTest) judgeRestore(input.restoreTest, ctx.options.requiredTables.filter((t) => (COUNT_NAMES as readonly string[]).includes(t)), findings, errors, measured);
+    if (findings.length || errors.length) return outcomeOf({ fails: findings, errors, measured });
     return { status: 'pass', summary: `${db.latest?.name} is intact${input.restoreTest ? ' and restores' : ''}`, measured };
   },
 });

@@ -24,7 +24,6 @@ describe('license', () => {
     ['a licence expiring within the 14-day margin', { expiresAt: '2026-11-27T12:00:00.000Z' }, /expires on 2026-11-27T12:00:00.000Z, in 7.0 days/, /^2026-11-27/],
     ['an expired licence', { expiresAt: '2026-11-01T00:00:00.000Z' }, /expired on 2026-11-01/, /^2026-11-01/],
     ['as many active users as seats', { activeUsers: 500 }, /500 active users for 500 licensed seats/, /500 active users/],
-    ['the sanitized licence: the expiry cannot be read', { expiresAt: undefined, sanitized: true }, /expiry could not be read/, /no ExpiresAt/],
   ];
   for (const [name, over, message, actual] of fails) {
     it(`fails: ${name}`, async () => {
@@ -50,6 +49,27 @@ describe('license', () => {
     const r = await runCheck(licenseCheck, { data: { license: lic({ metrics: false, expiresAt: '2026-11-27T12:00:00.000Z' }), pods: pods2 }, options: { requireMetrics: true, expiryMargin: '3d' } });
     assert.equal(r.status, 'fail');
     assert.deepEqual(r.findings.map((f) => f.actual), ['Metrics false']);
+  });
+  it('the sanitized licence: the expiry was not seen, so error SANITIZED_LICENSE naming the token to give', async () => {
+    const r = await runCheck(licenseCheck, { data: { license: lic({ expiresAt: undefined, sanitized: true }), pods: pods2, installation: mattermost() } });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'SANITIZED_LICENSE', message: 'could not look at Mattermost mm (SANITIZED_LICENSE)' });
+    assert.equal(r.findings.length, 1);
+    assert.match(r.findings[0]!.message, /expiry could not be read/);
+    assert.equal(r.findings[0]!.actual, 'no ExpiresAt');
+    assert.equal(r.findings[0]!.expected, 'ExpiresAt in /api/v4/license/client');
+    assert.deepEqual(r.findings[0]!.subject, { kind: 'Mattermost', namespace: 'mattermost', name: 'mm' });
+    assert.match(r.findings[0]!.remediation ?? '', /read_license_information/);
+  });
+  it('active users that could not be counted are error NOT_COUNTED; beside a licence without clustering it fails', async () => {
+    const r = await runCheck(licenseCheck, { data: { license: lic({ activeUsers: undefined, activeUsersError: 'HTTP 403: get_analytics' }), pods: pods2, installation: mattermost() } });
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NOT_COUNTED');
+    assert.equal(r.findings[0]!.actual, 'HTTP 403: get_analytics');
+    const mixed = await runCheck(licenseCheck, { data: { license: lic({ cluster: false, activeUsers: undefined }), pods: pods2, installation: mattermost() } });
+    assert.equal(mixed.status, 'fail');
+    assert.deepEqual(mixed.findings.map((f) => f.actual), ['Cluster false', 'no count']);
+    assert.equal(mixed.error?.code, 'NOT_COUNTED');
   });
   it('requireMetrics auto: a licence without Metrics blocks when a metrics check is on, naming it, and passes when none is', async () => {
     const data = { license: lic({ metrics: false }), pods: pods2 };

@@ -12,7 +12,7 @@ import { duration } from '../../core/config/schema.js';
 import { parseDuration } from '../../core/duration.js';
 import { installationRef } from '../../core/mattermost.js';
 import { mattermostPods } from '../../core/installation.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import { present, type Finding } from '../../core/types.js';
 
 /** The checks that read Mattermost's own metrics, which only a licence with the Metrics feature exposes (docs/metrics.md). */
@@ -64,9 +64,11 @@ export const licenseCheck = defineCheck({
         remediation: 'Apply a licence with performance monitoring; or, knowingly, turn the metrics checks off (docs/metrics.md) or set requireMetrics: false.',
       });
     }
+    // What the token may not read was not looked at: error, never a licence found wrong.
+    const errors: NotLooked[] = [];
     const margin = parseDuration(ctx.options.expiryMargin);
     if (!l.expiresAt) {
-      fails.push({ message: 'The licence expiry could not be read: the server gave the sanitized licence', subject, expected: 'ExpiresAt in /api/v4/license/client', actual: 'no ExpiresAt', remediation: 'Give mattermost.admin.token a system admin\'s token (read_license_information), so the expiry can be checked.' });
+      errors.push({ code: 'SANITIZED_LICENSE', message: 'The licence expiry could not be read: the server gave the sanitized licence', subject, expected: 'ExpiresAt in /api/v4/license/client', actual: 'no ExpiresAt', remediation: 'Give mattermost.admin.token a system admin\'s token (read_license_information), so the expiry can be checked.' });
     } else {
       const left = Date.parse(l.expiresAt) - ctx.now.getTime();
       if (left < margin) {
@@ -79,12 +81,12 @@ export const licenseCheck = defineCheck({
     }
     if (l.users !== undefined && l.users > 0) {
       if (l.activeUsers === undefined) {
-        fails.push({ message: `Active users could not be counted, so the ${l.users} licensed seats cannot be checked`, subject, expected: `fewer than ${l.users} active users`, actual: l.activeUsersError ?? 'no count', remediation: 'Give mattermost.admin.token a system admin\'s token (get_analytics).' });
+        errors.push({ code: 'NOT_COUNTED', message: `Active users could not be counted, so the ${l.users} licensed seats cannot be checked`, subject, expected: `fewer than ${l.users} active users`, actual: l.activeUsersError ?? 'no count', remediation: 'Give mattermost.admin.token a system admin\'s token (get_analytics).' });
       } else if (l.activeUsers >= l.users) {
         fails.push({ message: `${l.activeUsers} active users for ${l.users} licensed seats`, subject, expected: `fewer than ${l.users} active users`, actual: `${l.activeUsers} active users`, remediation: 'Add seats to the licence (true-up) or deactivate users before the upgrade.' });
       }
     }
-    return outcomeOf({ fails, measured, summary: `licensed (${l.skuShortName ?? 'unknown SKU'})${l.expiresAt ? `, expires ${l.expiresAt.slice(0, 10)}` : ''}${l.users ? `, ${l.activeUsers ?? '?'} of ${l.users} seats` : ''}${needsHa ? `, clustering needed (${why})` : ''}` });
+    return outcomeOf({ fails, errors, measured, summary: `licensed (${l.skuShortName ?? 'unknown SKU'})${l.expiresAt ? `, expires ${l.expiresAt.slice(0, 10)}` : ''}${l.users ? `, ${l.activeUsers ?? '?'} of ${l.users} seats` : ''}${needsHa ? `, clustering needed (${why})` : ''}` });
   },
 });
 

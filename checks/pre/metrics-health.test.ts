@@ -28,7 +28,10 @@ describe('metrics-health', () => {
   it('no data is inconclusive and blocks by default; noData: warn warns; the report says which', async () => {
     const data = { serverMetrics: metrics([pod('mm-a', {}, 'unlicensed', 'GET pods/mm-a:8067/proxy/metrics answered 404: licence')]) };
     const r = await runCheck(check, { data });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error', 'no data is could-not-look: error, not fail');
+    assert.deepEqual(r.error, { code: 'NO_DATA', message: 'could not look at Pod mm-a (NO_DATA)' });
+    assert.equal(r.blocking, true);
+    assert.deepEqual(r.findings[0]!.subject, { kind: 'Pod', namespace: 'mattermost', name: 'mm-a' });
     assert.match(r.findings[0]!.message, /inconclusive: no metrics for pod mm-a \(unlicensed\)/);
     assert.match(r.findings[0]!.actual ?? '', /404/);
     assert.match(r.summary ?? '', /noData is error, so it blocks/);
@@ -39,10 +42,11 @@ describe('metrics-health', () => {
   });
   it('too few requests on a pod is no data, not a pass; no Ready pod is no data', async () => {
     const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-a', { '*': stats(12, 0, 100) })]) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_DATA');
     assert.match(r.findings[0]!.message, /served 12 API requests .* fewer than minRequests 50/);
     const none = await runCheck(check, { data: { serverMetrics: metrics([]) } });
-    assert.equal(none.status, 'fail');
+    assert.equal(none.status, 'error');
     assert.match(none.findings[0]!.message, /no Ready Mattermost pod/);
   });
 
@@ -70,5 +74,11 @@ describe('metrics-health', () => {
     assert.equal(check.options.parse({ maxErrorRatio: 1 }).maxErrorRatio, 1);
     assert.throws(() => check.options.parse({ maxErrorRatio: 1.5 }));
     assert.throws(() => check.options.parse({ maxErrorRatio: -0.1 }));
+  });
+  it('a pod over the limits beside a pod without data: fail for the one found, the other in error', async () => {
+    const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-a', { '*': stats(1000, 200, 100) }), pod('mm-b', {}, 'unlicensed', 'answered 404')]) } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => f.subject?.name), ['mm-a', 'mm-b']);
+    assert.deepEqual(r.error, { code: 'NO_DATA', message: 'also could not look at Pod mm-b (NO_DATA)' });
   });
 });

@@ -14,8 +14,6 @@ describe('replication-health', () => {
     { name: 'no standby streaming (standalone primary)', data: sql([]), message: /^No standby is streaming$/, subject: /sites/, expected: /at least 1 streaming/, actual: /^0$/ },
     { name: 'lag above maxLag', data: sql([standby({ replayLagSeconds: 95 })]), message: /lags 1m35s, more than 30s/, subject: /us-east-standby/, expected: /below 30s/, actual: /1m35s, 1024 bytes behind/ },
     { name: 'standby catching up', data: sql([standby({ state: 'catchup' })]), message: /is catchup, not streaming/, subject: /us-east-standby/, expected: /streaming/, actual: /catchup/ },
-    { name: 'state hidden without pg_monitor', data: sql([standby({ state: '' })]), message: /cannot see the state/, subject: /us-east-standby/, expected: /streaming/, actual: /pg_monitor/ },
-    { name: 'primary unreachable', data: sql([], { error: 'connection refused' }), message: /Cannot read replication on site eu/, subject: /eu: monitor@db-eu/, expected: /readable/, actual: /connection refused/ },
     { name: 'DSN points at a standby', data: sql([], { inRecovery: true }), message: /points at a standby/, subject: /eu/, expected: /primary/, actual: /in recovery/ },
     { name: 'nothing configured', data: { siteCount: 2, maxLag: '30s', source: 'none', primaries: [] }, message: /Nothing tells how replication/, subject: /sites/, expected: /replicationDsn/, actual: /neither/ },
     { name: 'prometheus lag', data: { siteCount: 2, maxLag: '30s', source: 'prometheus', primaries: [], prometheus: { query: 'pg_replication_lag_seconds', series: [{ labels: { instance: 'db-us:9187' }, lagSeconds: 120 }] } }, message: /instance=db-us:9187 lags 2m00s/, subject: /db-us/, expected: /below 30s/, actual: /2m00s/ },
@@ -45,6 +43,29 @@ describe('replication-health', () => {
     const r = await runCheck(check, { data: { replicationStatus: { siteCount: 1, maxLag: '30s', source: 'none', primaries: [] } } });
     assert.equal(r.status, 'not-applicable');
     assert.match(r.reason ?? '', /1 site\(s\)/);
+  });
+
+  it('a primary it could not read is error UNREADABLE naming the site, and no "too few standbys" is claimed', async () => {
+    const r = await runCheck(check, { data: { replicationStatus: sql([], { error: 'connection refused' }) } });
+    assert.equal(r.status, 'error');
+    assert.deepEqual(r.error, { code: 'UNREADABLE', message: 'could not look at Database eu: monitor@db-eu:5432/postgres (UNREADABLE)' });
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.findings[0]!.message, 'Cannot read replication on site eu');
+    assert.equal(r.findings[0]!.expected, 'pg_stat_replication readable');
+    assert.equal(r.findings[0]!.actual, 'connection refused');
+    assert.match(r.findings[0]!.remediation ?? '', /pg_monitor/);
+  });
+
+  it('a standby state hidden without pg_monitor is error FORBIDDEN; a lagging standby beside it fails', async () => {
+    const r = await runCheck(check, { data: { replicationStatus: sql([standby({ state: '' })]) } });
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'FORBIDDEN');
+    assert.equal(r.findings[0]!.subject?.name, 'us-east-standby (10.1.0.7)');
+    assert.equal(r.findings[0]!.actual, 'hidden (no pg_monitor)');
+    assert.match(r.findings[0]!.remediation ?? '', /GRANT pg_monitor/);
+    const mixed = await runCheck(check, { data: { replicationStatus: sql([standby({ state: '', name: 'a' }), standby({ name: 'b', replayLagSeconds: 95 })]) } });
+    assert.equal(mixed.status, 'fail');
+    assert.deepEqual(mixed.findings.map((f) => f.actual), ['1m35s, 1024 bytes behind', 'hidden (no pg_monitor)']);
   });
 
   it('is error when replication could not be collected', async () => {

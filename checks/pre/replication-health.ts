@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
 export const replicationHealth = defineCheck({
@@ -29,6 +30,8 @@ export const replicationHealth = defineCheck({
     const maxMs = parseDuration(r.maxLag);
     const maxS = maxMs / 1000;
     const findings: Finding[] = [];
+    // Standbys or primaries that could not be read were not looked at: error, never a lag found.
+    const errors: NotLooked[] = [];
     let streaming = 0;
     let worst = 0;
     if (r.source === 'none') {
@@ -63,7 +66,7 @@ export const replicationHealth = defineCheck({
       for (const p of r.primaries) {
         const subject = { kind: 'Database', name: `${p.site}: ${p.server}` };
         if (p.error) {
-          findings.push({ message: `Cannot read replication on site ${p.site}`, subject, expected: 'pg_stat_replication readable', actual: p.error, remediation: `Make sites[${p.site}].replicationDsn reachable, with a role granted pg_monitor.` });
+          errors.push({ code: 'UNREADABLE', message: `Cannot read replication on site ${p.site}`, subject, expected: 'pg_stat_replication readable', actual: p.error, remediation: `Make sites[${p.site}].replicationDsn reachable, with a role granted pg_monitor.` });
           continue;
         }
         if (p.inRecovery) {
@@ -75,11 +78,15 @@ export const replicationHealth = defineCheck({
         }
         for (const s of p.standbys) {
           const who = { kind: 'Standby', name: `${s.name}${s.clientAddr ? ` (${s.clientAddr})` : ''}` };
+          if (!s.state) {
+            errors.push({ code: 'FORBIDDEN', message: `The role of sites[${p.site}].replicationDsn cannot see the state of standby ${who.name}`, subject: who, expected: 'state streaming', actual: 'hidden (no pg_monitor)', remediation: 'GRANT pg_monitor TO the replicationDsn role.' });
+            continue;
+          }
           if (s.state !== 'streaming') {
             findings.push({
-              message: s.state ? `Standby ${who.name} of site ${p.site} is ${s.state}, not streaming` : `The role of sites[${p.site}].replicationDsn cannot see the state of standby ${who.name}`,
-              subject: who, expected: 'state streaming', actual: s.state || 'hidden (no pg_monitor)',
-              remediation: s.state ? 'Wait until the standby has caught up (catchup → streaming), or repair it, before upgrading.' : 'GRANT pg_monitor TO the replicationDsn role.',
+              message: `Standby ${who.name} of site ${p.site} is ${s.state}, not streaming`,
+              subject: who, expected: 'state streaming', actual: s.state,
+              remediation: 'Wait until the standby has caught up (catchup → streaming), or repair it, before upgrading.',
             });
             continue;
           }
@@ -97,7 +104,8 @@ export const replicationHealth = defineCheck({
         }
       }
     }
-    if (streaming < ctx.options.minStandbys) {
+    // With a primary unread, the streaming count is a lower bound: too few is not shown.
+    if (streaming < ctx.options.minStandbys && errors.length === 0) {
       findings.push({
         message: streaming === 0 ? 'No standby is streaming' : `Only ${streaming} standby(s) streaming`, subject: { kind: 'Config', name: 'sites' },
         expected: `at least ${ctx.options.minStandbys} streaming standby(s)`, actual: String(streaming),
@@ -105,7 +113,7 @@ export const replicationHealth = defineCheck({
       });
     }
     const measured = { streaming, worstLagSeconds: Number(worst.toFixed(3)), maxLagSeconds: maxS };
-    if (findings.length) return { status: 'fail', findings, measured };
+    if (findings.length || errors.length) return outcomeOf({ fails: findings, errors, measured });
     return { status: 'pass', summary: `${streaming} standby(s) streaming, worst lag ${formatDuration(worst * 1000)}`, measured };
   },
 });

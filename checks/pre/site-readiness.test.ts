@@ -64,9 +64,11 @@ describe('site-readiness', () => {
     assert.equal(r.findings[0]?.message, 'site eu is mid-change (spec 11.7.1, status 10.11.4): it must carry the traffic while us upgrades');
     assert.equal((await judge('us', [site({ site: 'us' }), site({ site: 'eu', statusVersion: undefined })])).status, 'pass');
   });
-  it('another site that could not be read or has no CR fails', async () => {
+  it('another site with no CR fails; one that could not be read is listed after it as could-not-look', async () => {
     const r = await judge('us', [site({ site: 'us' }), site({ site: 'eu', error: 'forbidden' }), site({ site: 'ap', found: false })]);
-    assert.deepEqual(r.findings.map((f) => f.actual), ['could not be read: forbidden', 'has no Mattermost CR']);
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => f.actual), ['has no Mattermost CR', 'could not be read: forbidden']);
+    assert.equal(r.error?.code, 'SITE_UNREADABLE');
   });
   it('the summary and measurements name the role, the drain, the other sites and the target', async () => {
     const r = await judge('us', [site({ site: 'us' }), site({ site: 'eu' }), site({ site: 'ap' })], { version: '11.7.1' });

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineCheck } from '../../core/check.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
 export const siteReadiness = defineCheck({
@@ -35,11 +35,17 @@ export const siteReadiness = defineCheck({
     } else if (!me.drain.drained) {
       fails.push({ message: `site ${me.site} still takes traffic: ${me.drain.detail}`, subject: subject(me), expected: 'drained', actual: me.drain.value ?? 'unset', remediation: 'drain the site in the global load balancer, wait for its request rate to fall, then run preflight again' });
     }
+    const errors: NotLooked[] = [];
     for (const o of siteStates.filter((s) => s.site !== me.site)) {
-      const why = o.error ? `could not be read: ${o.error}` : !o.found ? 'has no Mattermost CR' : o.state !== 'stable' ? `is ${o.state ?? 'without a state'}, not stable` : o.statusVersion && o.specVersion && o.statusVersion !== o.specVersion ? `is mid-change (spec ${o.specVersion}, status ${o.statusVersion})` : undefined;
+      // A site that could not be read was not looked at: error, not a site found unready.
+      if (o.error) {
+        errors.push({ code: 'SITE_UNREADABLE', message: `site ${o.site} could not be read: ${o.error}`, subject: subject(o), expected: 'found, stable, on its current version', actual: `could not be read: ${o.error}`, remediation: `make site ${o.site} readable (kubectl --context ${o.context} -n ${o.namespace} get mattermost ${o.installation}; the kubeconfig context and RBAC of sites[])` });
+        continue;
+      }
+      const why = !o.found ? 'has no Mattermost CR' : o.state !== 'stable' ? `is ${o.state ?? 'without a state'}, not stable` : o.statusVersion && o.specVersion && o.statusVersion !== o.specVersion ? `is mid-change (spec ${o.specVersion}, status ${o.statusVersion})` : undefined;
       if (why) fails.push({ message: `site ${o.site} ${why}: it must carry the traffic while ${me.site} upgrades`, subject: subject(o), expected: 'found, stable, on its current version', actual: why, remediation: `fix site ${o.site} first (kubectl --context ${o.context} -n ${o.namespace} describe mattermost ${o.installation})` });
     }
-    return outcomeOf({ fails, warns, summary: `site ${me.site}: ${me.role ?? (me.declaredActive ? 'active' : 'passive')}, drain ${me.drain.detail}; ${siteStates.length - 1} other site(s) judged; target ${target.version ?? target.image ?? '?'}`, measured: { site: me.site, drainSource: me.drain.source, drained: me.drain.drained ?? false, otherSites: siteStates.length - 1 } });
+    return outcomeOf({ fails, errors, warns, summary: `site ${me.site}: ${me.role ?? (me.declaredActive ? 'active' : 'passive')}, drain ${me.drain.detail}; ${siteStates.length - 1} other site(s) judged; target ${target.version ?? target.image ?? '?'}`, measured: { site: me.site, drainSource: me.drain.source, drained: me.drain.drained ?? false, otherSites: siteStates.length - 1 } });
   },
 });
 
