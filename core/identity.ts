@@ -15,6 +15,7 @@
 
 /** What the licence says, as far as an upgrade gate needs it. No customer details are kept. */
 import type { BaselineMiss } from './baseline.js';
+import { outcomeOf } from './outcome.js';
 import type { Finding, Outcome } from './types.js';
 
 export interface LicenseView {
@@ -167,16 +168,17 @@ export const pathMatches = (path: string, pattern: string): boolean =>
  * is never a pass. `what` names the value ("licence", "plugin set").
  */
 export function withoutBaseline(base: BaselineMiss, what: string, subject: Finding['subject']): Outcome {
+  // Nothing to compare with is could-not-look (error), never a change found (fail).
   if (!base.given) {
-    return { status: 'fail', findings: [{
-      message: `No preflight baseline was given, so a change of the ${what} since preflight cannot be seen`, subject,
+    return outcomeOf({ fails: [], errors: [{
+      code: 'NO_BASELINE', message: `No preflight baseline was given, so a change of the ${what} since preflight cannot be seen`, subject,
       expected: 'verify --baseline <preflight.snapshot.json>', actual: 'no --baseline',
       remediation: 'Run verify with --baseline pointing at the preflight.snapshot.json that preflight wrote before the upgrade.',
-    }] };
+    }] });
   }
-  return { status: 'fail', findings: [{
-    message: `The preflight baseline holds no ${what}`, subject: base.path ? { kind: 'File', name: base.path } : subject,
+  return outcomeOf({ fails: [], errors: [{
+    code: 'NOT_IN_BASELINE', message: `The preflight baseline holds no ${what}`, subject: base.path ? { kind: 'File', name: base.path } : subject,
     expected: `the ${what} recorded at preflight`, actual: base.reason,
     remediation: `Give mattermost.admin.token to preflight and run it with this mmgate and the config verify uses (preflight records the ${what} whenever this check is on), before the next upgrade; then give its preflight.snapshot.json as --baseline.`,
-  }] };
+  }] });
 }

@@ -34,8 +34,9 @@ describe('cluster-membership', () => {
     const r = await runCheck(clusterMembershipCheck, { data: { clusterStatus: cluster([]), pods, baseline: base(cluster([])) } });
     assert.equal(r.status, 'not-applicable');
   });
-  it('no --baseline fails', async () => {
+  it('no --baseline is an error (NO_BASELINE): nothing compared is never a pass', async () => {
     const r = await runCheck(clusterMembershipCheck, { data: { clusterStatus: cluster(['mm-7d9c6b5f4-abcde', 'mm-7d9c6b5f4-fghij']), pods, baseline: null } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_BASELINE');
   });
 });

@@ -34,9 +34,10 @@ describe('config-changes', () => {
     assert.equal(r.status, 'pass');
     assert.equal(r.changes?.[0]?.judged, 'allowed');
   });
-  it('no --baseline fails', async () => {
+  it('no --baseline is an error (NO_BASELINE): nothing compared is never a pass', async () => {
     const r = await runCheck(configChangesCheck, { data: { effectiveConfig: cfg(raw(true)), baseline: null } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_BASELINE');
   });
   it('rejects an allow entry that is not a dotted path', () => {
     assert.throws(() => configChangesCheck.options.parse({ allow: ['Cluster Settings'] }), /dotted setting path/);

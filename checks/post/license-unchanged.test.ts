@@ -28,20 +28,23 @@ describe('license-unchanged', () => {
     assert.deepEqual(r.findings.map((f) => f.actual), ['Cluster false']);
     assert.deepEqual(r.changes?.map((c) => `${c.item}:${c.judged}`), ['Cluster:finding', 'ExpiresAt:info']);
   });
-  it('no --baseline fails: nothing compared is never a pass', async () => {
+  it('no --baseline is an error (NO_BASELINE): nothing compared is never a pass', async () => {
     const r = await runCheck(licenseUnchangedCheck, { data: { license: lic(), baseline: null } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_BASELINE');
     assert.equal(r.findings[0]!.actual, 'no --baseline');
   });
-  it('a baseline without the licence fails and names the file', async () => {
+  it('a baseline without the licence is an error (NOT_IN_BASELINE) and names the file', async () => {
     const r = await runCheck(licenseUnchangedCheck, { data: { license: lic(), baseline: base() } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NOT_IN_BASELINE');
     assert.deepEqual(r.findings[0]!.subject, { kind: 'File', name: '/r/preflight.snapshot.json' });
     assert.match(r.findings[0]!.actual ?? '', /holds no "license": it was written by a preflight that did not collect it/);
   });
-  it('a preflight that could not read the licence fails with preflight\'s reason and the fix', async () => {
+  it('a preflight that could not read the licence is an error with preflight\'s reason and the fix', async () => {
     const r = await runCheck(licenseUnchangedCheck, { data: { license: lic(), baseline: preflightBaseline({ license: failed('license') }) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NOT_IN_BASELINE');
     assert.equal(r.findings[0]!.message, 'The preflight baseline holds no licence');
     assert.match(r.findings[0]!.actual ?? '', /^preflight could not look \(FORBIDDEN\)/);
     assert.match(r.findings[0]!.remediation ?? '', /mattermost\.admin\.token/);

@@ -38,8 +38,9 @@ describe('plugin-changes', () => {
     assert.match(r.findings[0]!.message, /playbooks moved from 2.4.1 to 3.0.0: a new major version/);
     assert.equal(r.changes?.find((c) => c.item === 'com.mattermost.calls')?.judged, 'info');
   });
-  it('no --baseline fails', async () => {
+  it('no --baseline is an error (NO_BASELINE): nothing compared is never a pass', async () => {
     const r = await runCheck(pluginChangesCheck, { data: { pluginStatuses: set([]), baseline: null } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_BASELINE');
   });
 });
