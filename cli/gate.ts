@@ -259,7 +259,8 @@ async function executeRun(phase: Phase, p: PreparedRun, flags: GateFlags, snapsh
   // An API that refused or dropped one request while it answered others is not pointed at the
   // wrong place: that is a fault on the night, judged (exit 1), not a usage error.
   const required = new Set(out.required);
-  const kube = (key: string) => p.registry.collectors.get(key)?.source.startsWith('Kubernetes API') ?? false;
+  // This cluster's API only ("Kubernetes API: …"): the sites' collectors read other contexts, and answer with no request when no site is configured.
+  const kube = (key: string) => p.registry.collectors.get(key)?.source.startsWith('Kubernetes API:') ?? false;
   const kubeAnswered = out.report.collectors.some((c) => c.ok && kube(c.key));
   const setup = [...new Set(out.report.collectors
     .filter((c) => !c.ok && required.has(c.key) && SETUP_CODES.has(c.error?.code ?? '') && !(kubeAnswered && c.error?.code.startsWith('KUBE_')))
