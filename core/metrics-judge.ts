@@ -6,7 +6,7 @@
  * result is `error` NO_DATA) or warns. Every finding names the pod and the handler group.
  */
 import { z } from 'zod';
-import type { BaselineMiss } from './baseline.js';
+import { fromBaseline, type Baseline, type BaselineMiss } from './baseline.js';
 import { ALL_HANDLERS, type GroupStats, type RolloutMetrics, type ServerMetrics } from './metrics-types.js';
 import { outcomeOf, type NotLooked } from './outcome.js';
 import { isCollectError, type CollectError, type Finding, type Measurements, type Outcome, type Scope } from './types.js';
@@ -63,6 +63,26 @@ export function judgePods(m: ServerMetrics, scope: Scope, minRequests: number, j
     }
   }
   return { fails, noData, judged };
+}
+
+/** The allowance over a reference value: factor × it or it + increase, whichever allows more (small references are noisy). */
+export const relativeLimit = (reference: number, factor: number, increase: number): number => Math.max(factor * reference, reference + increase);
+
+/**
+ * judgePods against the preflight metrics (verify --baseline): `judge` also gets the group's
+ * preflight stats when the baseline saw enough of it. Without a baseline the groups are still
+ * judged (against the absolute limits) and the missing baseline is one more no-data finding.
+ */
+export function judgeAgainstBaseline(
+  m: ServerMetrics, baseline: Baseline | null | CollectError | undefined, scope: Scope, minRequestsOption: number | undefined, what: string,
+  judge: (pod: string, group: string, s: GroupStats, before: GroupStats | undefined) => Finding | undefined,
+): Judged & { readonly base: ServerMetrics | null } {
+  const b = fromBaseline(baseline, 'serverMetrics');
+  const min = minRequestsOf(minRequestsOption, m);
+  const base = b.ok ? b.value : null;
+  const j = judgePods(m, scope, min, (pod, g, s) => judge(pod, g, s, baselineOf(base, g, min)));
+  if (!b.ok) j.noData.push(noBaselineFinding(b, scope, what));
+  return { ...j, base };
 }
 
 /** The outcome: limits broken fail; no data is inconclusive at the noData level; the summary says which. */

@@ -4,9 +4,8 @@
  * mattermost_api_time_bucket) is compared with the same group's p99 at preflight (--baseline).
  */
 import { z } from 'zod';
-import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
-import { baselineOf, groupName, noBaselineFinding, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, podSubject } from '../../core/metrics-judge.js';
+import { groupName, judgeAgainstBaseline, metricsOutcome, minRequestsOption, noDataOption, podSubject, relativeLimit } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
 
 export const apiLatency = defineCheck({
@@ -28,15 +27,11 @@ export const apiLatency = defineCheck({
     noData: noDataOption,
   }),
   evaluate({ serverMetrics: m, baseline }, { options: o, scope }) {
-    const b = fromBaseline(baseline, 'serverMetrics');
-    const min = minRequestsOf(o.minRequests, m);
-    const base = b.ok ? b.value : null;
     let worst = 0;
-    const j = judgePods(m, scope, min, (pod, g, s) => {
+    const { base, ...j } = judgeAgainstBaseline(m, baseline, scope, o.minRequests, 'slower than before', (pod, g, s, before) => {
       if (s.p99Ms === null) return undefined;
       worst = Math.max(worst, s.p99Ms);
-      const before = baselineOf(base, g, min);
-      const relative = before?.p99Ms != null ? Math.max(o.factor * before.p99Ms, before.p99Ms + o.minIncreaseMs) : Infinity;
+      const relative = before?.p99Ms != null ? relativeLimit(before.p99Ms, o.factor, o.minIncreaseMs) : Infinity;
       const limit = Math.min(relative, o.maxP99Ms);
       if (s.p99Ms <= limit) return undefined;
       return {
@@ -47,7 +42,6 @@ export const apiLatency = defineCheck({
         remediation: `Compare pod ${pod} with its peers (database load, CPU throttling, a plugin, a migration still running in the background); roll back if the new version is slower.`,
       } satisfies Finding;
     });
-    if (!b.ok) j.noData.push(noBaselineFinding(b, scope, 'slower than before'));
     return metricsOutcome(j, o.noData, `${m.pods.length} pod(s) from ${m.where} over ${m.windowSeconds}s; ${j.judged} pod × handler group(s) judged; worst p99 ${worst} ms${base?.groups['*']?.p99Ms != null ? `, baseline p99 ${base.groups['*'].p99Ms} ms` : ''}`, {
       source: m.source, pods: m.pods.length, worstP99Ms: worst, ...(base?.groups['*']?.p99Ms != null ? { baselineP99Ms: base.groups['*'].p99Ms } : {}),
     });

@@ -13,7 +13,7 @@ import { canaryOf, isClusterInstallation } from '../../core/installation.js';
 import type { PodLogs } from '../../core/mattermost-types.js';
 import { installationRef } from '../../core/mattermost.js';
 import { ALL_HANDLERS, type GroupStats, type ServerMetrics } from '../../core/metrics-types.js';
-import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject, REMEDY_NO_DATA, type Judged } from '../../core/metrics-judge.js';
+import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject, relativeLimit, REMEDY_NO_DATA, type Judged } from '../../core/metrics-judge.js';
 import type { NotLooked } from '../../core/outcome.js';
 import { answerVersions, deploymentVersion, versionsText } from '../../core/strategy.js';
 import { isCollectError, present, type CollectError, type Finding, type Scope } from '../../core/types.js';
@@ -43,7 +43,7 @@ type MetricLimits = z.output<typeof optionsSchema>;
 function worseThanStable(pod: string, g: string, c: GroupStats, s: GroupStats, scope: Scope, o: MetricLimits): Finding[] {
   const out: Finding[] = [];
   const [cr, sr] = [c.ratio ?? 0, s.ratio ?? 0];
-  const ratioLimit = Math.max(o.errorRatioFactor * sr, sr + o.maxErrorRatioIncrease);
+  const ratioLimit = relativeLimit(sr, o.errorRatioFactor, o.maxErrorRatioIncrease);
   if (cr > ratioLimit) {
     out.push({
       message: `canary pod ${pod}, ${groupName(g)}: ${pct(cr)} of ${c.requests} requests answered 5xx, the stable pods ${pct(sr)} of ${s.requests}`,
@@ -54,7 +54,7 @@ function worseThanStable(pod: string, g: string, c: GroupStats, s: GroupStats, s
     });
   }
   if (c.p99Ms === null || s.p99Ms === null) return out;
-  const p99Limit = Math.max(o.p99Factor * s.p99Ms, s.p99Ms + o.minIncreaseMs);
+  const p99Limit = relativeLimit(s.p99Ms, o.p99Factor, o.minIncreaseMs);
   if (c.p99Ms > p99Limit) {
     out.push({
       message: `canary pod ${pod}, ${groupName(g)}: p99 ${c.p99Ms} ms, the stable pods ${s.p99Ms} ms (×${(c.p99Ms / Math.max(s.p99Ms, 0.1)).toFixed(1)})`,

@@ -5,9 +5,8 @@
  * (the --baseline), with a relative and an absolute limit.
  */
 import { z } from 'zod';
-import { fromBaseline } from '../../core/baseline.js';
 import { defineCheck } from '../../core/check.js';
-import { baselineOf, groupName, noBaselineFinding, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject } from '../../core/metrics-judge.js';
+import { groupName, judgeAgainstBaseline, metricsOutcome, minRequestsOption, noDataOption, pct, podSubject, relativeLimit } from '../../core/metrics-judge.js';
 import type { Finding } from '../../core/types.js';
 
 export const errorRate = defineCheck({
@@ -29,15 +28,11 @@ export const errorRate = defineCheck({
     noData: noDataOption,
   }),
   evaluate({ serverMetrics: m, baseline }, { options: o, scope }) {
-    const b = fromBaseline(baseline, 'serverMetrics');
-    const min = minRequestsOf(o.minRequests, m);
-    const base = b.ok ? b.value : null;
     let worst = 0;
-    const j = judgePods(m, scope, min, (pod, g, s) => {
+    const { base, ...j } = judgeAgainstBaseline(m, baseline, scope, o.minRequests, 'more often than before', (pod, g, s, before) => {
       const ratio = s.ratio ?? 0;
       worst = Math.max(worst, ratio);
-      const before = baselineOf(base, g, min);
-      const relative = before ? Math.max(o.factor * (before.ratio ?? 0), (before.ratio ?? 0) + o.maxIncrease) : Infinity;
+      const relative = before ? relativeLimit(before.ratio ?? 0, o.factor, o.maxIncrease) : Infinity;
       const limit = Math.min(relative, o.maxRatio);
       if (ratio <= limit) return undefined;
       return {
@@ -48,7 +43,6 @@ export const errorRate = defineCheck({
         remediation: `Read pod ${pod}'s logs for the failing ${g === '*' ? 'requests' : `${g} requests`} (kubectl logs ${pod} -c mattermost | grep '"level":"error"'); roll back if the new version causes them.`,
       } satisfies Finding;
     });
-    if (!b.ok) j.noData.push(noBaselineFinding(b, scope, 'more often than before'));
     return metricsOutcome(j, o.noData, `${m.pods.length} pod(s) from ${m.where} over ${m.windowSeconds}s; ${j.judged} pod × handler group(s) judged; worst 5xx ${pct(worst)}${base ? `, baseline ${pct(base.groups['*']?.ratio ?? 0)}` : ''}`, {
       source: m.source, pods: m.pods.length, worstErrorRatio: worst, ...(base?.groups['*'] ? { baselineErrorRatio: base.groups['*'].ratio ?? 0 } : {}),
     });
