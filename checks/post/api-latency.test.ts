@@ -33,4 +33,41 @@ describe('api-latency', () => {
     assert.equal(w.status, 'warn');
     assert.equal(w.measured?.['inconclusive'], true);
   });
+  it('a p99 exactly at the limit passes; a millisecond over fails', async () => {
+    const at = (p99: number) => runCheck(check, { data: { serverMetrics: metrics([pod('mm-new-1', { '*': stats(300, 0, p99) })]), baseline: baseline(before) } });
+    assert.equal((await at(600)).status, 'pass');
+    const over = await at(601);
+    assert.equal(over.status, 'fail');
+    assert.equal(over.findings[0]!.expected, 'p99 ≤ 600 ms (max(1.5 × 400, 400 + 200), ceiling 5000)');
+    assert.equal(over.findings[0]!.actual, 'p99 601 ms, p50 150.25 ms over 300 requests');
+  });
+  it('reports the worst p99 over every pod and the preflight p99; without a baseline, no preflight figure', async () => {
+    const m = metrics([pod('mm-new-1', { '*': stats(300, 0, 500) }), pod('mm-new-2', { '*': stats(300, 0, 300) })]);
+    const r = await runCheck(check, { data: { serverMetrics: m, baseline: baseline(before) } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['worstP99Ms'], 500);
+    assert.equal(r.measured?.['baselineP99Ms'], 400);
+    assert.match(r.summary ?? '', /worst p99 500 ms, baseline p99 400 ms/);
+    const none = await runCheck(check, { data: { serverMetrics: m, baseline: baseline(null) } });
+    assert.equal('baselineP99Ms' in (none.measured ?? {}), false);
+    assert.doesNotMatch(none.summary ?? '', /baseline p99/);
+  });
+  it('a group without a p99 (no latency buckets) is not held to a limit, nor counted as the worst', async () => {
+    const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-new-1', { '*': stats(300, 0, 300), getFile: { ...stats(100, 0, 0), p99Ms: null } })]), baseline: baseline(before) } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['worstP99Ms'], 300);
+  });
+  it('a group the baseline did not see is held to the ceiling only', async () => {
+    const at = (p99: number) => runCheck(check, { data: { serverMetrics: metrics([pod('mm-new-1', { '*': stats(300, 0, 300), getFile: stats(100, 0, p99) })]), baseline: baseline(before) } });
+    assert.equal((await at(5000)).status, 'pass');
+    const over = await at(5001);
+    assert.equal(over.status, 'fail');
+    assert.equal(over.findings[0]!.expected, 'p99 ≤ 5000 ms (no baseline for this group)');
+    assert.match(over.findings[0]!.message, /handler getFile: p99 5001 ms$/);
+  });
+  it('refuses a factor under 1 and a negative allowance', () => {
+    assert.throws(() => check.options.parse({ factor: 0.9 }));
+    assert.throws(() => check.options.parse({ minIncreaseMs: -1 }));
+    assert.equal(check.options.parse({ factor: 1, minIncreaseMs: 0 }).factor, 1);
+  });
 });

@@ -44,4 +44,30 @@ describe('error-rate', () => {
     assert.equal(r.findings[0]!.subject?.name, 'mm-new-1');
     assert.match(r.findings[0]!.message, /no-series/);
   });
+  it('a 5xx share exactly at the limit passes; one more error fails', async () => {
+    const clean = { '*': stats(1000, 0, 200) };
+    const at = (errors: number) => runCheck(check, { data: { serverMetrics: metrics([pod('mm-new-1', { '*': stats(300, errors, 200) })]), baseline: baseline(clean) } });
+    assert.equal((await at(3)).status, 'pass', '1.00 % against a limit of max(2 × 0 %, 0 % + 1 %)');
+    const over = await at(4);
+    assert.equal(over.status, 'fail');
+    assert.equal(over.findings[0]!.expected, '≤ 1.00% (baseline 0.00%: max(2×, +1.00%), ceiling 5.00%)');
+    assert.equal(over.findings[0]!.actual, '4 of 300 (1.33%)');
+  });
+  it('reports the worst share over every pod and the preflight share; without a baseline, no preflight figure', async () => {
+    const m = metrics([pod('mm-new-1', { '*': stats(300, 3, 200) }), pod('mm-new-2', { '*': stats(300, 1, 200) })]);
+    const r = await runCheck(check, { data: { serverMetrics: m, baseline: baseline(before) } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['worstErrorRatio'], 0.01);
+    assert.equal(r.measured?.['baselineErrorRatio'], 2 / 900);
+    const none = await runCheck(check, { data: { serverMetrics: m, baseline: baseline(null) } });
+    assert.equal('baselineErrorRatio' in (none.measured ?? {}), false);
+  });
+  it('the fix names the failing handler, or all requests', async () => {
+    const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-new-1', { '*': stats(300, 30, 200), createPost: stats(100, 30, 200) })]), baseline: baseline(before) } });
+    assert.deepEqual(r.findings.map((f) => /for the failing (.+?) \(/.exec(f.remediation ?? '')?.[1]), ['requests', 'createPost requests']);
+  });
+  it('refuses shares outside 0..1 and a factor under 1', () => {
+    for (const bad of [{ maxIncrease: 1.5 }, { maxIncrease: -0.1 }, { maxRatio: 2 }, { maxRatio: -0.1 }, { factor: 0.5 }]) assert.throws(() => check.options.parse(bad), JSON.stringify(bad));
+    assert.equal(check.options.parse({ maxIncrease: 1, maxRatio: 0 }).maxRatio, 0);
+  });
 });
