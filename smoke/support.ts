@@ -52,13 +52,20 @@ export class Created {
   readonly files = new Set<string>();
   private readonly pending: Promise<void>[] = [];
 
-  /** Listens to the page's API answers: every post and file the web app created is recorded, even when a later assertion fails. */
+  /**
+   * Follows the page's POSTs from the moment they are sent: every post and file the web app created
+   * is recorded, even when a later assertion fails, and the cleanup can wait for a request an
+   * interrupt caught in flight (its post would otherwise land after the sweep).
+   */
   watch(context: BrowserContext): void {
-    context.on('response', (res) => { this.pending.push(this.record(res).catch(() => undefined)); });
+    context.on('request', (req) => {
+      if (req.method() !== 'POST') return;
+      this.pending.push(req.response().then((res) => (res ? this.record(res) : undefined)).catch(() => undefined));
+    });
   }
 
   private async record(res: Response): Promise<void> {
-    if (res.request().method() !== 'POST' || res.status() !== 201) return;
+    if (res.status() !== 201) return;
     const path = new URL(res.url()).pathname;
     if (path.endsWith('/api/v4/posts')) {
       const p = (await res.json()) as { id?: unknown; file_ids?: unknown };
@@ -69,8 +76,10 @@ export class Created {
     }
   }
 
-  settled(): Promise<unknown> {
-    return Promise.allSettled(this.pending);
+  /** Resolves once every POST sent so far was answered (or failed), or after `ms`. */
+  settled(ms: number): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([Promise.allSettled(this.pending), new Promise((r) => { timer = setTimeout(r, ms); })]).finally(() => clearTimeout(timer));
   }
 }
 
@@ -92,7 +101,7 @@ const MMAUTHTOKEN = SESSION_COOKIES.token;
  * nothing with the marker is left, and logs the session out. Never throws: it reports.
  */
 export async function cleanUp(context: BrowserContext, input: SmokeInputs, created: Created, marker: string, timeoutMs: number): Promise<CleanupRecord> {
-  await created.settled();
+  await created.settled(timeoutMs);
   const rec: CleanupRecord = { runId: input.runId, session: false, postsDeleted: [], filesDeleted: [], leftovers: [], errors: [] };
   const cookies = await context.cookies(input.baseUrl);
   const sessionToken = cookies.find((c) => c.name === MMAUTHTOKEN)?.value ?? '';
