@@ -8,7 +8,8 @@ const files = process.env.MMGATE_MUTATE?.split(',').filter(Boolean);
 const GROUPS = {
   // outcome.ts is what every check returns through: node-readiness's test covers it.
   core: { mutate: ['core/policy.ts', 'core/runner.ts', 'core/outcome.ts'], tests: ['dist/core/**/*.test.js', 'dist/checks/pre/node-readiness.test.js'] },
-  checks: { mutate: ['checks/**/*.ts', '!checks/**/*.test.ts', '!checks/index.ts', '!checks/fixtures.ts'], tests: ['dist/checks/**/*.test.js'] },
+  // metrics-fixtures.ts builds test inputs: not a check.
+  checks: { mutate: ['checks/**/*.ts', '!checks/**/*.test.ts', '!checks/index.ts', '!checks/fixtures.ts', '!checks/metrics-fixtures.ts'], tests: ['dist/checks/**/*.test.js'] },
 };
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
