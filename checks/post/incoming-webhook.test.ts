@@ -9,6 +9,8 @@ describe('incoming-webhook', () => {
     const r = await runCheck(check, { data: { smokeJourney: journey() } });
     assert.equal(r.status, 'pass');
     assert.equal(r.measured?.['sendMs'], 20);
+    assert.equal(r.measured?.['leftovers'], 0);
+    assert.equal(r.summary, 'webhook post appeared in ops/upgrade-smoke and was deleted');
   });
 
   it('is not applicable when no webhook is configured', async () => {
@@ -21,7 +23,9 @@ describe('incoming-webhook', () => {
   it('fails when webhooks are disabled', async () => {
     const r = await runCheck(check, { data: { smokeJourney: journey({ failStep: { name: 'webhook.send', step: { error: { code: 'HTTP_501', status: 501, id: 'web.incoming_webhook.disabled.app_error', message: 'Incoming webhooks have been disabled by the system admin.' } } } }) } });
     assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'posting to the incoming webhook failed');
     assert.match(r.findings[0]?.remediation ?? '', /EnableIncomingWebhooks/);
+    assert.equal(r.summary, 'incoming webhook failed');
   });
 
   it('fails when the post never appears', async () => {
@@ -35,9 +39,16 @@ describe('incoming-webhook', () => {
     const r = await runCheck(check, { data: { smokeJourney: journey({ failStep: { name: 'webhook.delete', step: { error: left.error } }, leftovers: [left] }) } });
     assert.equal(r.status, 'fail');
     assert.ok(r.findings.some((f) => f.subject?.name === left.id && /left behind/.test(f.message)));
+    assert.equal(r.measured?.['leftovers'], 1);
   });
 
   it('errors without a journey (even if no webhook is configured: it cannot know)', async () => {
     assert.equal((await runCheck(check, { data: { smokeJourney: collectError('smokeJourney') } })).status, 'error');
+  });
+  it('leaves a leftover of the post round trip to that check', async () => {
+    const left = { kind: 'post' as const, id: 'p'.repeat(26), part: 'post' as const, deleted: false };
+    const r = await runCheck(check, { data: { smokeJourney: journey({ leftovers: [left] }) } });
+    assert.equal(r.status, 'pass');
+    assert.equal(r.measured?.['leftovers'], 0);
   });
 });

@@ -48,4 +48,28 @@ describe('navigation', () => {
   it('errors without a journey', async () => {
     assert.equal((await runCheck(check, { data: { smokeJourney: collectError('smokeJourney') } })).status, 'error');
   });
+  it('reports the counts it saw ("?" when not given) and the step latencies', async () => {
+    const j = journey();
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps: j.steps.map((s) => (s.name === 'channels' ? { ...s, detail: { count: 5 } } : s)) } } });
+    assert.equal(r.summary, 'found ops/upgrade-smoke among ? teams and 5 channels');
+    assert.deepEqual(r.measured, { teamsMs: 20, teamMs: 20, channelsMs: 20, channelMs: 20 });
+  });
+
+  it('says navigation failed in the summary when a step fails', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({ failStep: { name: 'teams', step: { error: { code: 'HTTP_500', status: 500, message: 'boom' } } } }) } });
+    assert.equal(r.summary, 'navigation failed');
+    assert.equal(r.findings[0]?.message, 'listing the smoke user\'s teams failed');
+  });
+
+  it('names the configuration keys when the journey does not know the team or channel', async () => {
+    const { team: _t, channel: _c, ...j } = journey();
+    const err = { code: 'HTTP_404', status: 404, message: 'not found' };
+    const steps = j.steps.map((s) => (['team', 'channels', 'channel'].includes(s.name) ? { name: s.name, ok: false, error: err } : s));
+    const r = await runCheck(check, { data: { smokeJourney: { ...j, steps } } });
+    assert.deepEqual(r.findings.map((f) => f.message), [
+      'finding the smoke team (mattermost.smoke.team) failed',
+      'listing the smoke user\'s channels in the configured team failed',
+      'finding the smoke channel (mattermost.smoke.channel) failed',
+    ]);
+  });
 });
