@@ -94,6 +94,14 @@ describe('rollout-state', () => {
     assert.equal(r.measured?.['specReplicas'], 0);
   });
 
+  it('fails closed on a resource that states replicas nowhere (neither spec nor status)', async () => {
+    const cr = installation();
+    const { replicas: _r, updatedReplicas: _u, ...status } = cr.status ?? {};
+    const r = await runCheck(check, { data: { ...ok(), installation: { ...cr, spec: { image: cr.spec?.image }, status } } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.actual, 'updatedReplicas none, replicas none, spec.replicas unset');
+  });
+
   it('judges a resource without a spec (fails on the replicas, does not crash)', async () => {
     const { spec: _spec, ...cr } = installation();
     const r = await runCheck(check, { data: { ...ok(), installation: cr } });
@@ -106,6 +114,7 @@ describe('rollout-state', () => {
     const { observedGeneration: _o, ...status } = cr.status ?? {};
     const r = await runCheck(check, { data: { ...ok(), installation: { ...cr, status } } });
     assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'the operator has not observed the latest spec of the Mattermost resource (generation 1, observed none)');
     assert.equal(r.findings[0]?.expected, 'status.observedGeneration ≥ 1');
     assert.equal(r.findings[0]?.actual, 'none');
   });
