@@ -31,10 +31,11 @@ export const bluegreenProduction = defineCheck({
     }
     const apps = colours(cr);
     const want = targetVersion(target);
-    // The verified colour: the one idle at preflight, else the one whose Deployment runs the target.
+    // The verified colour: the one idle at preflight, else the one whose Deployment runs the target
+    // (none when the target names no version: a Deployment not read does not "run" an unknown one).
     const before = present(input.baseline)?.scope;
     const verified = before?.productionColour ? otherColour(before.productionColour)
-      : (['blue', 'green'] as const).find((c) => deploymentVersion(input.deployments.find((d) => d.metadata.name === apps[c].name)) === want);
+      : want ? (['blue', 'green'] as const).find((c) => deploymentVersion(input.deployments.find((d) => d.metadata.name === apps[c].name)) === want) : undefined;
     const prod = productionColour(cr);
     const fails: Finding[] = [];
     const warns: Finding[] = [];
