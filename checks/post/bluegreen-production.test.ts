@@ -45,7 +45,9 @@ describe('bluegreen-production', () => {
   });
 
   it('passes without a finding once the old colour is scaled down or brought to the new version', async () => {
-    const run = (old: KubeDeployment) => runCheck(check, { scope: prod('green'), data: { ...switched, deployments: [old, deployment('mm-green', '11.7.1')] } });
+    const run = (old?: KubeDeployment) => runCheck(check, { scope: prod('green'), data: { ...switched, deployments: [...(old ? [old] : []), deployment('mm-green', '11.7.1')] } });
+    const deleted = await run();
+    assert.equal(deleted.status, 'pass', JSON.stringify(deleted.findings));
     const scaledDown = await run({ ...deployment('mm-blue', '10.11.4', 0), spec: { ...deployment('mm-blue', '10.11.4').spec, replicas: 0 } });
     assert.equal(scaledDown.status, 'pass', JSON.stringify(scaledDown.findings));
     assert.equal(scaledDown.findings.length, 0);
@@ -82,7 +84,7 @@ describe('bluegreen-production', () => {
   });
 
   it('fails when no colour can be called verified: no baseline, and neither Deployment runs the target', async () => {
-    const r = await runCheck(check, { scope: prod('green'), data: { ...switched, baseline: null, deployments: [deployment('mm-blue', '10.11.4'), deployment('mm-green', '11.6.0')] } });
+    const r = await runCheck(check, { scope: prod('green'), data: { ...switched, baseline: null, deployments: [deployment('mm-green', '11.6.0'), deployment('mm-blue', '10.11.4')] } });
     assert.equal(r.status, 'fail');
     assert.equal(r.findings.length, 1);
     const f = r.findings[0]!;
@@ -118,6 +120,10 @@ describe('bluegreen-production', () => {
     const gone = await runCheck(check, { scope: prod('green'), data: { ...switched, installation: { ...clusterInstallation(), spec: noBlueGreen } } });
     assert.equal(gone.status, 'fail');
     assert.equal(gone.findings[0]!.actual, 'unset');
+    const { spec: _spec, ...bare } = clusterInstallation();
+    const specless = await runCheck(check, { scope: prod('green'), data: { ...switched, installation: bare } });
+    assert.equal(specless.findings[0]!.message, 'productionDeployment names nothing, but the verified colour is green');
+    assert.equal(specless.findings[0]!.actual, 'unset');
   });
 
   it('judges the main Service (named like the installation), not the colours\' own Services', async () => {
@@ -176,6 +182,9 @@ describe('bluegreen-production', () => {
     const idle = await runCheck(check, { scope: { ...prod('blue'), side: 'idle', colour: 'green' }, data: switched });
     assert.equal(idle.status, 'not-applicable');
     assert.match(idle.reason ?? '', /verifies the idle colour/);
+    const canaryStable = await runCheck(check, { scope: { kind: 'ClusterInstallation', strategy: 'canary', side: 'production' }, data: switched });
+    assert.equal(canaryStable.status, 'not-applicable');
+    assert.equal(canaryStable.reason, 'not a blue/green installation');
     const v1beta1 = await runCheck(check, { scope: prod('green'), data: { ...switched, installation: { ...switched.installation, kind: 'Mattermost', apiVersion: 'installation.mattermost.com/v1beta1' } } });
     assert.equal(v1beta1.status, 'not-applicable');
   });
