@@ -31,10 +31,11 @@ export const bluegreenProduction = defineCheck({
     }
     const apps = colours(cr);
     const want = targetVersion(target);
-    // The verified colour: the one idle at preflight, else the one whose Deployment runs the target.
+    // The verified colour: the one idle at preflight, else the one whose Deployment runs the target
+    // (none when the target names no version: a Deployment not read does not "run" an unknown one).
     const before = present(input.baseline)?.scope;
     const verified = before?.productionColour ? otherColour(before.productionColour)
-      : (['blue', 'green'] as const).find((c) => deploymentVersion(input.deployments.find((d) => d.metadata.name === apps[c].name)) === want);
+      : want ? (['blue', 'green'] as const).find((c) => deploymentVersion(input.deployments.find((d) => d.metadata.name === apps[c].name)) === want) : undefined;
     const prod = productionColour(cr);
     const fails: Finding[] = [];
     const warns: Finding[] = [];
@@ -60,9 +61,11 @@ export const bluegreenProduction = defineCheck({
     }
     const old = otherColour(verified);
     const oldDep = input.deployments.find((d) => d.metadata.name === apps[old].name);
+    const oldPods = oldDep?.status?.readyReplicas ?? oldDep?.spec?.replicas ?? 0;
+    const oldVersion = deploymentVersion(oldDep);
     // Only once production is the verified colour is the other one "left running".
-    if (prod === verified && oldDep && (oldDep.status?.readyReplicas ?? oldDep.spec?.replicas ?? 0) > 0 && deploymentVersion(oldDep) !== verifiedVersion) {
-      warns.push({ message: `the old colour ${old} still runs ${oldDep.status?.readyReplicas ?? oldDep.spec?.replicas} pod(s) on ${deploymentVersion(oldDep) ?? 'the old version'}: it costs resources`, subject: { kind: 'Deployment', namespace: scope.namespace, name: apps[old].name }, expected: `${old} brought to ${verifiedVersion ?? 'the new version'} or scaled down once production is trusted`, actual: `${oldDep.status?.readyReplicas ?? oldDep.spec?.replicas} ready on ${deploymentVersion(oldDep) ?? '?'}`, remediation: `keep it while a switch back may be needed; then set spec.blueGreen.${old}.version to ${verifiedVersion ?? 'the new version'} (it becomes the next idle colour)` });
+    if (prod === verified && oldPods > 0 && oldVersion !== verifiedVersion) {
+      warns.push({ message: `the old colour ${old} still runs ${oldPods} pod(s) on ${oldVersion ?? 'the old version'}: it costs resources`, subject: { kind: 'Deployment', namespace: scope.namespace, name: apps[old].name }, expected: `${old} brought to ${verifiedVersion ?? 'the new version'} or scaled down once production is trusted`, actual: `${oldPods} ready on ${oldVersion ?? '?'}`, remediation: `keep it while a switch back may be needed; then set spec.blueGreen.${old}.version to ${verifiedVersion ?? 'the new version'} (it becomes the next idle colour)` });
     }
     return outcomeOf({ fails, warns, summary: `production is ${prod ?? '?'}, verified colour ${verified}; front door: ${versionsText(versions)}`, measured: { productionColour: prod ?? 'none', verifiedColour: verified, frontDoorOnVerified: verifiedVersion ? versions[verifiedVersion] ?? 0 : 0 } });
   },

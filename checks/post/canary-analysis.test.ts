@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PodLogs } from '../../core/mattermost-types.js';
+import type { PodLogs, SmokeStep } from '../../core/mattermost-types.js';
 import type { GroupStats, ServerMetrics } from '../../core/metrics-types.js';
 import { runCheck } from '../../core/testing.js';
 import type { CollectError, Finding } from '../../core/types.js';
@@ -136,5 +136,134 @@ describe('canary-analysis', () => {
   it('is not applicable on the stable side', async () => {
     const r = await runCheck(check, { scope: { ...scope, side: 'production' }, data: data() });
     assert.equal(r.status, 'not-applicable');
+  });
+
+  it('reports both sides\' figures: the canary version, errors per pod, 5xx shares and p99s', async () => {
+    const r = await runCheck(check, { scope, data: data({ canary: [1], stable: [0, 1] }) });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.summary, 'promote canary: 11.7.1 ×2 through the cookie; errors per pod canary 1.0 vs stable 0.5; 5xx canary 0.50% vs stable 0.50%, p99 canary 200 ms vs stable 200 ms');
+    assert.deepEqual(
+      { ...r.measured },
+      { verdict: 'promote canary', canaryVersion: '11.7.1', canaryErrorsPerPod: 1, stableErrorsPerPod: 0.5, canaryErrorRatio: 0.005, stableErrorRatio: 0.005, canaryP99Ms: 200, stableP99Ms: 200, judged: 2, inconclusive: false, noData: 'error' },
+    );
+  });
+
+  it('a 5xx share exactly at the limit promotes; one more error aborts', async () => {
+    const at = (errors: number) => runCheck(check, { scope, data: data({ serverMetrics: canaryMetrics({ '*': stats(400, errors, 200) }) }) });
+    const edge = await at(6);
+    assert.equal(edge.status, 'pass', `1.50 % against max(2 × 0.50 %, 0.50 % + 1 %): ${JSON.stringify(edge.findings)}`);
+    const over = await at(7);
+    assert.equal(over.status, 'fail');
+    assert.equal(over.findings[0]!.actual, '7 of 400 (1.75%)');
+  });
+
+  it('errors per pod exactly at stable plus the allowance promote', async () => {
+    const r = await runCheck(check, { scope, data: data({ canary: [3], stable: [0, 2] }) });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['canaryErrorsPerPod'], 3);
+  });
+
+  it('counts error, fatal, critical and panic lines of the app pods only, not the job server\'s', async () => {
+    const withJobServer: PodLogs = { ...logs(0), pods: [...logs(0).pods, { ...logs(40).pods[0]!, pod: 'mm-jobserver-0', role: 'jobserver' }] };
+    const quiet = await runCheck(check, { scope, data: { ...data(), podLogs: withJobServer } });
+    assert.equal(quiet.status, 'pass', JSON.stringify(quiet.findings));
+    assert.equal(quiet.measured?.['canaryErrorsPerPod'], 0);
+    const severe: PodLogs = { ...logs(0), pods: [{ ...logs(0).pods[0]!, levels: { info: 5, error: 1, fatal: 1, critical: 1, panic: 1 } }] };
+    const loud = await runCheck(check, { scope, data: { ...data(), podLogs: severe } });
+    assert.equal(loud.status, 'fail');
+    assert.equal(loud.findings[0]!.actual, '4.0');
+  });
+
+  it('a latency is not judged where the stable pods give no p99 (no latency buckets)', async () => {
+    const noP99 = { '*': { ...stats(600, 3, 0), p99Ms: null } };
+    const r = await runCheck(check, { scope, data: data({ serverMetrics: canaryMetrics({ '*': stats(300, 1, 900) }), stableServerMetrics: stableMetrics(noP99) }) });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['stableP99Ms'], -1, 'no figure');
+  });
+
+  it('is inconclusive when the canary\'s metrics could not be collected, or neither side\'s', async () => {
+    const noCanary = { ...data(), serverMetrics: { $collectError: true, key: 'serverMetrics', code: 'UNREACHABLE', message: 'Prometheus did not answer' } };
+    const r = await runCheck(check, { scope, data: noCanary });
+    assert.equal(r.status, 'error');
+    assert.equal(r.measured?.['verdict'], 'inconclusive');
+    assert.equal(r.findings.length, 1, JSON.stringify(r.findings));
+    assert.equal(r.findings[0]!.message, 'inconclusive: the canary pods gave no metrics to compare');
+    assert.deepEqual(r.findings[0]!.subject, { kind: 'Deployment', namespace: 'mattermost', name: 'mm-canary' });
+    assert.equal(r.findings[0]!.actual, 'Prometheus did not answer');
+    assert.equal(r.measured?.['canaryP99Ms'], -1);
+    assert.equal(r.measured?.['canaryErrorRatio'], -1);
+    assert.match(r.summary ?? '', /5xx canary \? vs stable 0\.50%, p99 canary \? ms vs stable 200 ms/);
+    const neither = await runCheck(check, { scope, data: { ...noCanary, stableServerMetrics: null } });
+    assert.deepEqual(neither.findings.map((f) => [f.subject?.name, f.actual]), [['mm-canary', 'Prometheus did not answer'], ['mm', 'not collected']]);
+    assert.equal(neither.measured?.['stableP99Ms'], -1);
+    assert.equal(neither.measured?.['stableErrorRatio'], -1);
+  });
+
+  it('is error NO_LOGS when the canary pods left no logs, or the stable pods\' logs were not read', async () => {
+    const noCanary = await runCheck(check, { scope, data: data({ canary: [] }) });
+    assert.equal(noCanary.status, 'error');
+    assert.equal(noCanary.findings[0]?.message, 'no canary pod logs to compare');
+    assert.equal(noCanary.measured?.['canaryErrorsPerPod'], -1);
+    assert.match(noCanary.summary ?? '', /errors per pod canary \? vs stable 0\.5;/);
+    const unread = await runCheck(check, { scope, data: { ...data(), stablePodLogs: null } });
+    assert.equal(unread.status, 'error');
+    assert.equal(unread.findings[0]?.message, 'no stable pod logs to compare');
+    assert.equal(unread.measured?.['stableErrorsPerPod'], -1);
+    assert.match(unread.summary ?? '', /errors per pod canary 0\.0 vs stable \?;/);
+  });
+
+  it('says abort canary when a journey step failed on the canary; skipped steps are not counted as failed', async () => {
+    const journey = (steps: SmokeStep[]) => ({ url: 'https://chat.example.com', steps });
+    const r = await runCheck(check, { scope, data: { ...data(), smokeJourney: journey([{ name: 'login', ok: true }, { name: 'post.create', ok: false }, { name: 'post.read', ok: false, skipped: 'post.create failed' }]) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.measured?.['verdict'], 'abort canary');
+    assert.equal(r.findings.length, 1, JSON.stringify(r.findings));
+    const f = r.findings[0]!;
+    complete(f);
+    assert.equal(f.message, '1 journey step(s) failed on the canary: post.create');
+    assert.deepEqual(f.subject, { kind: 'ClusterInstallation', namespace: 'mattermost', name: 'mm' });
+    assert.equal(f.actual, '1 failed');
+    const passed = await runCheck(check, { scope, data: { ...data(), smokeJourney: journey([{ name: 'login', ok: true }, { name: 'post.create', ok: true }]) } });
+    assert.equal(passed.status, 'pass', JSON.stringify(passed.findings));
+  });
+
+  it('fails when answers with the cookie failed, when there were none, and when the canary\'s version is unknown', async () => {
+    const failing = await runCheck(check, { scope, data: { ...data(), routingProbe: { url: 'https://chat.example.com', cookie: 'canary=always', answers: [{ status: 200, version: '11.7.1' }, { status: 502 }] } } });
+    assert.equal(failing.status, 'fail');
+    const f = failing.findings[0]!;
+    complete(f);
+    assert.equal(f.message, 'requests with the cookie canary=always through the production host answered 11.7.1 ×1 (1 failed), not only the canary\'s 11.7.1');
+    assert.deepEqual(f.subject, { kind: 'Ingress', namespace: 'mattermost', name: 'mm-canary' });
+    assert.equal(f.expected, 'X-Version-Id 11.7.1 on every answer');
+    const none = await runCheck(check, { scope, data: { ...data(), routingProbe: { url: 'https://chat.example.com', answers: [] } } });
+    assert.equal(none.status, 'fail');
+    assert.match(none.findings[0]!.message, /answered none, not only/);
+    const unprobed = await runCheck(check, { scope, data: { ...data(), routingProbe: null } });
+    assert.equal(unprobed.status, 'fail');
+    assert.match(unprobed.findings[0]!.message, /answered none \(1 failed\)/);
+    const unknown = await runCheck(check, { scope, data: { ...data(), deployments: [deployment('mm', '10.11.4')] } });
+    assert.equal(unknown.status, 'fail');
+    assert.equal(unknown.findings[0]!.message, 'requests with the cookie canary=always through the production host answered 11.7.1 ×2, not only the canary\'s ?');
+    assert.equal(unknown.findings[0]!.expected, 'X-Version-Id the canary version on every answer');
+    assert.equal(unknown.measured?.['canaryVersion'], 'unknown');
+  });
+
+  it('refuses limits that would let a canary worse than stable through by construction', () => {
+    for (const bad of [{ errorsPerPodAllowance: -1 }, { errorRatioFactor: 0.5 }, { maxErrorRatioIncrease: -0.01 }, { maxErrorRatioIncrease: 1.5 }, { p99Factor: 0.9 }, { minIncreaseMs: -1 }]) {
+      assert.throws(() => check.options.parse(bad), JSON.stringify(bad));
+    }
+    const o = check.options.parse({ errorsPerPodAllowance: 0.5, errorRatioFactor: 1.5, maxErrorRatioIncrease: 0.5, p99Factor: 1.2, minIncreaseMs: 0 });
+    assert.deepEqual([o.errorsPerPodAllowance, o.errorRatioFactor, o.maxErrorRatioIncrease, o.p99Factor, o.minIncreaseMs], [0.5, 1.5, 0.5, 1.2, 0]);
+    assert.equal(check.options.parse({ errorRatioFactor: 1, p99Factor: 1, maxErrorRatioIncrease: 1 }).p99Factor, 1);
+  });
+
+  it('is not applicable outside a canary run\'s canary side, saying why', async () => {
+    const stable = await runCheck(check, { scope: { ...scope, side: 'production' }, data: data() });
+    assert.equal(stable.reason, 'this run judges the stable side');
+    const rolling = await runCheck(check, { scope: { kind: 'ClusterInstallation' }, data: data() });
+    assert.equal(rolling.status, 'not-applicable');
+    assert.equal(rolling.reason, 'no canary is enabled');
+    const v1beta1 = await runCheck(check, { scope, data: { ...data(), installation: { ...clusterInstallation({ canary: '11.7.1' }), kind: 'Mattermost' } } });
+    assert.equal(v1beta1.status, 'not-applicable');
   });
 });

@@ -15,7 +15,7 @@ import { installationRef } from '../../core/mattermost.js';
 import { ALL_HANDLERS, type GroupStats, type ServerMetrics } from '../../core/metrics-types.js';
 import { baselineOf, groupName, judgePods, metricsOutcome, minRequestsOf, minRequestsOption, noDataOption, pct, podSubject, relativeLimit, REMEDY_NO_DATA, type Judged } from '../../core/metrics-judge.js';
 import type { NotLooked } from '../../core/outcome.js';
-import { answerVersions, deploymentVersion, versionsText } from '../../core/strategy.js';
+import { answerVersions, CANARY_COOKIE, deploymentVersion, versionsText } from '../../core/strategy.js';
 import { isCollectError, present, type CollectError, type Finding, type Scope } from '../../core/types.js';
 
 const ERROR_LEVELS = ['error', 'fatal', 'critical', 'panic'];
@@ -117,7 +117,8 @@ export const canaryAnalysis = defineCheck({
   options: optionsSchema,
   evaluate(input, { scope, options }) {
     const cr = input.installation;
-    if (scope.strategy !== 'canary' || scope.side !== 'canary' || !isClusterInstallation(cr)) {
+    // Only a canary run has a canary side (core/strategy.ts scopeFor).
+    if (scope.side !== 'canary' || !isClusterInstallation(cr)) {
       return { status: 'not-applicable', reason: scope.strategy === 'canary' ? 'this run judges the stable side' : 'no canary is enabled' };
     }
     const canary = canaryOf(cr);
@@ -127,7 +128,7 @@ export const canaryAnalysis = defineCheck({
     const { versions, failed } = input.routingProbe ? answerVersions(input.routingProbe) : { versions: {}, failed: ['no answers'] };
     const off = Object.keys(versions).filter((v) => v !== want);
     if (!want || off.length > 0 || failed.length > 0 || Object.keys(versions).length === 0) {
-      fails.push({ message: `requests with the cookie ${scope.cookie ?? 'canary=always'} through the production host answered ${versionsText(versions)}${failed.length ? ` (${failed.length} failed)` : ''}, not only the canary's ${want ?? '?'}`, subject: { kind: 'Ingress', namespace: scope.namespace, name: canary.name }, expected: `X-Version-Id ${want ?? 'the canary version'} on every answer`, actual: versionsText(versions), remediation: `check Ingress ${canary.name}: nginx.ingress.kubernetes.io/canary "true" and canary-by-cookie "canary", backend Service ${canary.name}` });
+      fails.push({ message: `requests with the cookie ${CANARY_COOKIE} through the production host answered ${versionsText(versions)}${failed.length ? ` (${failed.length} failed)` : ''}, not only the canary's ${want ?? '?'}`, subject: { kind: 'Ingress', namespace: scope.namespace, name: canary.name }, expected: `X-Version-Id ${want ?? 'the canary version'} on every answer`, actual: versionsText(versions), remediation: `check Ingress ${canary.name}: nginx.ingress.kubernetes.io/canary "true" and canary-by-cookie "canary", backend Service ${canary.name}` });
     }
     const c = errorsPerPod(input.podLogs);
     const s = errorsPerPod(present(input.stablePodLogs));

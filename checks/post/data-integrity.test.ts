@@ -41,6 +41,55 @@ describe('data-integrity', () => {
     assert.equal(r.measured?.['after.posts'], 800);
   });
 
+  it('a loss exactly at the tolerance passes; one row more fails', async () => {
+    const at = (posts: number) => runCheck(check, { data: { dataCounts: now({ posts }), baseline: baseline({ ...before, posts: 700 }) } });
+    assert.equal((await at(693)).status, 'pass', '7 of 700 rows is 1.00 %, the tolerance');
+    const over = await at(692);
+    assert.equal(over.status, 'fail');
+    assert.equal(over.findings.length, 1);
+    assert.equal(over.findings[0]!.message, 'posts: 8 of 700 rows are gone since preflight (1.14%)');
+    assert.equal(over.findings[0]!.expected, 'at least 693 (loss ≤ 1.00%)');
+  });
+
+  it('a table empty at preflight and still empty has lost nothing', async () => {
+    const r = await runCheck(check, { data: { dataCounts: now({ teams: 0 }), baseline: baseline({ ...before, teams: 0 }) } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['before.teams'], 0);
+  });
+
+  it('judges the counts preflight took, and only those, even when verify cannot take the others either', async () => {
+    const partial = { users: null, teams: null, channels: 48, posts: 720 } as unknown as Counts;
+    const r = await runCheck(check, { data: { dataCounts: now({ users: null, teams: 3 }), baseline: baseline(partial) } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal('before.users' in (r.measured ?? {}), false, 'no preflight figure for a count preflight did not take');
+    assert.equal('after.users' in (r.measured ?? {}), false, 'no verify figure for a count verify could not take');
+    assert.equal(r.measured?.['after.teams'], 3);
+    const lost = await runCheck(check, { data: { dataCounts: now({ channels: 10 }), baseline: baseline(partial) } });
+    assert.equal(lost.status, 'fail');
+    assert.deepEqual(lost.findings.map((f) => f.message), ['channels: 38 of 48 rows are gone since preflight (79.17%)']);
+  });
+
+  it('reports the source, the tolerance and both counts, and names the preflight run it compared with', async () => {
+    const r = await runCheck(check, { data: { dataCounts: now(), baseline: baseline() } });
+    assert.equal(r.status, 'pass');
+    assert.deepEqual(r.measured, {
+      source: 'sql', tolerance: 0.01,
+      'before.users': 240, 'after.users': 240, 'before.teams': 6, 'after.teams': 6, 'before.channels': 48, 'after.channels': 48, 'before.posts': 720, 'after.posts': 720,
+    });
+    assert.equal(r.summary, 'Counts kept since preflight (2026-11-20T10:00:00Z)');
+    const undated = await runCheck(check, { data: { dataCounts: now(), baseline: { ...baseline(), collectedAt: '' } } });
+    assert.equal(undated.summary, 'Counts kept since preflight (/reports/preflight.snapshot.json)');
+  });
+
+  it('names both sources, whichever way round they differ', async () => {
+    const sqlThenApi = await runCheck(check, { data: { dataCounts: now({}, 'api'), baseline: baseline(before, 'sql') } });
+    assert.equal(sqlThenApi.findings[0]!.message, 'Preflight counted rows from SQL, verify from the API: the counts are not comparable');
+    const apiThenSql = await runCheck(check, { data: { dataCounts: now({}, 'sql'), baseline: baseline(before, 'api') } });
+    assert.equal(apiThenSql.status, 'fail');
+    assert.equal(apiThenSql.findings[0]!.message, 'Preflight counted rows from the API, verify from SQL: the counts are not comparable');
+    assert.equal(apiThenSql.findings[0]!.expected, 'counts from api');
+  });
+
   it('is error when the counts or the baseline could not be read', async () => {
     const r = await runCheck(check, { data: { dataCounts: { $collectError: true, key: 'dataCounts', code: 'UNREACHABLE', message: 'database down' }, baseline: baseline() } });
     assert.equal(r.status, 'error');

@@ -69,10 +69,11 @@ export const dataIntegrity = defineCheck({
         });
         continue;
       }
-      const loss = then === 0 ? 0 : (then - after) / then;
-      if (loss > now.tolerance) {
+      // Rows, not a share: a table empty at preflight has nothing to lose (and no share to divide by).
+      const lost = then - after;
+      if (lost > then * now.tolerance) {
         findings.push({
-          message: `${n}: ${then - after} of ${then} rows are gone since preflight (${pct(loss)})`, subject,
+          message: `${n}: ${lost} of ${then} rows are gone since preflight (${pct(lost / then)})`, subject,
           expected: `at least ${Math.ceil(then * (1 - now.tolerance))} (loss ≤ ${pct(now.tolerance)})`, actual: String(after),
           remediation: 'Stop the rollout and find out where the rows went (migration logs, the database the pods use); restore the pre-upgrade backup if data is lost.',
         });
