@@ -122,6 +122,9 @@ describe('log-errors', () => {
     const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'rare', 2), group('error', 'often', 40), group('error', 'middle', 9)])) });
     assert.match(r.findings[0]!.message, /3 distinct messages, most often "often"/);
     assert.deepEqual(r.findings[0]!.evidence?.map((e) => e.split(':')[0]), ['×40 often', '×9 middle', '×2 rare']);
+    const seven = await runCheck(check, { data: logs(podLog('mm-a', [1, 2, 3, 4, 5, 6, 7].map((n) => group('error', `m${n}`, n)))) });
+    assert.match(seven.findings[0]!.message, /7 distinct messages, most often "m7"/);
+    assert.deepEqual(seven.findings[0]!.evidence?.map((e) => e.split(':')[0]), ['×7 m7', '×6 m6', '×5 m5', '×4 m4', '×3 m3'], 'the five most frequent');
   });
 
   it('the worst pod\'s rate is the one reported, and every pod\'s lines are counted', async () => {

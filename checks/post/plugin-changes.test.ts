@@ -67,8 +67,8 @@ describe('plugin-changes', () => {
   });
   it('nodes on different versions or states are listed sorted, each once', async () => {
     const mixed: PluginStatuses = { url: 'https://chat.example.com', statuses: [
-      { plugin_id: 'playbooks', cluster_id: 'n1', version: '2.5.0', state: 2 },
-      { plugin_id: 'playbooks', cluster_id: 'n2', version: '2.4.1', state: 1 },
+      { plugin_id: 'playbooks', cluster_id: 'n1', version: '2.5.0', state: 1 },
+      { plugin_id: 'playbooks', cluster_id: 'n2', version: '2.4.1', state: 2 },
       { plugin_id: 'playbooks', cluster_id: 'n3', version: '2.5.0', state: 2 },
     ] };
     const r = await runCheck(pluginChangesCheck, { data: { pluginStatuses: mixed, baseline: base(set([['playbooks', '2.4.1', 2]])) } });
