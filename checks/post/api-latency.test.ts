@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { GroupStats } from '../../core/metrics-types.js';
 import { runCheck } from '../../core/testing.js';
 import { baseline, metrics, pod, stats } from '../metrics-fixtures.js';
 import check from './api-latency.js';
@@ -49,6 +50,8 @@ describe('api-latency', () => {
     assert.equal(r.measured?.['baselineP99Ms'], 400);
     assert.match(r.summary ?? '', /worst p99 500 ms, baseline p99 400 ms/);
     const none = await runCheck(check, { data: { serverMetrics: m, baseline: baseline(null) } });
+    assert.equal(none.error?.code, 'NO_DATA', 'judged against the ceiling, the missing baseline inconclusive');
+    assert.equal(none.measured?.['worstP99Ms'], 500);
     assert.equal('baselineP99Ms' in (none.measured ?? {}), false);
     assert.doesNotMatch(none.summary ?? '', /baseline p99/);
   });
@@ -64,6 +67,17 @@ describe('api-latency', () => {
     assert.equal(over.status, 'fail');
     assert.equal(over.findings[0]!.expected, 'p99 ≤ 5000 ms (no baseline for this group)');
     assert.match(over.findings[0]!.message, /handler getFile: p99 5001 ms$/);
+  });
+  it('a baseline without an all-handlers p99 gives no preflight figure, and its other groups still count', async () => {
+    const m = metrics([pod('mm-new-1', { '*': stats(300, 0, 500), getPosts: stats(100, 0, 400) })]);
+    const noStar: Record<string, GroupStats>[] = [{ getPosts: stats(300, 0, 100) }, { '*': { ...stats(900, 0, 0), p99Ms: null }, getPosts: stats(300, 0, 100) }];
+    for (const groups of noStar) {
+      const r = await runCheck(check, { data: { serverMetrics: m, baseline: baseline(groups) } });
+      assert.equal(r.status, 'fail', JSON.stringify(groups));
+      assert.deepEqual(r.findings.map((f) => f.expected), ['p99 ≤ 300 ms (max(1.5 × 100, 100 + 200), ceiling 5000)']);
+      assert.equal('baselineP99Ms' in (r.measured ?? {}), false);
+      assert.equal(r.summary, '1 pod(s) from pod proxy :8067/metrics over 30s; 2 pod × handler group(s) judged; worst p99 500 ms');
+    }
   });
   it('refuses a factor under 1 and a negative allowance', () => {
     assert.throws(() => check.options.parse({ factor: 0.9 }));

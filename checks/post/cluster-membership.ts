@@ -60,7 +60,7 @@ export const clusterMembershipCheck = defineCheck({
       fails.push({ message: `${outside.length} of ${pods.length} Mattermost pods are not cluster nodes: ${outside.join(', ')}`, subject, expected: 'one cluster node per pod', actual: `nodes: ${after.nodes.map((n) => n.hostname || n.id).join(', ')}`, remediation });
     }
     change('nodes', String(before.nodes.length), String(after.nodes.length), fails.length ? 'finding' : 'info');
-    if (before.licensed !== after.licensed) change('licensed (X-Version-Id)', String(before.licensed ?? 'unknown'), String(after.licensed ?? 'unknown'), after.licensed === false ? 'finding' : 'info');
+    change('licensed (X-Version-Id)', String(before.licensed ?? 'unknown'), String(after.licensed ?? 'unknown'), after.licensed === false ? 'finding' : 'info');
     for (const f of ['version', 'schema_version', 'config_hash'] as const) change(f, distinct(before, f), distinct(after, f));
     return outcomeOf({ fails, changes, measured, summary: `${after.nodes.length} cluster nodes for ${pods.length} pods (${before.nodes.length} at preflight)` });
   },

@@ -66,6 +66,15 @@ describe('error-rate', () => {
     const r = await runCheck(check, { data: { serverMetrics: metrics([pod('mm-new-1', { '*': stats(300, 30, 200), createPost: stats(100, 30, 200) })]), baseline: baseline(before) } });
     assert.deepEqual(r.findings.map((f) => /for the failing (.+?) \(/.exec(f.remediation ?? '')?.[1]), ['requests', 'createPost requests']);
   });
+  it('the summary gives the worst share and the preflight one; a baseline without all handlers gives none', async () => {
+    const m = metrics([pod('mm-new-1', { '*': stats(300, 3, 200) })]);
+    const r = await runCheck(check, { data: { serverMetrics: m, baseline: baseline(before) } });
+    assert.equal(r.summary, '1 pod(s) from pod proxy :8067/metrics over 30s; 1 pod × handler group(s) judged; worst 5xx 1.00%, baseline 0.22%');
+    const partial = await runCheck(check, { data: { serverMetrics: m, baseline: baseline({ createPost: stats(300, 1, 250) }) } });
+    assert.equal(partial.status, 'pass', JSON.stringify(partial.findings));
+    assert.equal(partial.summary, '1 pod(s) from pod proxy :8067/metrics over 30s; 1 pod × handler group(s) judged; worst 5xx 1.00%, baseline 0.00%');
+    assert.equal('baselineErrorRatio' in (partial.measured ?? {}), false);
+  });
   it('refuses shares outside 0..1 and a factor under 1', () => {
     for (const bad of [{ maxIncrease: 1.5 }, { maxIncrease: -0.1 }, { maxRatio: 2 }, { maxRatio: -0.1 }, { factor: 0.5 }]) assert.throws(() => check.options.parse(bad), JSON.stringify(bad));
     assert.equal(check.options.parse({ maxIncrease: 1, maxRatio: 0 }).maxRatio, 0);

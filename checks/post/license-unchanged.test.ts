@@ -28,6 +28,27 @@ describe('license-unchanged', () => {
     assert.deepEqual(r.findings.map((f) => f.actual), ['Cluster false']);
     assert.deepEqual(r.changes?.map((c) => `${c.item}:${c.judged}`), ['Cluster:finding', 'ExpiresAt:info']);
   });
+  it('losing metrics alone fails; nothing to lose (clustering and metrics not covered before) passes', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: lic({ metrics: false }), baseline: base(lic()) } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => [f.message, f.actual]), [['The upgrade lost performance metrics: at preflight Metrics was true, now it is false', 'Metrics false']]);
+    assert.deepEqual(r.changes?.map((c) => `${c.item}:${c.judged}`), ['Metrics:finding']);
+    const small = lic({ cluster: false, metrics: false });
+    const same = await runCheck(licenseUnchangedCheck, { data: { license: small, baseline: base(small) } });
+    assert.equal(same.status, 'pass', JSON.stringify(same.findings));
+    assert.deepEqual(same.measured, { licensedBefore: true, licensedAfter: true, changes: 0 });
+  });
+  it('every other field that changed is listed as information, a field now absent as (none)', async () => {
+    const r = await runCheck(licenseUnchangedCheck, { data: { license: lic({ skuShortName: 'professional', users: 100, expiresAt: undefined }), baseline: base(lic()) } });
+    assert.equal(r.status, 'pass');
+    assert.deepEqual(r.changes, [
+      { area: 'license', item: 'SkuShortName', before: 'enterprise', after: 'professional', judged: 'info' },
+      { area: 'license', item: 'Users', before: '500', after: '100', judged: 'info' },
+      { area: 'license', item: 'ExpiresAt', before: '2027-06-01T00:00:00.000Z', after: '(none)', judged: 'info' },
+    ]);
+    assert.equal(r.summary, '3 licence field(s) changed since preflight');
+    assert.equal(r.measured?.['changes'], 3);
+  });
   it('no --baseline is an error (NO_BASELINE): nothing compared is never a pass', async () => {
     const r = await runCheck(licenseUnchangedCheck, { data: { license: lic(), baseline: null } });
     assert.equal(r.status, 'error');

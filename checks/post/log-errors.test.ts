@@ -109,7 +109,58 @@ describe('log-errors', () => {
     assert.match(r.error?.message ?? '', /podLogs: boom/);
   });
 
-  it('rejects an invalid regex in allow', () => {
+  it('a stray line: the message, the fix and the summary say what was counted, where and over which window', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'Failed to upload file', 1)]), podLog('mm-b', [])) });
+    const f = r.findings[0]!;
+    assert.equal(f.message, 'pod mm-a logged 1 error/fatal/panic/critical line in the last 15m00s (0.07/min), 1 distinct message, most often "Failed to upload file"');
+    assert.equal(f.remediation, 'read the lines (kubectl -n mattermost logs mm-a -c mattermost --since=15m | grep -E \'"level":"(error|fatal|panic|critical)"\'); fix the cause, or add known noise to this check\'s allow option');
+    assert.equal(r.summary, '1 counted error/fatal/panic/critical lines in 2 pods over 15m00s, at most 0.07/min on one pod');
+    assert.deepEqual(r.measured, { errorLines: 1, allowedLines: 0, pods: 2, windowSeconds: 900, maxRatePerMinute: 0.067, warnRate: 0, errorRate: 1 });
+  });
+
+  it('the evidence puts the most frequent message first, whatever order the collector gave', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'rare', 2), group('error', 'often', 40), group('error', 'middle', 9)])) });
+    assert.match(r.findings[0]!.message, /3 distinct messages, most often "often"/);
+    assert.deepEqual(r.findings[0]!.evidence?.map((e) => e.split(':')[0]), ['×40 often', '×9 middle', '×2 rare']);
+    const seven = await runCheck(check, { data: logs(podLog('mm-a', [1, 2, 3, 4, 5, 6, 7].map((n) => group('error', `m${n}`, n)))) });
+    assert.match(seven.findings[0]!.message, /7 distinct messages, most often "m7"/);
+    assert.deepEqual(seven.findings[0]!.evidence?.map((e) => e.split(':')[0]), ['×7 m7', '×6 m6', '×5 m5', '×4 m4', '×3 m3'], 'the five most frequent');
+  });
+
+  it('the worst pod\'s rate is the one reported, and every pod\'s lines are counted', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'x', 30)]), podLog('mm-b', [group('error', 'y', 3)])) });
+    assert.equal(r.measured?.['maxRatePerMinute'], 2);
+    assert.equal(r.measured?.['errorLines'], 33);
+  });
+
+  it('lines whose msg an allow regex matches do not count, and are reported as allowed', async () => {
+    const data = logs(podLog('mm-a', [group('error', 'Failed to ping DB', 50), group('error', 'websocket closed: EOF', 3)]));
+    const r = await runCheck(check, { data, options: { allow: ['^websocket closed', 'ping DB$'] } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.equal(r.measured?.['allowedLines'], 53);
+    assert.equal(r.measured?.['errorLines'], 0);
+    assert.match(r.summary ?? '', / \(53 allowed\)$/);
+    const some = await runCheck(check, { data, options: { allow: ['^websocket closed'] } });
+    assert.equal(some.status, 'fail');
+    assert.equal(some.findings[0]!.actual, '3.33 lines/min (50 lines)');
+  });
+
+  it('levels the collector does not group (info, debug) are counted from the level totals', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-a', [group('error', 'x', 1)])), options: { levels: ['INFO'], errorRate: 100 } });
+    assert.equal(r.status, 'warn');
+    assert.equal(r.findings[0]!.actual, '6.67 lines/min (100 lines)');
+  });
+
+  it('a log that could not be read for another reason than RBAC points at the pod\'s own log', async () => {
+    const r = await runCheck(check, { data: logs(podLog('mm-b', [], { error: { code: 'TIMEOUT', message: 'did not answer' } })) });
+    assert.equal(r.findings[0]!.remediation, 'kubectl -n mattermost logs mm-b -c mattermost');
+  });
+
+  it('rejects an invalid regex in allow, an empty one and an empty level list; takes several valid ones', () => {
     assert.throws(() => check.options.parse({ allow: ['('] }));
+    assert.throws(() => check.options.parse({ allow: [''] }));
+    assert.throws(() => check.options.parse({ levels: [] }));
+    const o = check.options.parse({ allow: ['Failed .* DB', '^x$'], levels: ['Error', 'FATAL'] });
+    assert.deepEqual([o.allow, o.levels], [['Failed .* DB', '^x$'], ['error', 'fatal']]);
   });
 });

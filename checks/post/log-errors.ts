@@ -72,7 +72,8 @@ export const logErrorsCheck = defineCheck({
       const minutes = Math.max(p.sinceSeconds, 60) / 60;
       const rate = n / minutes;
       maxRate = Math.max(maxRate, rate);
-      if (n > 0 && rate > warnRate) {
+      // warnRate is ≥ 0, so a rate above it means at least one line.
+      if (rate > warnRate) {
         const storm = rate > errorRate;
         const shown = hits.sort((a, b) => b.count - a.count).slice(0, EVIDENCE);
         (storm ? fails : warns).push({

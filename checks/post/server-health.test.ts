@@ -47,6 +47,37 @@ describe('server-health', () => {
     assert.equal(r.measured?.['maxPingMs'], 40);
   });
 
+  it('a ping exactly at maxLatencyMs passes; without the option no ping is too slow', async () => {
+    const at = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { latencyMs: 500 })) }, options: { maxLatencyMs: 500 } });
+    assert.equal(at.status, 'pass', JSON.stringify(at.findings));
+    const over = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { latencyMs: 501 })) }, options: { maxLatencyMs: 500 } });
+    assert.deepEqual([over.status, over.findings[0]?.expected, over.findings[0]?.actual], ['fail', '≤ 500 ms', '501 ms']);
+    const free = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { latencyMs: 60_000 })) } });
+    assert.equal(free.status, 'pass');
+  });
+
+  it('a ping without a measured time is healthy under a limit, and the slowest is taken over the pings timed', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { latencyMs: undefined }), ping('mm-b', { latencyMs: 40 })) }, options: { maxLatencyMs: 500 } });
+    assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    assert.deepEqual(r.measured, { servers: 2, healthyServers: 2, maxPingMs: 40 });
+    assert.equal(r.summary, '2/2 servers healthy');
+  });
+
+  it('an answer other than 200 is unhealthy even when its body says OK', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings(ping('mm-a', { httpStatus: 503, bodyExcerpt: '{"status":"OK"}' })) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]!.message, 'pod mm-a is unhealthy (HTTP 503): status not OK');
+    assert.deepEqual(r.findings[0]!.evidence, ['{"status":"OK"}']);
+    assert.match(r.findings[0]!.remediation ?? '', /reports itself unhealthy/);
+  });
+
+  it('a 500 without a status field is reported UNHEALTHY; other missing fields stay missing', async () => {
+    const r = await runCheck(check, { data: { serverPings: pings({ ...ping('mm-a', { httpStatus: 500 }), status: undefined, databaseStatus: undefined } as never) } });
+    assert.equal(r.findings[0]!.actual, 'status=UNHEALTHY, database_status=missing, filestore_status=OK');
+    const ok = await runCheck(check, { data: { serverPings: pings({ ...ping('mm-a'), status: undefined } as never) } });
+    assert.equal(ok.findings[0]!.actual, 'status=missing, database_status=OK, filestore_status=OK', 'a 200 without status is not a 500');
+  });
+
   describe('could not look is error, not fail', () => {
     const unasked = (pod: string, error: { code: string; message: string; status?: number }) => ({ pod, namespace: 'mattermost', podReady: true, latencyMs: 3, error });
     const forbidden = unasked('mm-b', { code: 'FORBIDDEN', status: 403, message: 'the API server refused the pod proxy to mm-b (403): grant "get" on pods/proxy' });
@@ -64,6 +95,14 @@ describe('server-health', () => {
       assert.match(f.remediation ?? '', /pods\/proxy/);
       assert.equal(r.blocking, true);
       assert.equal(r.summary, '1/2 servers healthy, 1 could not be asked');
+    });
+
+    it('a pod that gave no answer and no reason is error NO_ANSWER', async () => {
+      const r = await runCheck(check, { data: { serverPings: pings({ pod: 'mm-a', namespace: 'mattermost', podReady: true } as never) } });
+      assert.equal(r.status, 'error');
+      assert.equal(r.error?.code, 'NO_ANSWER');
+      assert.equal(r.findings[0]!.actual, 'NO_ANSWER');
+      assert.equal(r.findings[0]!.remediation, 'kubectl -n mattermost describe pod mm-a');
     });
 
     it('a pod the API server could not reach (proxy 500) or that timed out is error with that code', async () => {

@@ -31,6 +31,8 @@ describe('server-version', () => {
     const mixed = r.findings.find((f) => /mixed cluster/.test(f.message));
     assert.ok(mixed);
     assert.match(mixed.remediation ?? '', /lagging pods: mm-b/);
+    assert.equal(mixed.message, 'mixed cluster: 11.7.1 on mm-a, mm-c; 11.6.2 on mm-b');
+    assert.equal(mixed.actual, '11.7.1 (2), 11.6.2 (1)');
     const lag = r.findings.find((f) => f.subject?.name === 'mm-b');
     assert.equal(lag?.expected, '11.7.1');
     assert.equal(lag?.actual, '11.6.2');
@@ -66,6 +68,8 @@ describe('server-version', () => {
     assert.equal(r.status, 'error');
     assert.equal(r.error?.code, 'NO_VERSION_HEADER');
     assert.match(r.findings[0]?.message ?? '', /pod mm-a could not tell its version: the answer had no X-Version-Id header/);
+    const page = await runCheck(check, { data: { serverPings: pings({ ...ping('mm-a'), versionId: undefined, version: undefined, bodyExcerpt: '<html>login</html>' } as never) } });
+    assert.deepEqual(page.findings[0]?.evidence, ['<html>login</html>'], 'the body it answered instead is the evidence');
   });
 
   it('a lagging pod beside one it could not ask: fail for the lag, the other listed and in error', async () => {
@@ -80,6 +84,7 @@ describe('server-version', () => {
     assert.equal(r.status, 'fail');
     assert.match(r.findings[0]?.message ?? '', /pod mm-a sent an X-Version-Id that cannot be read: garbage/);
     assert.equal(r.findings[0]?.actual, 'garbage');
+    assert.deepEqual(r.findings[0]?.evidence, ['X-Version-Id: garbage']);
   });
 
   it('fails when there are no pods', async () => {
