@@ -137,9 +137,11 @@ describe('image-version: what a pod is judged by', () => {
         assert.equal(f?.message, `Mattermost pod mm-a runs ${IMAGE}:11.7.1: repository ${IMAGE}, not ${image.replace(/:11\.7\.1$/, '')}`);
       }
     });
-    it('does not take a library/ inside a path for Docker Hub\'s', async () => {
+    it('does not take a docker.io/ or library/ inside a path for Docker Hub\'s (a pull-through mirror is another repository)', async () => {
       const r = await run({ pods: [pod('mm-a', { image: 'acme/library/mattermost:11.7.1' })] }, { image: 'acme/mattermost:11.7.1' });
       assert.ok(about(r, 'mm-a', /repository acme\/library\/mattermost, not acme\/mattermost/), r.findings.map((f) => f.message).join('\n'));
+      const m = await run({ pods: [pod('mm-a', { image: 'mirror.example.com/docker.io/mattermost:11.7.1' })] }, { image: 'mirror.example.com/mattermost:11.7.1' });
+      assert.ok(about(m, 'mm-a', /repository mirror\.example\.com\/docker\.io\/mattermost, not mirror\.example\.com\/mattermost/), m.findings.map((f) => f.message).join('\n'));
     });
     it('fails a pod on another tag of the same repository', async () => {
       const r = await run({}, { image: `${IMAGE}:11.7.2` });
@@ -156,6 +158,13 @@ describe('image-version: what a pod is judged by', () => {
   });
 
   describe('by target.version', () => {
+    it('errors on a target version it cannot read, and on no target even with no pods to judge', async () => {
+      const r = await runCheck(check, { data: healthyKube(), target: { version: 'banana' } });
+      assert.equal(r.status, 'error');
+      assert.match(r.error?.message ?? '', /^image-version needs to know the target: set target\.version/);
+      const none = await runCheck(check, { data: { ...healthyKube(), pods: [] }, target: {} });
+      assert.equal(none.status, 'error');
+    });
     it('fails a pod whose tag carries no version, and says to compare by image', async () => {
       const r = await run({ pods: [pod('mm-a', { image: `${IMAGE}:latest` }), pod('mm-b', { image: `${IMAGE}@${DIGEST}` })] });
       assert.ok(about(r, 'mm-a', /its tag says no version \(latest\); set target\.image/), r.findings.map((f) => f.message).join('\n'));
@@ -165,7 +174,7 @@ describe('image-version: what a pod is judged by', () => {
 
   describe('what the pod runs and what its spec asks for', () => {
     it('fails a pod whose spec asks for another version than it runs', async () => {
-      const p = withContainers('mm-a', [{ name: 'mattermost', image: `${IMAGE}:11.6.2` }], [{ name: 'mattermost', image: `${IMAGE}:11.7.1`, ready: true }]);
+      const p = withContainers('mm-a', [{ name: 'sidecar', image: 'envoy:1' }, { name: 'mattermost', image: `${IMAGE}:11.6.2` }], [{ name: 'mattermost', image: `${IMAGE}:11.7.1`, ready: true }]);
       const r = await run({ pods: [p] });
       const f = about(r, 'mm-a', /runs/);
       assert.equal(f?.message, `Mattermost pod mm-a runs ${IMAGE}:11.7.1: its spec asks for ${IMAGE}:11.6.2: version 11.6.2, not 11.7.1`);
@@ -182,6 +191,15 @@ describe('image-version: what a pod is judged by', () => {
       const r = await run({ pods: [good, old] });
       assert.deepEqual(r.findings.map((f) => f.subject?.name), ['mm-b']);
       assert.equal(r.measured?.['podsOnTarget'], 1);
+      const starting = withContainers('mm-c', [{ name: 'app', image: `${IMAGE}:11.6.2` }], []);
+      const r2 = await run({ pods: [starting] });
+      assert.equal(about(r2, 'mm-c', /runs/)?.message, `Mattermost pod mm-c runs ${IMAGE}:11.6.2: version 11.6.2, not 11.7.1`);
+    });
+    it('judges the status image of a pod whose spec is missing', async () => {
+      const p = pod('mm-a', { version: '11.6.2' });
+      delete p.spec;
+      const r = await run({ pods: [p] });
+      assert.equal(about(r, 'mm-a', /runs/)?.message, `Mattermost pod mm-a runs ${IMAGE}:11.6.2: version 11.6.2, not 11.7.1`);
     });
     it('judges the spec image of a pod that has no status yet, and calls it not ready', async () => {
       const p = withContainers('mm-a', [{ name: 'mattermost', image: `${IMAGE}:11.7.1` }], []);
@@ -192,12 +210,16 @@ describe('image-version: what a pod is judged by', () => {
       assert.equal(f.actual, 'phase Running');
     });
     it('fails a pod without the Mattermost container and lists what it has', async () => {
-      const r = await run({ pods: [withContainers('mm-a', [{ name: 'sidecar', image: 'envoy:1' }, { name: 'proxy', image: 'nginx:1' }], []), withContainers('mm-b', [], [])] });
+      const bare = pod('mm-c');
+      delete bare.spec;
+      delete bare.status;
+      const r = await run({ pods: [withContainers('mm-a', [{ name: 'sidecar', image: 'envoy:1' }, { name: 'proxy', image: 'nginx:1' }], []), withContainers('mm-b', [], []), bare] });
       const a = about(r, 'mm-a', /has no mattermost container/);
       assert.equal(a?.actual, 'containers: sidecar, proxy');
       assert.equal(a.expected, 'container mattermost');
       assert.equal(about(r, 'mm-b', /has no mattermost container/)?.actual, 'containers: none');
-      assert.equal(r.measured?.['pods'], 2);
+      assert.equal(about(r, 'mm-c', /has no mattermost container/)?.actual, 'containers: none');
+      assert.equal(r.measured?.['pods'], 3);
     });
   });
 
@@ -217,12 +239,14 @@ describe('image-version: what a pod is judged by', () => {
     });
     it('matches owners by name when they carry no uid, and only Deployments', async () => {
       const byName = replicaSet(INST, NEW_HASH, 4);
-      byName.metadata.ownerReferences = [{ kind: 'Deployment', name: INST, controller: true }];
+      byName.metadata.ownerReferences = [{ kind: 'Deployment', name: INST, controller: true }, { kind: 'Application', name: 'argocd-app' }];
+      const orphan = replicaSet(INST, OLD_HASH, 12);
+      delete orphan.metadata.ownerReferences;
       const other = replicaSet('other', OLD_HASH, 8);
       other.metadata.ownerReferences = [{ kind: 'Deployment', name: 'other', controller: true }];
       const notDeployment = replicaSet(INST, OLD_HASH, 9);
       notDeployment.metadata.ownerReferences = [{ kind: 'StatefulSet', name: INST, uid: 'uid-deploy-mm' }];
-      const r = await run({ replicaSets: [other, notDeployment, byName] });
+      const r = await run({ replicaSets: [other, notDeployment, orphan, byName] });
       assert.equal(r.status, 'pass', JSON.stringify(r.findings));
     });
     it('says which ReplicaSet and revision a pod of an old one should come from', async () => {
@@ -249,11 +273,31 @@ describe('image-version: what a pod is judged by', () => {
       assert.equal(c?.message, 'Mattermost pod mm-c belongs to pod-template-hash (none), not the newest ReplicaSet mm-new7f9c');
       assert.equal(c.actual, 'no owner');
     });
-    it('writes ? for a newest ReplicaSet without a revision', async () => {
+    it('writes ? for a newest ReplicaSet without a revision, and takes a missing revision for 0', async () => {
       const rs = replicaSet(INST, NEW_HASH, 1);
       delete rs.metadata.annotations;
-      const r = await run({ replicaSets: [rs], pods: [pod('mm-old', { hash: OLD_HASH })] });
-      assert.equal(about(r, 'mm-old', /belongs to/)?.expected, 'ReplicaSet mm-new7f9c (revision ?)');
+      const older = replicaSet(INST, 'older', 0);
+      delete older.metadata.annotations;
+      const r = await run({ replicaSets: [older, rs, replicaSet(INST, OLD_HASH, -1)], pods: [pod('mm-old', { hash: OLD_HASH })] });
+      assert.equal(about(r, 'mm-old', /belongs to/)?.expected, 'ReplicaSet mm-older (revision ?)');
+    });
+    it('does not take an unlabelled pod without an owner for one of an unlabelled ReplicaSet', async () => {
+      const rs = replicaSet(INST, NEW_HASH, 4);
+      delete rs.metadata.labels;
+      const p = pod('mm-a');
+      delete p.metadata.ownerReferences;
+      delete p.metadata.labels?.['pod-template-hash'];
+      const r = await run({ replicaSets: [rs], pods: [p, pod('mm-b')] });
+      assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['mm-a', 'no owner']]);
+    });
+    it('goes by the pod-template-hash of a pod owned by something other than a ReplicaSet', async () => {
+      const p = (name: string, hash: string) => {
+        const x = pod(name, { hash });
+        x.metadata.ownerReferences = [{ kind: 'Node', name: 'node-1' }];
+        return x;
+      };
+      const r = await run({ pods: [p('mm-a', NEW_HASH), p('mm-b', OLD_HASH)] });
+      assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['mm-b', OLD_HASH]]);
     });
     it('fails when the Deployment is missing, and judges the images all the same', async () => {
       const r = await run({ deployments: [], pods: [pod('mm-a'), pod('mm-b', { version: '11.6.2' })] });
@@ -297,7 +341,9 @@ describe('image-version: what a pod is judged by', () => {
       const p = pod('mm-a');
       delete p.status;
       const r = await run({ pods: [p] });
-      assert.equal(about(r, 'mm-a', /not ready/)?.actual, 'phase unknown');
+      const f = about(r, 'mm-a', /not ready/);
+      assert.equal(f?.message, 'Mattermost pod mm-a is not ready (no status for container mattermost)');
+      assert.equal(f.actual, 'phase unknown');
     });
     it('passes ready pods with no finding', async () => {
       const r = await run({});
@@ -308,6 +354,15 @@ describe('image-version: what a pod is judged by', () => {
   });
 
   describe('the dedicated job server', () => {
+    it('judges the Mattermost pods when the custom resource is gone or has no spec', async () => {
+      const cr = installation();
+      delete cr.spec;
+      for (const inst of [null, cr]) {
+        const r = await run({ installation: inst });
+        assert.equal(r.status, 'pass', JSON.stringify(r));
+        assert.equal(r.measured?.['pods'], 3);
+      }
+    });
     it('points at the job server Deployment and its label when it has no pods', async () => {
       const r = await run({ installation: installation({ jobServer: true }), deployments: [deployment(), deployment(`${INST}-jobserver`, { replicas: 1 })] });
       const f = r.findings.find((x) => /no job server pods/.test(x.message));
