@@ -47,6 +47,7 @@ describe('bluegreen-routing: what the idle host is judged by', () => {
   it('is not applicable outside a blue/green run, or without the idle colour', async () => {
     const cases: [Record<string, unknown>, Record<string, unknown>, string | RegExp][] = [
       [{ kind: 'Mattermost' }, { installation: clusterInstallation() }, 'not a blue/green installation'],
+      [{ ...idle, strategy: 'canary' }, {}, 'not a blue/green installation'],
       [{ ...idle, side: 'production' }, {}, 'this run verifies the production side, not the idle colour'],
       [{ ...idle, colour: undefined }, {}, /idle/],
       [idle, { installation: { ...installation, kind: 'Mattermost' } }, /idle/],
