@@ -151,9 +151,17 @@ describe('image-version: what a pod is judged by', () => {
       const r = await run({ pods: [pod('mm-a', { image: `${IMAGE}@${DIGEST}` })] }, { image: `${IMAGE}:11.7.1` });
       assert.ok(about(r, 'mm-a', /it is pinned by digest with no tag, not tag 11\.7\.1/), r.findings.map((f) => f.message).join('\n'));
     });
-    it('passes any tag of the repository when the target names none', async () => {
-      const r = await run({ pods: [pod('mm-a', { version: '11.6.2' })] }, { image: IMAGE });
-      assert.equal(r.status, 'pass', JSON.stringify(r.findings));
+    it('judges the version by target.version when target.image names only a repository', async () => {
+      const r = await run({ pods: [pod('mm-a'), pod('mm-b', { version: '11.6.2' })] }, { image: IMAGE, version: '11.7.1' });
+      assert.equal(r.status, 'fail');
+      assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.message]), [['mm-b', `Mattermost pod mm-b runs ${IMAGE}:11.6.2: version 11.6.2, not 11.7.1`]]);
+      const other = await run({ pods: [pod('mm-a', { image: 'acme/mattermost:11.7.1' })] }, { image: IMAGE, version: '11.7.1' });
+      assert.ok(about(other, 'mm-a', /repository acme\/mattermost, not/), other.findings.map((f) => f.message).join('\n'));
+    });
+    it('errors when target.image names only a repository and no target.version says which version', async () => {
+      const r = await run({}, { image: IMAGE });
+      assert.equal(r.status, 'error');
+      assert.match(r.error?.message ?? '', /target\.image mattermost\/mattermost-enterprise-edition names no tag or digest/);
     });
   });
 
