@@ -96,6 +96,48 @@ describe('file-roundtrip', () => {
     assert.equal(mixed.error?.code, 'PROXY_ERROR');
   });
 
+  it('reports a failed delete beside a bad download: the download says which door, the step what else failed', async () => {
+    const j = journey({
+      failStep: { name: 'file.delete', step: { error: { code: 'HTTP_500', status: 500, message: 'store unreachable' } } },
+      fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }, { via: 'mm-a', ok: true, sha256: SHA, size: 65536 }, { via: 'mm-b', ok: false, sha256: 'b'.repeat(64), size: 10 }],
+    });
+    const r = await runCheck(check, { data: { smokeJourney: j } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => f.message), ['deleting the post and its attachment failed', 'the file downloaded through pod mm-b is not the one uploaded']);
+    assert.equal(r.summary, 'file round trip failed');
+  });
+
+  it('fails, not errors, when the front door gave no answer: that is the users\' way in', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({
+      fileDownloads: [{ via: 'front-door', ok: false, error: { code: 'TIMEOUT', message: 'no answer in 10s' } }, { via: 'mm-a', ok: true, sha256: SHA, size: 65536 }],
+    }) } });
+    assert.equal(r.status, 'fail');
+    const f = r.findings.find((x) => /front door/.test(x.message));
+    assert.equal(f?.actual, 'TIMEOUT: no answer in 10s');
+  });
+
+  it('a pod download with no answer recorded, or refused by RBAC, is could-not-look with what to grant', async () => {
+    const r = await runCheck(check, { data: { smokeJourney: journey({
+      fileDownloads: [{ via: 'front-door', ok: true, sha256: SHA, size: 65536 }, { via: 'mm-a', ok: false }, { via: 'mm-b', ok: false, error: { code: 'FORBIDDEN', status: 403, message: 'pods "mm-b" is forbidden' } }],
+    }) } });
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_ANSWER');
+    assert.equal(r.summary, 'file round trip failed');
+    const [a, b] = r.findings;
+    assert.equal(a?.message, 'the file could not be downloaded through pod mm-a: no answer recorded');
+    assert.equal(a?.actual, 'no answer');
+    assert.match(a?.remediation ?? '', /describe pod mm-a/);
+    assert.equal(b?.actual, 'FORBIDDEN');
+    assert.equal(b?.remediation, 'grant mmgate "get" on pods/proxy (docs/rbac.yaml)');
+  });
+
+  it('says ? bytes when the journey did not record the upload', async () => {
+    const { upload: _, ...j } = journey();
+    const r = await runCheck(check, { data: { smokeJourney: j } });
+    assert.equal(r.summary, '? bytes uploaded, downloaded intact through 3 doors, deleted');
+    assert.equal(r.measured?.['bytes'], 0);
+  });
+
   it('errors without a journey', async () => {
     const r = await runCheck(check, { data: { smokeJourney: collectError('smokeJourney') } });
     assert.equal(r.status, 'error');

@@ -33,11 +33,11 @@ export function imageMatchesTarget(image: string, imageID: string | undefined, t
       return ok ? { ok } : { ok, why: `its digest is ${r.digest ?? digestOf(imageID) ?? 'unknown'}, not ${t.digest}` };
     }
     if (normRepo(r.repository) !== normRepo(t.repository)) return { ok: false, why: `repository ${r.repository}, not ${t.repository}` };
-    if (t.tag && r.tag !== t.tag) return { ok: false, why: r.tag ? `tag ${r.tag}, not ${t.tag}` : `it is pinned by digest with no tag, not tag ${t.tag}` };
-    return { ok: true };
+    if (t.tag) return r.tag === t.tag ? { ok: true } : { ok: false, why: r.tag ? `tag ${r.tag}, not ${t.tag}` : `it is pinned by digest with no tag, not tag ${t.tag}` };
+    // A repository alone names no image: which version must run is target.version's to say.
   }
   const want = parseVersion(target.version);
-  if (!want) throw new NoTargetError('image-version needs to know the target');
+  if (!want) throw new NoTargetError(target.image ? `image-version: target.image ${target.image} names no tag or digest` : 'image-version needs to know the target');
   const have = imageVersion(image);
   if (!have) return { ok: false, why: `its tag says no version (${parseImage(image).tag ?? 'digest only'}); set target.image to compare by image` };
   return compareVersions(have, want) === 0 ? { ok: true } : { ok: false, why: `version ${formatVersion(have)}, not ${formatVersion(want)}` };
