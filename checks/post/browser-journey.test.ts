@@ -110,12 +110,13 @@ describe('browser-journey', () => {
   });
 
   it('warns, without failing, on a journey that passed only on retry', async () => {
-    const journeys = BROWSER_JOURNEY_ORDER.map((n) => (n === 'post' ? ok(n, { outcome: 'flaky', attempts: 2, error: 'Error: expect(locator).toBeVisible() failed' }) : ok(n)));
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => (n === 'post' ? ok(n, { outcome: 'flaky', attempts: 2, error: 'Error: expect(locator).toBeVisible() failed', attachments: [shot] }) : ok(n)));
     const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
     assert.equal(r.status, 'warn');
     assert.equal(r.findings.length, 1);
     assert.match(r.findings[0]?.message ?? '', /"post a message and see it rendered" passed only on retry \(2 attempts\).*toBeVisible/);
     assert.equal(r.measured?.['flaky'], 1);
+    assert.deepEqual(r.findings[0]?.evidence, [`screenshot: ${shot.path}`]);
     assert.equal(r.measured?.['passed'], 4, 'a journey that passed on retry passed');
     assert.equal(r.measured?.['postMs'], 102);
     assert.equal(r.summary, '4 browser journeys passed, 1 only on retry in 4.2s');
@@ -125,7 +126,7 @@ describe('browser-journey', () => {
     const id = 'p'.repeat(26);
     const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 1, postsDeleted: 1, filesDeleted: 0, leftovers: [{ kind: 'post', id, error: 'delete: HTTP 403' }], errors: [] } }) } });
     assert.equal(r.status, 'fail');
-    assert.equal(r.findings[0]?.subject?.name, id);
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Post', namespace: 'mattermost', name: id });
     assert.match(r.findings[0]?.message ?? '', /left behind/);
     assert.equal(r.measured?.['leftovers'], 1);
     assert.match(r.findings[0]?.remediation ?? '', new RegExp(`DELETE /api/v4/posts/${id}\\)`));

@@ -24,12 +24,13 @@ describe('pod-restarts', () => {
   });
 
   it('judges only the Mattermost containers, each against the same container in the baseline', async () => {
-    const now = withStatuses(pod('mm-a'), [sidecar(9), app(1)]);
-    const then = withStatuses(pod('mm-a'), [sidecar(3), app(0)]);
+    const now = withStatuses(pod('mm-a'), [sidecar(9), app(3)]);
+    const then = withStatuses(pod('mm-a'), [sidecar(3), app(2)]);
     const r = await runCheck(check, { data: { pods: [now], baseline: snapshot([then]) } });
     assert.equal(r.status, 'fail');
     assert.deepEqual(r.findings.map((f) => f.message), ['container mattermost of pod mm-a restarted 1 time since the baseline']);
-    assert.equal(r.measured?.['restarts'], 1, 'the sidecar\'s restarts are not counted');
+    assert.equal(r.findings[0]?.expected, 'restartCount 2 (as in the baseline)');
+    assert.equal(r.measured?.['restarts'], 3, 'the sidecar\'s restarts are not counted');
   });
 
   it('a pod with no container started, then or now, has nothing to compare', async () => {
