@@ -41,14 +41,18 @@ function judgeOutages({ w, options: o, scope, outages }: Ctx): Judged {
   const latencies = judged.map((p) => p.latencyMs).sort((a, b) => a - b);
   const measured = {
     probes: judged.length, failedProbes: failed, outages: outages.length, longestOutageMs: longestMs,
-    probeP95Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))] ?? 0,
+    // floor(0.95 n) is at most n - 1: always an index of the list.
+    probeP95Ms: latencies[Math.floor(latencies.length * 0.95)] ?? 0,
   };
-  if (failed <= o.maxFailedProbes && (failed === 0 || longestMs <= parseDuration(o.maxOutage))) return { measured };
-  const where = longest ? `at +${formatDuration(longest.startMs)} (${longest.answers.join(' ')}${longest.versionBefore || longest.versionAfter ? `, ${longest.versionBefore ?? '?'} → ${longest.versionAfter ?? '?'}` : ''})` : '';
+  // No failed probe means no outage, so longestMs is 0 and within any maxOutage.
+  if (failed <= o.maxFailedProbes && longestMs <= parseDuration(o.maxOutage)) return { measured };
+  // Past the return a probe failed, and every failed probe is in an outage.
+  const at = longest!;
+  const versions = at.versionBefore || at.versionAfter ? `, ${at.versionBefore ?? '?'} → ${at.versionAfter ?? '?'}` : '';
   return {
     measured,
     fails: [{
-      message: `${failed} of ${judged.length} front-door probes failed in ${outages.length} outage${outages.length === 1 ? '' : 's'}; the longest lasted ${formatDuration(longestMs)} ${where}`.trim(),
+      message: `${failed} of ${judged.length} front-door probes failed in ${outages.length} outage${outages.length === 1 ? '' : 's'}; the longest lasted ${formatDuration(longestMs)} at +${formatDuration(at.startMs)} (${at.answers.join(' ')}${versions})`,
       subject: { kind: 'Service', namespace: scope.namespace, name: w.frontDoor },
       expected: `≤ ${o.maxFailedProbes} failed probes, outages ≤ ${o.maxOutage}`, actual: `${failed} failed, longest outage ${formatDuration(longestMs)}`,
       remediation: 'Keep maxUnavailable 0 with maxSurge ≥ 1, make the readiness probe reflect real readiness, give the pods a preStop delay longer than the load balancer\'s deregistration, and check the Ingress/Service routes only to Ready pods; roll back if users are affected.',
@@ -60,21 +64,19 @@ function judgeOutages({ w, options: o, scope, outages }: Ctx): Judged {
 /** The fewest Ready pods at any rollout sample, and the samples where Kubernetes could not be read. */
 function judgeReadyPods({ w, options: o, scope }: Ctx): Judged {
   const known = w.samples.filter((s) => s.kubeError === undefined);
-  const minReady = known.length ? Math.min(...known.map((s) => s.readyPods)) : undefined;
-  const fails: Finding[] = [];
-  if (known.length === 0) fails.push({ message: 'the Kubernetes API could not be read at any sample, so Ready pods were never counted', expected: 'pod counts', actual: 'none', remediation: 'check the kubeconfig and RBAC (list pods) and rerun' });
-  if (minReady !== undefined && minReady < o.minReadyPods) {
-    const at = known.find((s) => s.readyPods === minReady)!;
-    fails.push({
-      message: `only ${minReady} Mattermost pod${minReady === 1 ? ' was' : 's were'} Ready at +${formatDuration(at.elapsedMs)}`,
-      subject: installationRef(scope),
-      expected: `≥ ${o.minReadyPods} Ready pod(s) at every sample`, actual: `${minReady}`,
-      remediation: 'the rollout took down pods before new ones were Ready: use RollingUpdate with maxUnavailable 0 and at least 2 replicas',
-    });
-  }
+  if (known.length === 0) return { fails: [{ message: 'the Kubernetes API could not be read at any sample, so Ready pods were never counted', expected: 'pod counts', actual: 'none', remediation: 'check the kubeconfig and RBAC (list pods) and rerun' }] };
+  // The first sample with the fewest Ready pods: when the dip began.
+  const least = known.reduce((a, s) => (s.readyPods < a.readyPods ? s : a));
+  const minReady = least.readyPods;
+  const fails: Finding[] = minReady < o.minReadyPods ? [{
+    message: `only ${minReady} Mattermost pod${minReady === 1 ? ' was' : 's were'} Ready at +${formatDuration(least.elapsedMs)}`,
+    subject: installationRef(scope),
+    expected: `≥ ${o.minReadyPods} Ready pod(s) at every sample`, actual: `${minReady}`,
+    remediation: 'the rollout took down pods before new ones were Ready: use RollingUpdate with maxUnavailable 0 and at least 2 replicas',
+  }] : [];
   const gaps = w.samples.length - known.length;
-  const warns: Finding[] = gaps > 0 && known.length > 0 ? [{ message: `the Kubernetes API could not be read at ${gaps} of ${w.samples.length} samples: Ready pods were not counted then`, expected: 'every sample read', actual: `${gaps} missed` }] : [];
-  return { fails, warns, ...(minReady !== undefined ? { measured: { minReadyPods: minReady } } : {}) };
+  const warns: Finding[] = gaps > 0 ? [{ message: `the Kubernetes API could not be read at ${gaps} of ${w.samples.length} samples: Ready pods were not counted then`, expected: 'every sample read', actual: `${gaps} missed` }] : [];
+  return { fails, warns, measured: { minReadyPods: minReady } };
 }
 
 /** The probe rate achieved: below half the configured one, the watch did not look as often as promised. */

@@ -18,6 +18,14 @@ describe('rollout-completion', () => {
     assert.equal(r.status, 'fail');
     assert.match(r.findings[0]!.message, /did not reach 11\.7\.1 within 1m00s/);
     assert.match(r.findings[0]!.actual ?? '', /state ready, 1 of 3 replicas updated, Ready pods by version: 10\.11\.4×3/);
+    assert.deepEqual(r.measured, { durationMs: 60_000, samples: 2 });
+  });
+
+  it('fails when the watch took no sample at all, and says so', async () => {
+    const r = await runCheck(check, { data: { rolloutWatch: watch([]) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]!.actual, 'no sample taken');
+    assert.deepEqual(r.measured, { durationMs: 0, samples: 0 });
   });
 
   it('fails when the watch was interrupted before the end', async () => {

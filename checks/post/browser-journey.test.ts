@@ -29,7 +29,7 @@ describe('browser-journey', () => {
     assert.equal(r.measured?.['uploadMs'], 103);
     assert.equal(r.measured?.['totalMs'], 4200);
     assert.equal(r.measured?.['passed'], 4);
-    assert.match(r.summary ?? '', /4 browser journeys passed/);
+    assert.equal(r.summary, '4 browser journeys passed in 4.2s');
   });
 
   it('passes with the login page journey not applicable, saying why, when the session came from a token', async () => {
@@ -48,6 +48,7 @@ describe('browser-journey', () => {
     const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
     assert.equal(r.status, 'fail');
     assert.match(r.findings[0]?.message ?? '', /no browser journey passed/);
+    assert.equal(r.findings[0]?.actual, BROWSER_JOURNEY_ORDER.map((n) => `"${BROWSER_JOURNEYS[n]}" not applicable: custom reason`).join('; '));
   });
 
   it('fails a skipped journey without a not-applicable reason', async () => {
@@ -77,28 +78,80 @@ describe('browser-journey', () => {
     assert.equal(r.measured?.['loginMs'], undefined, 'no duration for a journey that failed');
   });
 
+  it('gives only screenshots as evidence, not the other files Playwright attached', async () => {
+    const trace = { name: 'trace', path: '/r/browser/results/post/trace.zip', contentType: 'application/zip' };
+    const context = { name: 'error-context', path: '/r/browser/results/post/error-context.md', contentType: 'text/markdown' };
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => (n === 'post' ? ok(n, { outcome: 'unexpected', error: 'Error: timeout', attachments: [trace, shot, context] }) : ok(n)));
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.findings[0]?.message, `journey "post a message and see it rendered" failed: Error: timeout (screenshot: ${shot.path})`);
+    assert.deepEqual(r.findings[0]?.evidence, [`screenshot: ${shot.path}`]);
+  });
+
+  it('a journey that failed without an error text says so, and the summary counts what did not pass', async () => {
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => (n === 'upload' ? ok(n, { outcome: 'unexpected' }) : ok(n)));
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.message, 'journey "upload a file and see it attached" failed: no error recorded');
+    assert.equal(r.findings[0]?.actual, 'failed');
+    assert.equal(r.findings[0]?.evidence, undefined);
+    assert.equal(r.summary, '1 of 4 browser journeys did not pass, first "upload a file and see it attached"');
+  });
+
+  it('judges a site\'s own journeys beside the built-in ones', async () => {
+    const own = (outcome: BrowserJourneyResult['outcome'], title: string): BrowserJourneyResult => ({ title, outcome, durationMs: 50, attempts: 1, attachments: [], ...(outcome === 'unexpected' ? { error: 'Error: the helpdesk channel did not load' } : {}) });
+    const journeys = [...BROWSER_JOURNEY_ORDER.map((n) => ok(n)), own('expected', 'open the team directory'), own('unexpected', 'open the helpdesk channel')];
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.findings[0]?.message, 'journey "open the helpdesk channel" failed: Error: the helpdesk channel did not load');
+    assert.equal(r.findings[0]?.remediation, 'see the screenshot and Playwright\'s report');
+    assert.equal(r.measured?.['passed'], 5);
+    assert.equal(r.summary, '1 of 6 browser journeys did not pass, first "open the helpdesk channel"');
+  });
+
   it('warns, without failing, on a journey that passed only on retry', async () => {
-    const journeys = BROWSER_JOURNEY_ORDER.map((n) => (n === 'post' ? ok(n, { outcome: 'flaky', attempts: 2, error: 'Error: expect(locator).toBeVisible() failed' }) : ok(n)));
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => (n === 'post' ? ok(n, { outcome: 'flaky', attempts: 2, error: 'Error: expect(locator).toBeVisible() failed', attachments: [shot] }) : ok(n)));
     const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
     assert.equal(r.status, 'warn');
     assert.equal(r.findings.length, 1);
     assert.match(r.findings[0]?.message ?? '', /"post a message and see it rendered" passed only on retry \(2 attempts\).*toBeVisible/);
     assert.equal(r.measured?.['flaky'], 1);
+    assert.deepEqual(r.findings[0]?.evidence, [`screenshot: ${shot.path}`]);
+    assert.equal(r.measured?.['passed'], 4, 'a journey that passed on retry passed');
+    assert.equal(r.measured?.['postMs'], 102);
+    assert.equal(r.summary, '4 browser journeys passed, 1 only on retry in 4.2s');
   });
 
   it('fails on a smoke post the cleanup left behind, naming it', async () => {
     const id = 'p'.repeat(26);
     const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 1, postsDeleted: 1, filesDeleted: 0, leftovers: [{ kind: 'post', id, error: 'delete: HTTP 403' }], errors: [] } }) } });
     assert.equal(r.status, 'fail');
-    assert.equal(r.findings[0]?.subject?.name, id);
+    assert.deepEqual(r.findings[0]?.subject, { kind: 'Post', namespace: 'mattermost', name: id });
     assert.match(r.findings[0]?.message ?? '', /left behind/);
     assert.equal(r.measured?.['leftovers'], 1);
+    assert.match(r.findings[0]?.remediation ?? '', new RegExp(`DELETE /api/v4/posts/${id}\\)`));
+  });
+
+  it('fails on a smoke file the cleanup left behind, as a File still present', async () => {
+    const id = 'f'.repeat(26);
+    const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 1, postsDeleted: 1, filesDeleted: 0, leftovers: [{ kind: 'file', id }], errors: [] } }) } });
+    assert.equal(r.status, 'fail');
+    const f = r.findings[0];
+    assert.deepEqual(f?.subject, { kind: 'File', namespace: 'mattermost', name: id });
+    assert.equal(f?.actual, 'still present');
+    assert.match(f?.remediation ?? '', /DELETE \/api\/v4\/posts\/<the post it is attached to>/);
   });
 
   it('warns when the cleanup could not look everything up', async () => {
     const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 1, postsDeleted: 2, filesDeleted: 1, leftovers: [], errors: ['list the channel\'s posts: HTTP 500'] } }) } });
     assert.equal(r.status, 'warn');
     assert.match(r.findings[0]?.message ?? '', /cleanup hit 1 error\(s\): list the channel's posts: HTTP 500/);
+  });
+
+  it('names at most three of the cleanup\'s errors', async () => {
+    const errors = ['e1: HTTP 500', 'e2: HTTP 502', 'e3: HTTP 503', 'e4: HTTP 504'];
+    const r = await runCheck(check, { data: { browserJourney: run({ cleanup: { attempts: 1, postsDeleted: 2, filesDeleted: 1, leftovers: [], errors } }) } });
+    assert.equal(r.findings[0]?.message, 'the journeys\' cleanup hit 4 error(s): e1: HTTP 500; e2: HTTP 502; e3: HTTP 503');
   });
 
   it('fails closed when the cleanup never reported', async () => {

@@ -13,7 +13,8 @@ describe('cluster-coherence', () => {
   it('passes with one agreeing node per pod', async () => {
     const r = await runCheck(check, { data: { clusterStatus: status([node('mm-a'), node('mm-b'), node('mm-c')]), pods: threePods } });
     assert.equal(r.status, 'pass');
-    assert.equal(r.measured?.['nodes'], 3);
+    assert.deepEqual(r.measured, { nodes: 3, pods: 3, versions: 1, schemaVersions: 1, configHashes: 1 });
+    assert.equal(r.summary, '3 nodes for 3 pods; 1 version, 1 schema, 1 config');
   });
 
   it('fails when nodes disagree on the schema version and names the odd node', async () => {
@@ -34,12 +35,43 @@ describe('cluster-coherence', () => {
     const r = await runCheck(check, { data: { clusterStatus: status([node('mm-a'), node('mm-b', { version: '11.6.2' }), node('mm-c')]), pods: threePods } });
     assert.equal(r.status, 'fail');
     assert.match(r.findings[0]?.message ?? '', /disagree on version/);
+    assert.match(r.findings[0]?.remediation ?? '', /finish the rollout \(kubectl -n mattermost rollout status deploy\/mm\)/);
+    assert.equal(r.measured?.['versions'], 2);
   });
 
   it('fails when a pod is missing from the cluster and a stale node remains', async () => {
     const r = await runCheck(check, { data: { clusterStatus: status([node('mm-a'), node('mm-b'), node('mm-old')]), pods: threePods } });
     assert.equal(r.status, 'fail');
     assert.match(r.findings[0]?.message ?? '', /pods not in the cluster: mm-c; nodes that are no current pod: mm-old/);
+  });
+
+  it('names every pod it expected, sorted, and every node it got', async () => {
+    const r = await runCheck(check, { data: { clusterStatus: status([node('mm-b'), node('mm-a')]), pods: [pod('mm-c'), pod('mm-a'), pod('mm-b')] } });
+    assert.equal(r.status, 'fail');
+    const f = r.findings[0]!;
+    assert.equal(f.message, 'cluster/status lists 2 nodes for 3 Mattermost pods; pods not in the cluster: mm-c');
+    assert.equal(f.expected, 'one node per pod: mm-a, mm-b, mm-c');
+    assert.equal(f.actual, 'nodes: mm-b, mm-a');
+  });
+
+  it('names a node without a hostname by its address, or else its id', async () => {
+    const r = await runCheck(check, { data: { clusterStatus: status([node('', { id: 'n1', ipaddress: '10.9.9.9' }), node('', { id: 'n2', ipaddress: '' })]), pods: [pod('mm-a')] } });
+    assert.equal(r.findings[0]?.actual, 'nodes: 10.9.9.9, n2');
+  });
+
+  it('fails when one pod is listed twice, though every pod and node match', async () => {
+    const twice = await runCheck(check, { data: { clusterStatus: status([node('mm-a'), node('mm-a', { id: 'id-mm-a-before-restart' })]), pods: [pod('mm-a')] } });
+    assert.equal(twice.status, 'fail');
+    assert.equal(twice.findings[0]?.message, 'cluster/status lists 2 nodes for 1 Mattermost pods');
+    const hidden = await runCheck(check, { data: { clusterStatus: status([node('mm-a'), node('mm-a', { id: 'id-mm-a-2' })]), pods: [pod('mm-a'), pod('mm-b')] } });
+    assert.equal(hidden.status, 'fail');
+    assert.equal(hidden.findings[0]?.message, 'cluster/status lists 2 nodes for 2 Mattermost pods; pods not in the cluster: mm-b');
+  });
+
+  it('fails when nodes answer but no Mattermost pod runs', async () => {
+    const r = await runCheck(check, { data: { clusterStatus: status([node('mm-a')]), pods: [] } });
+    assert.equal(r.status, 'fail');
+    assert.equal(r.findings[0]?.expected, 'one node per pod: (no pods)');
   });
 
   it('matches nodes to pods by IP when hostnames differ', async () => {
@@ -59,6 +91,15 @@ describe('cluster-coherence', () => {
     const r = await runCheck(check, { data: { clusterStatus: status([], false), pods: threePods } });
     assert.equal(r.status, 'warn');
     assert.match(r.findings[0]?.message ?? '', /3 Mattermost pods run/);
+    assert.deepEqual(r.measured, { nodes: 0, pods: 3 });
+    assert.equal(r.findings[0]?.expected, '3 cluster nodes');
+  });
+
+  it('says why no nodes are listed: clustering off under a licence, or licence unknown', async () => {
+    const licensed = await runCheck(check, { data: { clusterStatus: status([], true), pods: threePods } });
+    assert.match(licensed.findings[0]?.message ?? '', /^cluster\/status lists no nodes \(clustering \(ClusterSettings\.Enable\) is off or the licence has no high availability\)/);
+    const unknown = await runCheck(check, { data: { clusterStatus: status([]), pods: threePods } });
+    assert.match(unknown.findings[0]?.message ?? '', /^cluster\/status lists no nodes \(the server is unlicensed or clustering is off\)/);
   });
 
   it('errors when cluster status could not be read', async () => {

@@ -53,7 +53,8 @@ export const podRestartsCheck = defineCheck({
       for (const c of mattermostContainers(p)) {
         total += c.restartCount;
         const then = before?.status?.containerStatuses?.find((x) => x.name === c.name)?.restartCount;
-        const logs = `kubectl -n ${p.metadata.namespace ?? ctx.scope.namespace} logs ${p.metadata.name} -c ${c.name} --previous`;
+        // The pods were listed in the scope's namespace.
+        const logs = `kubectl -n ${ctx.scope.namespace} logs ${p.metadata.name} -c ${c.name} --previous`;
         const crash = lastCrash(c);
         if (then !== undefined) {
           compared++;
