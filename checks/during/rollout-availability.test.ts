@@ -154,21 +154,34 @@ describe('rollout-availability', () => {
     assert.equal(r.measured?.['minReadyPods'], 3, 'the unread sample\'s 0 is not a count');
   });
 
-  it('fails closed with no probe, or no pod count at all', async () => {
+  it('blocks as could-not-look (error, not fail) with no probe, or no pod count at all', async () => {
     const none = await runCheck(check, { data: { rolloutMetrics: servers(), rolloutWatch: watch([], { probes: [] }) } });
-    assert.equal(none.status, 'fail');
+    assert.equal(none.status, 'error');
+    assert.equal(none.error?.code, 'NO_PROBES');
     assert.match(none.findings[0]!.message, /judged no front-door probe/);
     const r = await runCheck(check, { data: { rolloutMetrics: servers(), rolloutWatch: watch([sample(0, { kubeError: 'forbidden', readyPods: 0 })]) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'PODS_NOT_LISTED');
+    assert.deepEqual(r.findings[0]!.subject, { kind: 'Mattermost', namespace: 'mattermost', name: 'mm' });
     assert.match(r.findings[0]!.message, /could not be read at any sample/);
     assert.equal(r.findings.length, 1, 'no warning about gaps besides');
     assert.equal(r.measured?.['minReadyPods'], undefined);
     assert.match(r.summary ?? '', /at least \? pod\(s\) Ready throughout$/);
   });
 
-  it('fails closed when every probe stalled: none was judged', async () => {
-    const r = await runCheck(check, { data: { rolloutMetrics: servers(), rolloutWatch: watch(rollout, { probes: probes(4100, { stalled: [{ from: 0, to: 5000 }] }) }) } });
+  it('an outage it saw still fails beside pods it could not count, and says what it could not look at', async () => {
+    const w = watch([sample(0, { kubeError: 'forbidden', readyPods: 0 })], { probes: probes(4100, { down: [{ from: 2400, to: 3000, status: 503 }] }) });
+    const r = await runCheck(check, { data: { rolloutMetrics: servers(), rolloutWatch: w } });
     assert.equal(r.status, 'fail');
+    assert.match(r.findings[0]!.message, /^6 of 41 front-door probes failed/);
+    assert.match(r.findings[1]!.message, /could not be read at any sample/);
+    assert.equal(r.error?.code, 'PODS_NOT_LISTED');
+  });
+
+  it('blocks as could-not-look when every probe stalled: none was judged', async () => {
+    const r = await runCheck(check, { data: { rolloutMetrics: servers(), rolloutWatch: watch(rollout, { probes: probes(4100, { stalled: [{ from: 0, to: 5000 }] }) }) } });
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NO_PROBES');
     const f = r.findings[0]!;
     assert.match(f.message, /judged no front-door probe/);
     assert.equal(f.actual, '41 probes, none judged');

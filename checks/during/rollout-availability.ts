@@ -14,7 +14,7 @@ import { defineCheck } from '../../core/check.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../core/duration.js';
 import { serverErrorFindings, serverErrorsOption } from '../../core/metrics-judge.js';
 import type { RolloutMetrics } from '../../core/metrics-types.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import { achievedRate, outageLine, timelineOf } from '../../core/rollout-timeline.js';
 import type { RolloutWatch } from '../../core/rollout-types.js';
 import type { CollectError, Finding, Measurements, Outage, Scope } from '../../core/types.js';
@@ -28,7 +28,7 @@ const options = z.strictObject({
 type Options = z.output<typeof options>;
 
 /** What one judgement found: blocking and warning findings, and its figures. */
-interface Judged { fails?: Finding[]; warns?: Finding[]; measured?: Measurements }
+interface Judged { fails?: Finding[]; errors?: NotLooked[]; warns?: Finding[]; measured?: Measurements }
 interface Ctx { w: RolloutWatch; options: Options; scope: Scope; outages: readonly Outage[]; metrics: RolloutMetrics | CollectError | undefined }
 
 /** Outages and failed probes against maxOutage and maxFailedProbes. */
@@ -64,7 +64,8 @@ function judgeOutages({ w, options: o, scope, outages }: Ctx): Judged {
 /** The fewest Ready pods at any rollout sample, and the samples where Kubernetes could not be read. */
 function judgeReadyPods({ w, options: o, scope }: Ctx): Judged {
   const known = w.samples.filter((s) => s.kubeError === undefined);
-  if (known.length === 0) return { fails: [{ message: 'the Kubernetes API could not be read at any sample, so Ready pods were never counted', expected: 'pod counts', actual: 'none', remediation: 'check the kubeconfig and RBAC (list pods) and rerun' }] };
+  // Could not look: no count is not a count of zero.
+  if (known.length === 0) return { errors: [{ code: 'PODS_NOT_LISTED', message: 'the Kubernetes API could not be read at any sample, so Ready pods were never counted', subject: installationRef(scope), expected: 'pod counts', actual: 'none', remediation: 'check the kubeconfig and RBAC (list pods) and rerun' }] };
   // The first sample with the fewest Ready pods: when the dip began.
   const least = known.reduce((a, s) => (s.readyPods < a.readyPods ? s : a));
   const minReady = least.readyPods;
@@ -116,14 +117,15 @@ export const rolloutAvailability = defineCheck({
   options,
   evaluate({ rolloutWatch: w, rolloutMetrics: metrics }, { options: o, scope }) {
     if (w.probes.filter((p) => !p.stalled).length === 0) {
-      return { status: 'fail', findings: [{ message: 'the watch judged no front-door probe, so nothing shows Mattermost stayed available', subject: { kind: 'Service', namespace: scope.namespace, name: w.frontDoor }, expected: 'probes throughout the rollout', actual: `${w.probes.length} probes, none judged`, remediation: 'rerun mmgate watch while the rollout runs' }] };
+      // Could not look: no probe judged shows neither an outage nor its absence.
+      return outcomeOf({ fails: [], errors: [{ code: 'NO_PROBES', message: 'the watch judged no front-door probe, so nothing shows Mattermost stayed available', subject: { kind: 'Service', namespace: scope.namespace, name: w.frontDoor }, expected: 'probes throughout the rollout', actual: `${w.probes.length} probes, none judged`, remediation: 'rerun mmgate watch while the rollout runs' }] });
     }
     const timeline = timelineOf(w.probes, w.probePeriodMs, w.startedAt);
     const results = JUDGEMENTS.map((j) => j({ w, options: o, scope, outages: timeline.outages, metrics }));
     const measured = Object.assign({}, ...results.map((r) => r.measured ?? {})) as Record<string, number>;
     const ok = (measured['probes'] ?? 0) - (measured['failedProbes'] ?? 0);
     return outcomeOf({
-      fails: results.flatMap((r) => r.fails ?? []), warns: results.flatMap((r) => r.warns ?? []), measured, timeline,
+      fails: results.flatMap((r) => r.fails ?? []), errors: results.flatMap((r) => r.errors ?? []), warns: results.flatMap((r) => r.warns ?? []), measured, timeline,
       summary: `${ok}/${measured['probes']} probes answered OK over ${formatDuration(timeline.durationMs)} at ${measured['achievedProbeRate']}/s; ${timeline.outages.length} outage${timeline.outages.length === 1 ? '' : 's'}; at least ${measured['minReadyPods'] ?? '?'} pod(s) Ready throughout`,
     });
   },
