@@ -24,13 +24,13 @@ const sizeText = (s: Size): string =>
   `${s.cpu === undefined ? 'no CPU request' : `${formatCpu(s.cpu)} CPU`}, ${s.memory === undefined ? 'no memory request' : `${formatBytes(s.memory)} memory`}`;
 
 /**
- * maxSurge as a pod count: a percentage of replicas rounds up, as the Deployment controller does.
+ * maxSurge as a pod count: a percentage of replicas rounds up, as the Deployment controller does;
+ * an integer (a number, or digits in a string) is that many pods.
  * The API server admits only an integer or digits followed by % (no spaces), so nothing is trimmed.
  */
 function surgeCount(maxSurge: number | string | undefined, replicas: number): number {
   if (maxSurge === undefined) return 1;
-  if (typeof maxSurge === 'number') return maxSurge;
-  const pct = /^(\d+)%$/.exec(maxSurge);
+  const pct = /^(\d+)%$/.exec(String(maxSurge));
   return pct ? Math.ceil((replicas * Number(pct[1])) / 100) : Number(maxSurge) || 0;
 }
 
@@ -53,11 +53,12 @@ interface NodeRoom { name: string; cpu: number; memory: number; pods: number; al
 
 /** Free room per node: allocatable (less the reserve) minus the requests of the pods on it. */
 function roomOf(n: KubeNode, load: NodeLoad | undefined, reserve: number): NodeRoom {
-  const allocCpu = parseQuantity(n.status?.allocatable?.['cpu']) ?? 0;
-  const allocMemory = parseQuantity(n.status?.allocatable?.['memory']) ?? 0;
+  const allocatable = n.status?.allocatable;
+  const allocCpu = parseQuantity(allocatable?.['cpu']) ?? 0;
+  const allocMemory = parseQuantity(allocatable?.['memory']) ?? 0;
   const cpu = allocCpu * (1 - reserve) - (load?.cpu ?? 0);
   const memory = allocMemory * (1 - reserve) - (load?.memory ?? 0);
-  const slots = (parseQuantity(n.status?.allocatable?.['pods']) ?? 110) - (load?.pods ?? 0);
+  const slots = (parseQuantity(allocatable?.['pods']) ?? 110) - (load?.pods ?? 0);
   return { name: n.metadata.name, cpu, memory, pods: slots, allocCpu, allocMemory };
 }
 
