@@ -62,6 +62,15 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     },
   },
   {
+    name: 'a node read without status or spec is not Ready, and not counted as cordoned',
+    input: { data: { nodes: [node({ name: 'n1' }), { metadata: { name: 'n2' } }] } },
+    status: 'fail',
+    then: (r) => {
+      assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['n2', 'Ready=missing']]);
+      assert.deepEqual(r.measured, { nodesTotal: 2, nodesReady: 1, nodesCordoned: 0 });
+    },
+  },
+  {
     name: 'a condition with a reason but no message is still shown as evidence',
     input: { data: { nodes: [{ ...node({ name: 'n1' }), status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }] } }] } },
     status: 'fail',

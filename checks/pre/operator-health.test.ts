@@ -125,6 +125,18 @@ describe('operator-health', () => {
     const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
     assert.equal(r.findings[0]?.actual, 'v1.20.0 (mattermost/mattermost-operator:v1.20.0)');
   });
+  it('a Deployment read without spec fails as unavailable of 1 replica when unreported, and warns it has no container image', async () => {
+    const d = { ...operator('mattermost/mattermost-operator:v1.25.9'), spec: undefined, status: undefined };
+    const r = await runCheck(operatorHealth, { data: { operatorDeployment: d } });
+    assert.deepEqual(r.findings.map((f) => f.message), ['The operator is not available: 0 of 1 replicas available', 'The operator version cannot be judged from its image (no container image)']);
+  });
+  for (const [what, spec] of [['no template', {}], ['a template without spec', { template: {} }]] as const) {
+    it(`a Deployment read with ${what} warns: no container image`, async () => {
+      const r = await runCheck(operatorHealth, { data: { operatorDeployment: { ...operator('mattermost/mattermost-operator:v1.25.9'), spec } } });
+      assert.equal(r.status, 'warn', JSON.stringify(r.error));
+      assert.equal(r.findings[0]?.message, 'The operator version cannot be judged from its image (no container image)');
+    });
+  }
   it('an operator exactly at minVersion passes', async () => {
     const r = await runCheck(operatorHealth, { data: { operatorDeployment: operator('mattermost/mattermost-operator:v1.21.0') } });
     assert.equal(r.status, 'pass', JSON.stringify(r.findings));

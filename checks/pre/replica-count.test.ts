@@ -51,6 +51,27 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     then: (r) => assert.equal(r.findings[0]?.actual, 'unset'),
   },
   {
+    name: 'more than one replica but fewer than minReplicas fails in the plural, naming the minimum',
+    input: { data: { installation: mattermost({ replicas: 3 }) }, options: { minReplicas: 4 } },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.message, '3 replicas: fewer than 4 pods serve while one is replaced'),
+  },
+  {
+    name: 'a Mattermost resource read without spec takes the replica count from its Deployment',
+    input: { data: { installation: { ...mattermost(), spec: undefined }, deployments: [deployment({ replicas: 2 })] } },
+    status: 'pass',
+    then: (r) => assert.deepEqual(r.measured, { replicas: 2, readyReplicas: 2, minReplicas: 2 }),
+  },
+  {
+    name: 'a Deployment read without spec or status gives no count: unknown fails closed, with no figure measured',
+    input: { data: { installation: mattermost({ replicas: null }), deployments: [{ ...deployment({}), spec: undefined, status: undefined }] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings[0]?.actual, 'unset');
+      assert.deepEqual(r.measured, { minReplicas: 2 });
+    },
+  },
+  {
     name: 'a missing CR is a fact: fail with "Mattermost CR not found"',
     input: { data: { installation: null } },
     status: 'fail',

@@ -19,6 +19,11 @@ const full = [...running, filler('w1', '1400m', '4Gi'), filler('w2', '1400m', '4
 /** The pod with an init container requesting `cpu`: the scheduler reserves the larger of it and the containers. */
 const withInit = (p: ReturnType<typeof pod>, cpu: string) => ({ ...p, spec: { ...p.spec!, initContainers: [{ name: 'init', image: 'busybox', resources: { requests: { cpu } } }] } });
 const metrics = (memory: Record<string, string>): NodeMetrics => ({ available: true, items: Object.entries(memory).map(([name, m]) => ({ name, cpu: '400m', memory: m })) });
+/** Names n00, n01, … of `count` nodes. */
+const many = (count: number): string[] => Array.from({ length: count }, (_, i) => `n${String(i).padStart(2, '0')}`);
+const bgScope = { kind: 'ClusterInstallation', workload: 'mm-blue' } as const;
+/** A v1alpha1 ClusterInstallation (blue/green) with the given spec. */
+const clusterInstallation = (spec: Record<string, unknown>) => ({ apiVersion: 'mattermost.com/v1alpha1', kind: 'ClusterInstallation', metadata: { name: 'mm', namespace: 'mattermost' }, spec: { replicas: 2, ...spec } });
 const base = { nodes: workers, clusterPods: summarizeClusterPods(running), installation: mattermost(), deployments: [deployment({})] };
 
 const cases: { name: string; input: CheckCase<Options>; status: CheckResult['status']; then?: (r: CheckResult) => void }[] = [
@@ -339,6 +344,181 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
       deployments: [deployment({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'mattermost', effect: '' }, { key: '', operator: 'Exists', effect: 'NoSchedule' }] })] } },
     status: 'pass',
     then: (r) => assert.equal(r.measured?.['eligibleNodes'], 5),
+  },
+  {
+    name: 'nodes read without status, conditions or a Ready condition are not Ready; a Ready node without spec or allocatable is eligible but offers no room',
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full), nodes: [...workers,
+      { metadata: { name: 'bare' } }, { metadata: { name: 'no-conditions' }, status: {} },
+      { metadata: { name: 'no-ready' }, status: { conditions: [{ type: 'MemoryPressure', status: 'False' }] } },
+      { metadata: { name: 'no-spec' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.measured?.['eligibleNodes'], 4);
+      assert.deepEqual(r.findings[0]?.evidence?.slice(3), [
+        'no-spec: free 0m CPU, 0Mi memory, 110 pod slots',
+        'bare: not eligible (not Ready)', 'no-conditions: not eligible (not Ready)', 'no-ready: not eligible (not Ready)',
+      ]);
+    },
+  },
+  {
+    name: 'a node without labels does not match a nodeSelector',
+    input: { data: { ...base, nodes: [{ metadata: { name: 'w9' }, status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '2', memory: '8Gi' } } }],
+      deployments: [deployment({ nodeSelector: { pool: 'mattermost' } })] } },
+    status: 'fail',
+    then: (r) => assert.deepEqual(r.findings[0]?.evidence, ['w9: not eligible (nodeSelector pool=mattermost not matched)']),
+  },
+  {
+    name: 'a node that reports no allocatable figures gets no usage percentages and no memory warning',
+    input: { data: { ...base, nodes: [...workers, { metadata: { name: 'w9' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }],
+      nodeMetrics: metrics({ w1: '3Gi', w2: '3Gi', w3: '2Gi', w9: '3Gi' }) } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['node.w9.freeCpuCores'], 0);
+      assert.ok(!Object.hasOwn(r.measured ?? {}, 'node.w9.cpuUsagePercent'));
+      assert.ok(!Object.hasOwn(r.measured ?? {}, 'node.w9.memoryUsagePercent'));
+      assert.equal(r.measured?.['node.w1.memoryUsagePercent'], 38);
+    },
+  },
+  {
+    name: 'a toleration must name the taint\'s key: Exists for another key, or Equal with the same value under another key, does not tolerate',
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full),
+      nodes: [...workers, node({ name: 'mm1', taints: [{ key: 'dedicated', value: 'mattermost', effect: 'NoSchedule' }] })],
+      deployments: [deployment({ tolerations: [{ key: 'team', operator: 'Exists' }, { key: 'team', operator: 'Equal', value: 'mattermost' }] })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.measured?.['eligibleNodes'], 3);
+      assert.equal(r.findings[0]?.evidence?.[3], 'mm1: not eligible (taint dedicated=mattermost:NoSchedule not tolerated)');
+    },
+  },
+  {
+    name: 'a pod that uses exactly the memory left on a node fits',
+    input: { data: { ...base, nodes: [node({ name: 'w1', cpu: '2', memory: '1Gi' })], clusterPods: summarizeClusterPods([]) } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['surgePodsFit'], 1),
+  },
+  {
+    name: 'a pod with only a CPU request is described as such when it does not fit',
+    input: { data: { ...base, clusterPods: summarizeClusterPods(full), deployments: [deployment({ requests: { cpu: '500m' } })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings[0]?.message, 'Room for 0 of the 1 extra pods the rollout starts at once (500m CPU, no memory request each)');
+      assert.ok(!Object.hasOwn(r.measured ?? {}, 'requestMemoryBytes'));
+    },
+  },
+  {
+    name: 'a pod with only a memory request is sized by the Deployment and judged, without a warning',
+    input: { data: { ...base, deployments: [deployment({ requests: { memory: '1Gi' } })], installation: mattermost({ requests: { cpu: '2500m', memory: '4Gi' } }) } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['requestSource'], 'Deployment mm pod template');
+      assert.equal(r.measured?.['requestMemoryBytes'], 2 ** 30);
+      assert.ok(!Object.hasOwn(r.measured ?? {}, 'requestCpuCores'));
+      assert.match(r.summary ?? '', /^room for \d+ pod\(s\) of no CPU request, 1Gi memory on 3 eligible node\(s\)/);
+    },
+  },
+  ...([
+    ['the larger memory request goes first, even when listed first', { cpu: '500m', memory: '4Gi' }, { cpu: '500m', memory: '1Gi' }, ['4.5Gi', '1.5Gi'], ['2', '2']],
+    ['with equal memory the larger CPU request goes first (job server larger)', { cpu: '500m', memory: '1Gi' }, { cpu: '1500m', memory: '1Gi' }, ['8Gi', '8Gi'], ['1600m', '600m']],
+    ['with equal memory the larger CPU request goes first (Mattermost larger)', { cpu: '1500m', memory: '1Gi' }, { cpu: '500m', memory: '1Gi' }, ['8Gi', '8Gi'], ['1600m', '600m']],
+  ] as const).map(([what, mm, js, memory, cpu]) => ({
+    name: `placement: ${what}, so both pods fit where they can`,
+    input: { data: { ...base, clusterPods: summarizeClusterPods([]),
+      nodes: [node({ name: 'w1', cpu: cpu[0], memory: memory[0] }), node({ name: 'w2', cpu: cpu[1], memory: memory[1] })],
+      deployments: [deployment({ requests: mm }), deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: js })] } },
+    status: 'pass' as const,
+    then: (r: CheckResult) => assert.equal(r.measured?.['requiredPods'], 2),
+  })),
+  {
+    name: 'without the Mattermost resource the Deployment alone is judged, and the update job is assumed on',
+    input: { data: { ...base, installation: null, clusterPods: summarizeClusterPods(full), deployments: [deployment({ maxSurge: 0, maxUnavailable: 1 })] } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.measured?.['requiredPods'], 1);
+      assert.equal(r.findings[0]?.actual, 'room for 0 (3 eligible node(s))');
+    },
+  },
+  {
+    name: 'a job server Deployment without replicas or requests surges one pod with no requests',
+    input: { data: { ...base, installation: null, deployments: [deployment({}), (() => {
+      const js = deployment({ name: 'mm-jobserver', container: 'mattermost-jobserver', requests: null });
+      return { ...js, spec: { ...js.spec, replicas: undefined } };
+    })()] } },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['requiredPods'], 2),
+  },
+  {
+    name: 'a Mattermost resource without spec and a Deployment without strategy, replicas or requests: RollingUpdate of one surge pod, unsized',
+    input: { data: { ...base, installation: { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', metadata: { name: 'mm', namespace: 'mattermost' } },
+      deployments: [(() => { const d = deployment({ requests: null }); return { ...d, spec: { template: d.spec?.template } }; })()] } },
+    status: 'warn',
+    then: (r) => {
+      assert.equal(r.measured?.['surgePods'], 1);
+      assert.equal(r.measured?.['requiredPods'], 1);
+      assert.equal(r.measured?.['requestSource'], 'none');
+      assert.match(r.findings[0]?.message ?? '', /declare no CPU or memory requests/);
+    },
+  },
+  ...([['no spec', undefined], ['no template', {}], ['a template without spec', { template: {} }]] as const).map(([what, spec]) => ({
+    name: `a Deployment read with ${what} is sized from the Mattermost resource, RollingUpdate by default`,
+    input: { data: { ...base, installation: mattermost({ requests: { cpu: '500m', memory: '1Gi' } }), deployments: [{ ...deployment({}), spec }] } },
+    status: 'pass' as const,
+    then: (r: CheckResult) => {
+      assert.equal(r.measured?.['requestSource'], 'Mattermost spec.scheduling.resources.requests');
+      assert.equal(r.measured?.['surgePods'], 1);
+    },
+  })),
+  {
+    name: 'without a Deployment, the Mattermost resource\'s scheduling places the pods even without requests',
+    input: { data: { ...base, deployments: [], nodes: [...workers, node({ name: 'mm1', labels: { pool: 'mattermost' } })],
+      installation: (() => { const cr = mattermost(); return { ...cr, spec: { ...cr.spec, scheduling: { nodeSelector: { pool: 'mattermost' } } as never } }; })() } },
+    status: 'warn',
+    then: (r) => {
+      assert.equal(r.measured?.['eligibleNodes'], 1);
+      assert.equal(r.measured?.['requestSource'], 'none');
+    },
+  },
+  {
+    name: 'blue/green: the ClusterInstallation\'s spec.resources size the colour\'s pods, and the colour\'s job server rolls too',
+    input: { scope: bgScope, data: { ...base, installation: clusterInstallation({ resources: { requests: { cpu: '1', memory: '2Gi' } } }),
+      deployments: [deployment({ name: 'mm-blue', requests: null }), deployment({ name: 'mm-blue-jobserver', container: 'mattermost-jobserver', replicas: 1, requests: { cpu: '1', memory: '2Gi' } })] } },
+    status: 'pass',
+    then: (r) => {
+      assert.equal(r.measured?.['requestSource'], 'ClusterInstallation spec.resources.requests');
+      assert.equal(r.measured?.['requestCpuCores'], 1);
+      assert.equal(r.measured?.['requiredPods'], 2);
+    },
+  },
+  ...([['an empty spec', {}], ['no spec', undefined]] as const).map(([what, spec]) => ({
+    name: `blue/green: a ClusterInstallation with ${what} gives no size: unsized pods warn`,
+    input: { scope: bgScope, data: { ...base, installation: { ...clusterInstallation({}), spec }, deployments: [deployment({ name: 'mm-blue', requests: null })] } },
+    status: 'warn' as const,
+    then: (r: CheckResult) => assert.equal(r.measured?.['requestSource'], 'none'),
+  })),
+  {
+    name: 'past 50 nodes the evidence and the per-node figures stop, saying how many more there are',
+    input: { data: { ...base, nodes: many(52).map((name) => node({ name, cpu: '2', memory: '8Gi' })),
+      clusterPods: summarizeClusterPods(many(52).map((n) => filler(n, '1900m', '1Gi'))), nodeMetrics: metrics(Object.fromEntries(many(52).map((n) => [n, '2Gi']))) } },
+    status: 'fail',
+    then: (r) => {
+      const evidence = r.findings[0]?.evidence ?? [];
+      assert.equal(evidence.length, 51);
+      assert.equal(evidence[49], 'n49: free 100m CPU, 7Gi memory, 109 pod slots');
+      assert.equal(evidence[50], '… and 2 more nodes');
+      assert.equal(r.measured?.['eligibleNodes'], 52);
+      assert.equal(r.measured?.['node.n49.freeCpuCores'], 0.1);
+      assert.equal(r.measured?.['node.n49.memoryUsagePercent'], 25);
+      assert.equal(r.measured?.['node.n49.cpuUsagePercent'], 20);
+      for (const k of ['freeCpuCores', 'freeMemoryBytes', 'memoryUsagePercent', 'cpuUsagePercent']) assert.ok(!Object.hasOwn(r.measured ?? {}, `node.n50.${k}`), k);
+    },
+  },
+  {
+    name: 'exactly 50 nodes are all shown, with no "more" line',
+    input: { data: { ...base, nodes: many(50).map((name) => node({ name, cpu: '2', memory: '8Gi' })), clusterPods: summarizeClusterPods(many(50).map((n) => filler(n, '1900m', '1Gi'))) } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings[0]?.evidence?.length, 50);
+      assert.equal(r.findings[0]?.evidence?.[49], 'n49: free 100m CPU, 7Gi memory, 109 pod slots');
+    },
   },
   {
     name: 'a failed clusterPods collector is an error',

@@ -23,23 +23,26 @@ interface Placement { tolerations?: Toleration[]; nodeSelector?: Record<string, 
 const sizeText = (s: Size): string =>
   `${s.cpu === undefined ? 'no CPU request' : `${formatCpu(s.cpu)} CPU`}, ${s.memory === undefined ? 'no memory request' : `${formatBytes(s.memory)} memory`}`;
 
-/** maxSurge as a pod count: a percentage of replicas rounds up, as the Deployment controller does. */
+/**
+ * maxSurge as a pod count: a percentage of replicas rounds up, as the Deployment controller does;
+ * an integer (a number, or digits in a string) is that many pods.
+ * The API server admits only an integer or digits followed by % (no spaces), so nothing is trimmed.
+ */
 function surgeCount(maxSurge: number | string | undefined, replicas: number): number {
   if (maxSurge === undefined) return 1;
-  if (typeof maxSurge === 'number') return maxSurge;
-  const pct = /^(\d+)%$/.exec(maxSurge.trim());
+  const pct = /^(\d+)%$/.exec(String(maxSurge));
   return pct ? Math.ceil((replicas * Number(pct[1])) / 100) : Number(maxSurge) || 0;
 }
 
-const tolerates = (tolerations: readonly Toleration[], taint: { key: string; value?: string; effect: string }): boolean =>
-  tolerations.some((t) => (t.effect === undefined || t.effect === '' || t.effect === taint.effect) &&
-    (t.operator === 'Exists' ? (t.key === undefined || t.key === '' || t.key === taint.key) : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')));
+const tolerates = (tolerations: readonly Toleration[] | undefined, taint: { key: string; value?: string; effect: string }): boolean =>
+  tolerations?.some((t) => (t.effect === undefined || t.effect === '' || t.effect === taint.effect) &&
+    (t.operator === 'Exists' ? (t.key === undefined || t.key === '' || t.key === taint.key) : t.key === taint.key && (t.value ?? '') === (taint.value ?? ''))) === true;
 
 /** Why the new pod cannot go on this node, or undefined when it can. */
 function exclusion(n: KubeNode, placement: Placement): string | undefined {
   if (n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') return 'not Ready';
   if (n.spec?.unschedulable) return 'cordoned';
-  const taint = (n.spec?.taints ?? []).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(placement.tolerations ?? [], t));
+  const taint = n.spec?.taints?.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(placement.tolerations, t));
   if (taint) return `taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect} not tolerated`;
   const miss = Object.entries(placement.nodeSelector ?? {}).find(([k, v]) => n.metadata.labels?.[k] !== v);
   if (miss) return `nodeSelector ${miss[0]}=${miss[1]} not matched`;
@@ -50,11 +53,12 @@ interface NodeRoom { name: string; cpu: number; memory: number; pods: number; al
 
 /** Free room per node: allocatable (less the reserve) minus the requests of the pods on it. */
 function roomOf(n: KubeNode, load: NodeLoad | undefined, reserve: number): NodeRoom {
-  const allocCpu = parseQuantity(n.status?.allocatable?.['cpu']) ?? 0;
-  const allocMemory = parseQuantity(n.status?.allocatable?.['memory']) ?? 0;
+  const allocatable = n.status?.allocatable;
+  const allocCpu = parseQuantity(allocatable?.['cpu']) ?? 0;
+  const allocMemory = parseQuantity(allocatable?.['memory']) ?? 0;
   const cpu = allocCpu * (1 - reserve) - (load?.cpu ?? 0);
   const memory = allocMemory * (1 - reserve) - (load?.memory ?? 0);
-  const slots = (parseQuantity(n.status?.allocatable?.['pods']) ?? 110) - (load?.pods ?? 0);
+  const slots = (parseQuantity(allocatable?.['pods']) ?? 110) - (load?.pods ?? 0);
   return { name: n.metadata.name, cpu, memory, pods: slots, allocCpu, allocMemory };
 }
 
@@ -72,7 +76,7 @@ function howMany(room: NodeRoom, s: Size): number {
 /** The Deployment a rollout changes, and what its new pods look like. */
 interface Rolling { name: string; size: Size; surge: number; sizeSource: string }
 
-function rollingOf(d: KubeDeployment | undefined, cr: InstallationCR | null, scope: Scope, surgeOverride: number | undefined, container?: string): Rolling | undefined {
+function rollingOf(d: KubeDeployment | undefined, cr: InstallationCR | null, scope: Scope, surgeOverride: number | undefined): Rolling | undefined {
   if (!d && !cr) return undefined;
   const replicas = d?.spec?.replicas ?? cr?.spec?.replicas ?? 1;
   const surge = surgeOverride ?? surgeCount(d?.spec?.strategy?.rollingUpdate?.maxSurge, replicas);
@@ -83,7 +87,8 @@ function rollingOf(d: KubeDeployment | undefined, cr: InstallationCR | null, sco
   }
   // v1beta1 keeps requests under spec.scheduling, v1alpha1 ClusterInstallation under spec.resources.
   const crRequests: ResourceList | undefined = cr?.spec?.scheduling?.resources?.requests ?? (isClusterInstallation(cr) ? cr.spec?.resources?.requests : undefined);
-  const fromCr = podSize([{ name: container ?? APP_CONTAINER, image: '', resources: crRequests ? { requests: crRequests } : {} }]);
+  // The container's name does not change its size: the app container stands for the pod.
+  const fromCr = podSize([{ name: APP_CONTAINER, image: '', resources: crRequests ? { requests: crRequests } : {} }]);
   return { name: d?.metadata.name ?? scope.installation, size: fromCr, surge, sizeSource: crRequests ? `${crKind(cr, scope)} spec.${isClusterInstallation(cr) ? '' : 'scheduling.'}resources.requests` : 'none' };
 }
 
@@ -131,7 +136,7 @@ export const rolloutHeadroom = defineCheck({
       });
     }
     const jobServerDeployment = deployments.find((d) => d.metadata.name === `${main.name}-jobserver`);
-    const jobServer = jobServerDeployment ? rollingOf(jobServerDeployment, null, scope, undefined, 'mattermost-jobserver') : undefined;
+    const jobServer = jobServerDeployment ? rollingOf(jobServerDeployment, null, scope, undefined) : undefined;
     // The update job runs one pod of the new spec before the rollout: it needs room even when maxSurge is 0.
     const updateJob = installation?.spec?.updateJob?.disabled !== true;
     const mainNeeded = Math.max(main.surge, updateJob ? 1 : 0);
@@ -174,7 +179,7 @@ export const rolloutHeadroom = defineCheck({
     // First-fit decreasing over the pods the rollout needs at once, largest memory first.
     const needed = [
       ...Array.from({ length: mainNeeded }, () => ({ kind: 'mattermost', size: main.size })),
-      ...Array.from({ length: jobServer?.surge ?? 0 }, () => ({ kind: 'jobserver', size: jobServer?.size ?? {} })),
+      ...(jobServer ? Array.from({ length: jobServer.surge }, () => ({ kind: 'jobserver', size: jobServer.size })) : []),
     ].sort((a, b) => (b.size.memory ?? 0) - (a.size.memory ?? 0) || (b.size.cpu ?? 0) - (a.size.cpu ?? 0));
     const left = rooms.map((r) => ({ ...r }));
     const unplaced = needed.filter((pod) => {

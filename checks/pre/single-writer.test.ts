@@ -36,6 +36,16 @@ describe('single-writer', () => {
     const r = await runCheck(check, { data: { siteInstallations: [site('eu', true, 'active'), site('us', false, 'Passive')] } });
     assert.equal(r.status, 'pass', JSON.stringify(r.findings));
     assert.equal(r.summary, 'eu is the only writer');
+    assert.deepEqual(r.measured, { sites: 2, declaredActive: 1, clusterActive: 1 });
+  });
+
+  it('a declaration the cluster contradicts names the declared role and the sites[].active flag, for each site', async () => {
+    const r = await runCheck(check, { data: { siteInstallations: [site('eu', true, 'passive'), site('us', false, 'active')] } });
+    assert.deepEqual(r.findings.map((f) => [f.message, f.expected, f.actual]), [
+      ['Site eu is declared active but its cluster says passive', 'mmgate.io/role: active (sites[].active: true)', 'mmgate.io/role: passive'],
+      ['Site us is declared passive but its cluster says active', 'mmgate.io/role: passive (sites[].active: false)', 'mmgate.io/role: active'],
+    ]);
+    assert.deepEqual(r.measured, { sites: 2, declaredActive: 1, clusterActive: 1 });
   });
 
   it('without requireRoleMarker, a site without the marker passes on its declaration', async () => {

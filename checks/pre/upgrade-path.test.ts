@@ -15,6 +15,9 @@ const running = (...versions: string[]) => ({
   installation: mattermost({ version: versions[0] ?? '10.11.2' }),
 });
 
+/** The pod with these containers in this order. */
+const withContainers = (p: ReturnType<typeof pod>, containers: { name: string; image: string }[]) => ({ ...p, spec: { ...p.spec, containers } });
+
 /** Before any ESR from 8.1 on reached its end of support, so the table judges the path alone. */
 const BEFORE_EOS = new Date('2024-01-01T12:00:00Z');
 
@@ -181,6 +184,46 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     input: { data: { pods: [], installation: mattermost({ version: '10.11.2' }) } },
     status: 'fail',
     then: (r) => assert.equal(r.findings[0]?.actual, '0 pods (the Mattermost resource names 10.11.2, copied from its spec)'),
+  },
+  {
+    name: 'a target version that is not a version fails closed, quoting it',
+    input: { data: running('10.11.2'), target: { version: 'eleven' } },
+    status: 'fail',
+    then: (r) => {
+      assert.equal(r.findings[0]?.message, 'Target version "eleven" is not a version: the upgrade path cannot be judged');
+      assert.equal(r.findings[0]?.actual, 'eleven');
+    },
+  },
+  {
+    name: 'the Mattermost container gives the running version, not a sidecar listed before it',
+    input: { data: { ...running(), pods: [withContainers(pod({ name: 'mm-7d9c6b5f4-pod0', nodeName: 'n1' }), [
+      { name: 'istio-proxy', image: 'istio/proxyv2:1.20.0' }, { name: 'mattermost', image: `${MM_IMAGE}:10.11.2` }])] }, now: BEFORE_EOS },
+    status: 'pass',
+    then: (r) => assert.equal(r.measured?.['runningVersion'], '10.11.2'),
+  },
+  {
+    name: 'a pod read without containers or without spec runs no image: the running version cannot be told',
+    input: { data: { ...running(), pods: [withContainers(pod({ name: 'mm-7d9c6b5f4-pod0', nodeName: 'n1' }), []), { ...pod({ name: 'mm-7d9c6b5f4-pod1', nodeName: 'n1' }), spec: undefined }] } },
+    status: 'fail',
+    then: (r) => assert.deepEqual(r.findings.map((f) => [f.subject?.name, f.actual]), [['mm-7d9c6b5f4-pod0', 'no image'], ['mm-7d9c6b5f4-pod1', 'no image']]),
+  },
+  ...([['no Mattermost resource', null], ['a Mattermost resource without status', { ...mattermost(), status: undefined }]] as const).map(([what, installation]) => ({
+    name: `no Mattermost pods and ${what}: fails with 0 pods and no version named`,
+    input: { data: { pods: [], installation } },
+    status: 'fail' as const,
+    then: (r: CheckResult) => assert.equal(r.findings[0]?.actual, '0 pods'),
+  })),
+  {
+    name: 'a jump of exactly maxMinorJump minor releases passes',
+    input: { data: running('10.6.0'), target: { version: '10.8.0' }, options: { maxMinorJump: 2 }, now: BEFORE_EOS },
+    status: 'pass',
+    then: (r) => { assert.equal(r.findings.length, 0); assert.equal(r.summary, '10.6.0 → 10.8.0: fully supported and tested'); },
+  },
+  {
+    name: 'one skipped ESR is counted in the singular',
+    input: { data: running('8.1.4'), target: { version: '9.11.6' }, now: BEFORE_EOS },
+    status: 'fail',
+    then: (r) => assert.equal(r.findings[0]?.actual, '1 ESR skipped (9.5): supported, but not tested'),
   },
   {
     name: 'a failed pods collector is an error',
