@@ -45,8 +45,18 @@ const cases: { name: string; input: CheckCase<Options>; status: CheckResult['sta
     then: (r) => assert.equal(r.findings[0]?.actual, '1 (Deployment mm spec.replicas)'),
   },
   {
-    name: 'without spec.replicas and without a Deployment it fails closed',
+    name: 'without spec.replicas and with the Deployments unreadable it could not look: error, naming what to grant',
     input: { data: { installation: mattermost({ replicas: null }), deployments: failed('deployments') } },
+    status: 'error',
+    then: (r) => {
+      assert.equal(r.error?.code, 'DEPLOYMENTS_NOT_LISTED');
+      assert.equal(r.findings[0]?.actual, 'Deployments not listed');
+      assert.match(r.findings[0]?.remediation ?? '', /"list" on deployments in mattermost/);
+    },
+  },
+  {
+    name: 'without spec.replicas and with no Deployment of its name listed it fails: nothing says how many pods serve',
+    input: { data: { installation: mattermost({ replicas: null }), deployments: [] } },
     status: 'fail',
     then: (r) => assert.equal(r.findings[0]?.actual, 'unset'),
   },

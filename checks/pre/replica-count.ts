@@ -44,6 +44,19 @@ export const replicaCount = defineCheck({
       ...(deployment?.status?.readyReplicas !== undefined ? { readyReplicas: deployment.status.readyReplicas } : {}),
       minReplicas: options.minReplicas,
     };
+    if (replicas === undefined && !present(deployments)) {
+      // Could not look: the operator may have chosen a size, and only the unread Deployment says it.
+      return outcomeOf({
+        fails: [],
+        errors: [{
+          code: 'DEPLOYMENTS_NOT_LISTED',
+          message: 'The replica count is unknown: the Mattermost resource sets no spec.replicas and its Deployment could not be read',
+          subject, expected: `spec.replicas of at least ${options.minReplicas}`, actual: 'Deployments not listed',
+          remediation: `Grant mmgate "list" on deployments in ${scope.namespace}, or set spec.replicas: ${options.minReplicas} on the Mattermost resource.`,
+        }],
+        measured,
+      });
+    }
     if (replicas === undefined) {
       return outcomeOf({
         fails: [{
