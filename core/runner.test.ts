@@ -581,3 +581,90 @@ describe('runner: the preflight baseline and what each check is told', () => {
     assert.deepEqual(report.results[0]!.timeline, timeline);
   });
 });
+
+describe('runner: deadlines, retries and interrupts', () => {
+  const data = (key: 'test.a' | 'test.b', value: number) => collector(key, async () => value);
+
+  it('a collector stopped at its deadline gets a moment to undo what it made before the run goes on', async () => {
+    let undone = false;
+    const c = { ...collector('test.a', (env) => new Promise((_, reject) => env.signal.addEventListener('abort', () => setTimeout(() => { undone = true; reject(new Error('stopped')); }, 60)))), budgetMs: () => 30 } as Collector;
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c]));
+    assert.equal(undone, true, 'its cleanup ran before the run ended');
+    assert.equal(report.collectors[0]!.error?.code, 'TIMEOUT');
+  });
+
+  it('waits longer before each retry of a transient failure', async () => {
+    const at: number[] = [];
+    const c = collector('test.a', async () => { at.push(performance.now()); if (at.length < 3) throw new CollectFailure('SERVER_ERROR', '503', true); return 1; }, 2);
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c]));
+    assert.equal(report.results[0]!.flaky, true);
+    const [first, second] = [at[1]! - at[0]!, at[2]! - at[1]!];
+    assert.ok(first >= 180, `first retry after ${first} ms, not before 200 ms`);
+    assert.ok(second >= 380, `second retry after ${second} ms, not before 400 ms`);
+    assert.ok(second < 1900, `second retry after ${second} ms: the wait doubles from 200 ms, it does not start at the 2 s cap`);
+  });
+
+  it('does not retry a transient failure once the run was interrupted', async () => {
+    const ac = new AbortController();
+    let n = 0;
+    const c = collector('test.a', async () => { n++; ac.abort(new Error('SIGINT')); throw new CollectFailure('SERVER_ERROR', '503', true); }, 3);
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c], { signal: ac.signal }));
+    assert.equal(n, 1);
+    assert.deepEqual(report.collectors[0]!.error, { code: 'SERVER_ERROR', message: '503' });
+  });
+
+  it('a dependency fetched through need() is required only when the collector asking is', async () => {
+    const b = collector('test.b', async (env) => (await env.need('test.a')) + 1);
+    const viaRequired = await runGate(options([mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [data('test.a', 1), b]));
+    assert.deepEqual(viaRequired.required, ['test.a', 'test.b']);
+    const optional = defineCheck({
+      meta: { id: 'maybe-b', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: [], optional: ['test.b'], recommended: 'error' },
+      evaluate: () => ({ status: 'pass' }),
+    }) as unknown as Check;
+    const viaOptional = await runGate(options([optional], [data('test.a', 1), b]));
+    assert.deepEqual(viaOptional.snapshot.data, { 'test.a': 1, 'test.b': 2 });
+    assert.deepEqual(viaOptional.required, []);
+  });
+
+  it('names the overall deadline in seconds, in the note and in what it stopped', async () => {
+    const c = collector('test.a', () => new Promise(() => undefined));
+    const { report } = await runGate(options([mkCheck('slow', () => ({ status: 'pass' }))], [c], { timeouts: { collectorMs: 5_000, checkMs: 1_000, overallMs: 60 } }));
+    assert.deepEqual(report.notes, ['the overall deadline (0s) was reached: raise timeouts.overall or find the slow source in "collectors"']);
+    assert.equal(report.collectors[0]!.error?.message, 'source test.a was stopped: overall deadline of 0s reached');
+    assert.equal(report.results[0]!.error?.code, 'COLLECTOR_FAILED');
+  });
+
+  it('an interrupt without a reason still says what stopped, and a source not yet asked says it was not collected', async () => {
+    const ac = new AbortController();
+    const hanging = mkCheck('hanging', () => new Promise<Outcome>(() => undefined) as unknown as Outcome);
+    setTimeout(() => ac.abort('no reason given'), 30);
+    const { report } = await runGate(options([hanging], [data('test.a', 1)], { signal: ac.signal }));
+    assert.equal(report.results[0]!.error?.message, 'check hanging was stopped: run interrupted');
+    assert.deepEqual(report.notes, ['the run was interrupted (SIGINT/SIGTERM)']);
+    const before = new AbortController();
+    before.abort(new Error('interrupted by SIGTERM'));
+    const cut = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [data('test.a', 1)], { signal: before.signal }));
+    assert.equal(cut.report.collectors[0]!.error?.message, 'not collected: interrupted by SIGTERM');
+    assert.equal(cut.report.results[0]!.error?.code, 'COLLECTOR_FAILED', 'a source not asked is not data');
+  });
+
+  it('many sources and listeners on one run raise no listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const keys = Array.from({ length: 12 }, (_, i) => `test.k${i}`);
+      const listens = (key: string) => ({ key, source: key, collect: async (env: CollectEnv) => { for (let i = 0; i < 12; i++) env.signal.addEventListener('abort', () => undefined); await new Promise((r) => setTimeout(r, 10)); return 1; } }) as unknown as Collector;
+      const check = defineCheck({
+        meta: { id: 'wide', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: keys as never[], recommended: 'error' },
+        evaluate: () => ({ status: 'pass' }),
+      }) as unknown as Check;
+      const { report } = await runGate(options([check], keys.map(listens)));
+      assert.equal(report.verdict.exitCode, 0);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((w) => w === 'MaxListenersExceededWarning'), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
