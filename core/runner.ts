@@ -62,19 +62,16 @@ const CLEANUP_GRACE_MS = 1000;
  * Rejects after `ms`, or when `signal` aborts. The timer is deliberately not unref'd: a collector
  * stuck on something that holds no handle must still end in TIMEOUT, not in a silent exit.
  */
-function deadline(ms: number, signal: AbortSignal | undefined, what: string): { promise: Promise<never>; cancel: () => void } {
+function deadline(ms: number, signal: AbortSignal, what: string): { promise: Promise<never>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+  let onAbort = (): void => undefined;
   const promise = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeadlineError(`${what} did not finish within ${Math.round(ms / 1000)}s`)), ms);
-    if (signal) {
-      onAbort = () => reject(new DeadlineError(`${what} was stopped: ${signal.reason instanceof Error ? signal.reason.message : 'run interrupted'}`));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
+    onAbort = () => reject(new DeadlineError(`${what} was stopped: ${signal.reason instanceof Error ? signal.reason.message : 'run interrupted'}`));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
-  promise.catch(() => undefined);
-  return { promise, cancel: () => { clearTimeout(timer); if (onAbort) signal?.removeEventListener('abort', onAbort); } };
+  return { promise, cancel: () => { clearTimeout(timer); signal.removeEventListener('abort', onAbort); } };
 }
 
 const collectError = (key: string, code: string, message: string): CollectError => ({ $collectError: true, key, code, message });
