@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { defineCheck } from './check.js';
 import { CollectFailure, type Collector } from './collector.js';
 import { configSchema } from './config/schema.js';
-import { runGate, type RunOptions } from './runner.js';
+import { markInterrupted, runGate, type RunOptions } from './runner.js';
 import type { Check, Outcome } from './types.js';
 
 // The edges of a run a user sees in the report: what --only/--skip leave out, a source that
@@ -88,5 +88,37 @@ describe('runner: edges of a run', () => {
     const { report } = await run([check('x', ['test.a'])], [one]);
     assert.equal(report.verdict.exitCode, 0);
     assert.equal(timers(), before);
+  });
+
+  it('an outcome that is no object, or an error without a code and a message, is an error naming what is wrong', async () => {
+    const cases: [unknown, string][] = [
+      [null, 'the check returned no outcome'], ['pass', 'the check returned no outcome'],
+      [{ status: 'not-applicable', reason: 42 }, 'not-applicable needs a reason'],
+      [{ status: 'error', findings: [], error: { code: 'FORBIDDEN' } }, 'error needs error.code and error.message'],
+      [{ status: 'error', findings: [], error: { code: 403, message: 'forbidden' } }, 'error needs error.code and error.message'],
+    ];
+    for (const [outcome, why] of cases) {
+      const { report } = await run([check('odd', ['test.a'], () => outcome as Outcome)], [one]);
+      assert.deepEqual(report.results[0]!.error, { code: 'BAD_OUTCOME', message: why }, JSON.stringify(outcome));
+    }
+  });
+
+  it('only a fail or an error says where it could not look: an error field on a pass or a warn is not reported, and extra fields are dropped', async () => {
+    const lookError = { code: 'TIMEOUT', message: 'could not look at Pod mm-1 (TIMEOUT)', stack: 'at …' };
+    const { report } = await run([
+      check('passes', ['test.a'], () => ({ status: 'pass', error: lookError }) as Outcome),
+      check('warns', ['test.a'], () => ({ status: 'warn', findings: [{ message: 'w' }], error: lookError }) as Outcome),
+      check('errs', ['test.a'], () => ({ status: 'error', findings: [], error: lookError }) as Outcome),
+    ], [one]);
+    assert.deepEqual(report.results.map((r) => [r.id, r.status, r.error]), [
+      ['errs', 'error', { code: 'TIMEOUT', message: 'could not look at Pod mm-1 (TIMEOUT)' }], ['passes', 'pass', undefined], ['warns', 'warn', undefined],
+    ]);
+  });
+
+  it('a report cut for a reason that is no Error still says it was interrupted', async () => {
+    const { report } = await run([check('x', ['test.a'])], [one]);
+    const cut = markInterrupted(report, 'SIGTERM');
+    assert.equal(cut.notes.at(-1), 'the run was interrupted (interrupted) after its checks were judged, while the reports were written');
+    assert.equal(cut.verdict.exitCode, 3);
   });
 });
