@@ -507,12 +507,12 @@ describe('runner: the preflight baseline and what each check is told', () => {
     const baseline = { key: 'baseline', source: 'the --baseline file', collect: async (env: CollectEnv) => { envs.push(env); return { from: env.baselinePath }; } } as unknown as Collector;
     const seen: unknown[] = [];
     const checks = [comparing('one', ['test.b'], seen), comparing('two', ['test.b', 'test.a'], seen), comparing('skipped', ['test.a']), comparing('plain', [], seen)];
-    const { report } = await runGate(options(checks, [data('test.a', 1), baseline], { phase: 'post', skip: ['skipped'], baselinePath: '/tmp/preflight.snapshot.json' }));
+    const { report } = await runGate(options(checks, [data('test.a', 1), baseline], { phase: 'post', skip: ['skipped'], baselinePath: 'reports/preflight.snapshot.json' }));
     assert.equal(report.verdict.exitCode, 0);
     assert.deepEqual(envs.map((e) => e.baselineKeys), [['test.b', 'test.a']], 'collected once, with each key once');
     assert.deepEqual(seen, [
-      { 'test.a': 1, baseline: { from: '/tmp/preflight.snapshot.json' } },
-      { 'test.a': 1, baseline: { from: '/tmp/preflight.snapshot.json' } },
+      { 'test.a': 1, baseline: { from: 'reports/preflight.snapshot.json' } },
+      { 'test.a': 1, baseline: { from: 'reports/preflight.snapshot.json' } },
       { 'test.a': 1 },
     ], 'a check without a baseline does not see it');
     const none = await runGate(options([comparing('one', ['test.b'])], [data('test.a', 1), baseline], { phase: 'post' }));
