@@ -121,4 +121,39 @@ describe('runner: edges of a run', () => {
     assert.equal(cut.notes.at(-1), 'the run was interrupted (interrupted) after its checks were judged, while the reports were written');
     assert.equal(cut.verdict.exitCode, 3);
   });
+
+  it('a pass is flaky when any one of its required collectors needed a retry, not only when all did', async () => {
+    let n = 0;
+    const retried = source('test.a', async () => { if (++n < 2) throw new CollectFailure('SERVER_ERROR', '503', true); return 1; }, { retries: 1 });
+    const { report } = await run([check('both', ['test.a', 'test.b'])], [retried, source('test.b', async () => 2)]);
+    assert.deepEqual([report.results[0]!.status, report.results[0]!.flaky], ['pass', true]);
+  });
+
+  it('a result with nothing found lists no findings: skipped, off and could-not-look alike', async () => {
+    const down = source('test.b', async () => { throw new CollectFailure('UNREACHABLE', 'b is down'); });
+    const { report } = await run([check('kept', ['test.b']), check('dropped', ['test.a'])], [one, down], { skip: ['dropped'] });
+    assert.deepEqual(report.results.map((r) => [r.id, r.status, r.findings]), [['dropped', 'skipped', []], ['kept', 'error', []]]);
+  });
+
+  it('evaluate mode tells a check reading an optional key the snapshot lacks that it is MISSING', async () => {
+    const seen: unknown[] = [];
+    const reads = defineCheck({
+      meta: { id: 'reads-b', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: ['test.a'], optional: ['test.b'], recommended: 'error' },
+      evaluate: (input) => { seen.push(input['test.b']); return { status: 'pass' }; },
+    }) as unknown as Check;
+    const snapshot = { meta: { schemaVersion: 2 as const, phase: 'pre' as const, collectedAt: '2026-11-20T00:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': 1 } };
+    await run([reads], [], { snapshot });
+    assert.deepEqual(seen, [{ $collectError: true, key: 'test.b', code: 'MISSING', message: 'the snapshot has no "test.b": it was saved by a run that did not need it' }]);
+  });
+
+  it('the baseline collector is told only the keys checks declare, not one for a check that declares none', async () => {
+    const told: unknown[] = [];
+    const baseline = { key: 'baseline', source: 'the --baseline file', collect: async (env: { baselineKeys?: unknown }) => { told.push(env.baselineKeys); return null; } } as unknown as Collector;
+    const post = (id: string, baselineKeys?: Key[]) => defineCheck({
+      meta: { id, phase: 'post', title: 't', failureTitle: 'f', description: 'd', requires: ['test.a'], ...(baselineKeys ? { baseline: baselineKeys } : {}), recommended: 'error' },
+      evaluate: () => ({ status: 'pass' }),
+    }) as unknown as Check;
+    await run([post('compares', ['test.b']), post('plain')], [one, baseline], { phase: 'post' });
+    assert.deepEqual(told, [['test.b']]);
+  });
 });
