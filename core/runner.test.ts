@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineCheck } from './check.js';
-import { CollectFailure, type Collector } from './collector.js';
+import { CollectFailure, type CollectEnv, type Collector } from './collector.js';
 import { configSchema } from './config/schema.js';
-import { markInterrupted, runGate, type RunOptions } from './runner.js';
+import { baselineKeysFor, markInterrupted, runGate, type RunOptions } from './runner.js';
 import { Redactor } from './secrets.js';
 import type { Check, Outcome } from './types.js';
 
@@ -445,5 +445,226 @@ describe('runner: snapshots and shared clients', () => {
   it('a check left out carries its ordinary title, not the failure one', async () => {
     const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' })), mkCheck('left-out', () => fail)], [collector('test.a', async () => 1)], { skip: ['left-out'] }));
     assert.equal(report.results.find((r) => r.id === 'left-out')!.title, 'left-out ok');
+  });
+});
+
+describe('runner: the preflight baseline and what each check is told', () => {
+  const data = (key: 'test.a' | 'test.b', value: number) => collector(key, async () => value);
+  const policy = (checks: Record<string, 'off' | 'warn' | 'error'> = {}): RunOptions['policy'] => ({ preset: 'recommended', checks, waivers: [], ignore: [], today: '2026-11-20' });
+  /** A verify check that compares with what preflight saved under `baseline`. */
+  const comparing = (id: string, baseline: ('test.a' | 'test.b')[], seen: unknown[] = []) => defineCheck({
+    meta: { id, phase: 'post', title: `${id} ok`, failureTitle: `${id} bad`, description: 'test', requires: ['test.a'], baseline, recommended: 'error' },
+    evaluate: (input) => { seen.push(input); return { status: 'pass' }; },
+  }) as unknown as Check;
+
+  it('preflight collects what the enabled verify checks compare with, without making it required', async () => {
+    const b = collector('test.b', async () => { throw new CollectFailure('UNREACHABLE', 'b is down'); });
+    const out = await runGate(options([mkCheck('pre-a', () => ({ status: 'pass' })), comparing('compares-b', ['test.b'])], [data('test.a', 1), b]));
+    assert.ok('test.b' in out.snapshot.data, 'the snapshot holds test.b for verify to compare with');
+    assert.deepEqual(out.report.collectors.map((c) => `${c.key}:${c.ok}`), ['test.a:true', 'test.b:false']);
+    assert.deepEqual(out.required, ['test.a'], 'a baseline-only key that fails is recorded, not a setup error');
+    assert.equal(out.report.verdict.exitCode, 0, 'preflight is judged on its own checks');
+  });
+
+  it('preflight leaves out the baseline of a verify check the policy turns off, and --only does not narrow it', async () => {
+    let asked = 0;
+    const b = collector('test.b', async () => { asked++; return 2; });
+    const checks = [mkCheck('pre-a', () => ({ status: 'pass' })), mkCheck('pre-other', () => ({ status: 'pass' })), comparing('compares-b', ['test.b'])];
+    const off = await runGate(options(checks, [data('test.a', 1), b], { policy: policy({ 'compares-b': 'off' }) }));
+    assert.equal(asked, 0);
+    assert.deepEqual(Object.keys(off.snapshot.data), ['test.a']);
+    const only = await runGate(options(checks, [data('test.a', 1), b], { only: ['pre-other'] }));
+    assert.equal(asked, 1, '--only picks preflight checks, not what verify will need');
+    assert.equal(only.snapshot.data['test.b'], 2);
+  });
+
+  it('verify and evaluate do not collect baseline keys themselves: verify reads them from the baseline', async () => {
+    let asked = 0;
+    const b = collector('test.b', async () => { asked++; return 2; });
+    const baseline = { key: 'baseline', source: 'the --baseline file', collect: async () => ({ kept: true }) } as unknown as Collector;
+    const verify = await runGate(options([comparing('compares-b', ['test.b'])], [data('test.a', 1), b, baseline], { phase: 'post' }));
+    assert.equal(asked, 0);
+    assert.deepEqual(Object.keys(verify.snapshot.data).sort(), ['baseline', 'test.a']);
+    const snapshot = { meta: { schemaVersion: 2 as const, phase: 'pre' as const, collectedAt: '2026-11-20T00:00:00Z', harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': 1 } };
+    const evaluate = await runGate(options([mkCheck('pre-a', () => ({ status: 'pass' })), comparing('compares-b', ['test.b'])], [b], { snapshot }));
+    assert.equal(asked, 0, 'evaluate judges the saved snapshot');
+    assert.equal(evaluate.report.verdict.exitCode, 0);
+  });
+
+  it('baselineKeysFor: the sorted union over enabled verify checks, preflight checks ignored', () => {
+    const preWithBaseline = defineCheck({
+      meta: { id: 'pre-b', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: ['test.a'], baseline: ['test.a'], recommended: 'error' },
+      evaluate: () => ({ status: 'pass' }),
+    }) as unknown as Check;
+    const checks = [comparing('one', ['test.b']), comparing('two', ['test.b', 'test.a']), comparing('none', []), preWithBaseline];
+    assert.deepEqual(baselineKeysFor(checks, policy()), ['test.a', 'test.b']);
+    assert.deepEqual(baselineKeysFor(checks, policy({ two: 'off' })), ['test.b']);
+    assert.deepEqual(baselineKeysFor([preWithBaseline, comparing('none', [])], policy()), []);
+  });
+
+  it('verify hands the baseline collector the keys its planned checks compare with, and each such check its baseline', async () => {
+    const envs: CollectEnv[] = [];
+    const baseline = { key: 'baseline', source: 'the --baseline file', collect: async (env: CollectEnv) => { envs.push(env); return { from: env.baselinePath }; } } as unknown as Collector;
+    const seen: unknown[] = [];
+    const checks = [comparing('one', ['test.b'], seen), comparing('two', ['test.b', 'test.a'], seen), comparing('skipped', ['test.a']), comparing('plain', [], seen)];
+    const { report } = await runGate(options(checks, [data('test.a', 1), baseline], { phase: 'post', skip: ['skipped'], baselinePath: 'reports/preflight.snapshot.json' }));
+    assert.equal(report.verdict.exitCode, 0);
+    assert.deepEqual(envs.map((e) => e.baselineKeys), [['test.b', 'test.a']], 'collected once, with each key once');
+    assert.deepEqual(seen, [
+      { 'test.a': 1, baseline: { from: 'reports/preflight.snapshot.json' } },
+      { 'test.a': 1, baseline: { from: 'reports/preflight.snapshot.json' } },
+      { 'test.a': 1 },
+    ], 'a check without a baseline does not see it');
+    const none = await runGate(options([comparing('one', ['test.b'])], [data('test.a', 1), baseline], { phase: 'post' }));
+    assert.equal(none.snapshot.data.baseline !== undefined, true);
+    assert.equal('baselinePath' in envs[1]!, false, 'no --baseline: no path');
+  });
+
+  it('tells each check which checks are on in any phase, as the policy leaves them, or as given', async () => {
+    const seen: (readonly string[])[] = [];
+    const spy = (id: string, phase: 'pre' | 'post' = 'pre', recommended: 'off' | 'warn' | 'error' = 'error') => defineCheck({
+      meta: { id, phase, title: 't', failureTitle: 'f', description: 'd', requires: ['test.a'], recommended },
+      evaluate: (_input, ctx) => { seen.push([...(ctx.checksOn ?? [])].sort()); return { status: 'pass' }; },
+    }) as unknown as Check;
+    const checks = [spy('here'), spy('soft', 'pre', 'warn'), spy('later', 'post'), spy('never', 'post', 'off'), spy('left-out')];
+    await runGate(options(checks, [data('test.a', 1)], { skip: ['left-out'] }));
+    assert.deepEqual(seen, [['here', 'later', 'left-out', 'soft'], ['here', 'later', 'left-out', 'soft']], '--skip leaves a check on for the others; off does not');
+    seen.length = 0;
+    await runGate(options([spy('here')], [data('test.a', 1)], { checksOn: ['here', 'error-rate'] }));
+    assert.deepEqual(seen, [['error-rate', 'here']]);
+  });
+
+  it('hands a check its resolved options, or its defaults when none were resolved', async () => {
+    const limits: unknown[] = [];
+    const check = defineCheck({
+      meta: { id: 'opts', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: ['test.a'], recommended: 'error' },
+      options: z.strictObject({ limit: z.number().default(10) }),
+      evaluate: (_input, ctx) => { limits.push(ctx.options.limit); return { status: 'pass' }; },
+    }) as unknown as Check;
+    await runGate(options([check], [data('test.a', 1)]));
+    await runGate(options([check], [data('test.a', 1)], { checkOptions: new Map([['opts', { limit: 3 }]]) }));
+    assert.deepEqual(limits, [10, 3]);
+  });
+
+  it('judges a saved snapshot at the time it was collected, and at the clock when that time is unreadable', async () => {
+    const times: string[] = [];
+    const check = defineCheck({
+      meta: { id: 'clock', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: ['test.a'], recommended: 'error' },
+      evaluate: (_input, ctx) => { times.push(ctx.now.toISOString()); return { status: 'pass' }; },
+    }) as unknown as Check;
+    const saved = (collectedAt: string) => ({ meta: { schemaVersion: 2 as const, phase: 'pre' as const, collectedAt, harnessVersion: 't', target: {}, scope: { namespace: 'mattermost', installation: 'mm' }, collectors: {} }, data: { 'test.a': 1 } });
+    const now = () => new Date('2026-11-25T08:00:00Z');
+    await runGate(options([check], [], { snapshot: saved('2026-11-20T06:30:00Z'), now }));
+    await runGate(options([check], [], { snapshot: saved('not a date'), now }));
+    await runGate(options([check], [data('test.a', 1)], { now }));
+    assert.deepEqual(times, ['2026-11-20T06:30:00.000Z', '2026-11-25T08:00:00.000Z', '2026-11-25T08:00:00.000Z']);
+  });
+
+  it('gathers what changed since preflight from every check, in the order of the results (by id), and only when some check compared', async () => {
+    const change = (item: string) => ({ area: 'config', item, before: 'a', after: 'b', judged: 'info' as const });
+    const { report } = await runGate(options([
+      mkCheck('zz-config', () => ({ status: 'pass', changes: [change('ServiceSettings.SiteURL')] })),
+      mkCheck('aa-plugins', () => ({ status: 'warn', findings: [{ message: 'plugin changed' }], changes: [change('com.example.a'), change('com.example.b')] })),
+      mkCheck('quiet', () => ({ status: 'pass' })),
+    ], [data('test.a', 1)]));
+    assert.deepEqual(report.changes, [
+      { check: 'aa-plugins', ...change('com.example.a') }, { check: 'aa-plugins', ...change('com.example.b') }, { check: 'zz-config', ...change('ServiceSettings.SiteURL') },
+    ]);
+    assert.deepEqual(report.results.find((r) => r.id === 'zz-config')!.changes, [change('ServiceSettings.SiteURL')]);
+    const none = await runGate(options([mkCheck('quiet', () => ({ status: 'pass' }))], [data('test.a', 1)]));
+    assert.equal('changes' in none.report, false);
+  });
+
+  it('keeps a check\'s availability timeline in its result', async () => {
+    const timeline = { startedAt: '2026-11-20T10:00:00Z', durationMs: 1000, outages: [], samples: [{ t: 0, ok: true, status: 200, ms: 12, fresh: true }] };
+    const { report } = await runGate(options([mkCheck('watch', () => ({ status: 'pass', timeline }))], [data('test.a', 1)]));
+    assert.deepEqual(report.results[0]!.timeline, timeline);
+  });
+});
+
+describe('runner: deadlines, retries and interrupts', () => {
+  const data = (key: 'test.a' | 'test.b', value: number) => collector(key, async () => value);
+
+  it('a collector stopped at its deadline gets a moment to undo what it made before the run goes on', async () => {
+    let undone = false;
+    const c = { ...collector('test.a', (env) => new Promise((_, reject) => env.signal.addEventListener('abort', () => setTimeout(() => { undone = true; reject(new Error('stopped')); }, 60)))), budgetMs: () => 30 } as Collector;
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c]));
+    assert.equal(undone, true, 'its cleanup ran before the run ended');
+    assert.equal(report.collectors[0]!.error?.code, 'TIMEOUT');
+  });
+
+  it('waits longer before each retry of a transient failure', async () => {
+    const at: number[] = [];
+    const c = collector('test.a', async () => { at.push(performance.now()); if (at.length < 3) throw new CollectFailure('SERVER_ERROR', '503', true); return 1; }, 2);
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c]));
+    assert.equal(report.results[0]!.flaky, true);
+    const [first, second] = [at[1]! - at[0]!, at[2]! - at[1]!];
+    assert.ok(first >= 180, `first retry after ${first} ms, not before 200 ms`);
+    assert.ok(second >= 380, `second retry after ${second} ms, not before 400 ms`);
+    assert.ok(second < 1900, `second retry after ${second} ms: the wait doubles from 200 ms, it does not start at the 2 s cap`);
+  });
+
+  it('does not retry a transient failure once the run was interrupted', async () => {
+    const ac = new AbortController();
+    let n = 0;
+    const c = collector('test.a', async () => { n++; ac.abort(new Error('SIGINT')); throw new CollectFailure('SERVER_ERROR', '503', true); }, 3);
+    const { report } = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [c], { signal: ac.signal }));
+    assert.equal(n, 1);
+    assert.deepEqual(report.collectors[0]!.error, { code: 'SERVER_ERROR', message: '503' });
+  });
+
+  it('a dependency fetched through need() is required only when the collector asking is', async () => {
+    const b = collector('test.b', async (env) => (await env.need('test.a')) + 1);
+    const viaRequired = await runGate(options([mkCheck('needs-b', () => ({ status: 'pass' }), { requires: ['test.b'] })], [data('test.a', 1), b]));
+    assert.deepEqual(viaRequired.required, ['test.a', 'test.b']);
+    const optional = defineCheck({
+      meta: { id: 'maybe-b', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: [], optional: ['test.b'], recommended: 'error' },
+      evaluate: () => ({ status: 'pass' }),
+    }) as unknown as Check;
+    const viaOptional = await runGate(options([optional], [data('test.a', 1), b]));
+    assert.deepEqual(viaOptional.snapshot.data, { 'test.a': 1, 'test.b': 2 });
+    assert.deepEqual(viaOptional.required, []);
+  });
+
+  it('names the overall deadline in seconds, in the note and in what it stopped', async () => {
+    const c = collector('test.a', () => new Promise(() => undefined));
+    const { report } = await runGate(options([mkCheck('slow', () => ({ status: 'pass' }))], [c], { timeouts: { collectorMs: 5_000, checkMs: 1_000, overallMs: 60 } }));
+    assert.deepEqual(report.notes, ['the overall deadline (0s) was reached: raise timeouts.overall or find the slow source in "collectors"']);
+    assert.equal(report.collectors[0]!.error?.message, 'source test.a was stopped: overall deadline of 0s reached');
+    assert.equal(report.results[0]!.error?.code, 'COLLECTOR_FAILED');
+  });
+
+  it('an interrupt without a reason still says what stopped, and a source not yet asked says it was not collected', async () => {
+    const ac = new AbortController();
+    const hanging = mkCheck('hanging', () => new Promise<Outcome>(() => undefined) as unknown as Outcome);
+    setTimeout(() => ac.abort('no reason given'), 30);
+    const { report } = await runGate(options([hanging], [data('test.a', 1)], { signal: ac.signal }));
+    assert.equal(report.results[0]!.error?.message, 'check hanging was stopped: run interrupted');
+    assert.deepEqual(report.notes, ['the run was interrupted (SIGINT/SIGTERM)']);
+    const before = new AbortController();
+    before.abort(new Error('interrupted by SIGTERM'));
+    const cut = await runGate(options([mkCheck('x', () => ({ status: 'pass' }))], [data('test.a', 1)], { signal: before.signal }));
+    assert.equal(cut.report.collectors[0]!.error?.message, 'not collected: interrupted by SIGTERM');
+    assert.equal(cut.report.results[0]!.error?.code, 'COLLECTOR_FAILED', 'a source not asked is not data');
+  });
+
+  it('many sources and listeners on one run raise no listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const keys = Array.from({ length: 12 }, (_, i) => `test.k${i}`);
+      const listens = (key: string) => ({ key, source: key, collect: async (env: CollectEnv) => { for (let i = 0; i < 12; i++) env.signal.addEventListener('abort', () => undefined); await new Promise((r) => setTimeout(r, 10)); return 1; } }) as unknown as Collector;
+      const check = defineCheck({
+        meta: { id: 'wide', phase: 'pre', title: 't', failureTitle: 'f', description: 'd', requires: keys as never[], recommended: 'error' },
+        evaluate: () => ({ status: 'pass' }),
+      }) as unknown as Check;
+      const { report } = await runGate(options([check], keys.map(listens)));
+      assert.equal(report.verdict.exitCode, 0);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((w) => w === 'MaxListenersExceededWarning'), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

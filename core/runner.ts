@@ -62,19 +62,16 @@ const CLEANUP_GRACE_MS = 1000;
  * Rejects after `ms`, or when `signal` aborts. The timer is deliberately not unref'd: a collector
  * stuck on something that holds no handle must still end in TIMEOUT, not in a silent exit.
  */
-function deadline(ms: number, signal: AbortSignal | undefined, what: string): { promise: Promise<never>; cancel: () => void } {
+function deadline(ms: number, signal: AbortSignal, what: string): { promise: Promise<never>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+  let onAbort = (): void => undefined;
   const promise = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeadlineError(`${what} did not finish within ${Math.round(ms / 1000)}s`)), ms);
-    if (signal) {
-      onAbort = () => reject(new DeadlineError(`${what} was stopped: ${signal.reason instanceof Error ? signal.reason.message : 'run interrupted'}`));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
+    onAbort = () => reject(new DeadlineError(`${what} was stopped: ${signal.reason instanceof Error ? signal.reason.message : 'run interrupted'}`));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
-  promise.catch(() => undefined);
-  return { promise, cancel: () => { clearTimeout(timer); if (onAbort) signal?.removeEventListener('abort', onAbort); } };
+  return { promise, cancel: () => { clearTimeout(timer); signal.removeEventListener('abort', onAbort); } };
 }
 
 const collectError = (key: string, code: string, message: string): CollectError => ({ $collectError: true, key, code, message });
@@ -111,8 +108,6 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
   // Only a required input's failure may end the run as a setup error (exit 2): these keys and
   // what their collectors need. Optional and baseline-only keys are recorded and judged.
   const required = new Set<string>(planned.flatMap(({ check }) => check.meta.requires));
-  // The baseline contract: preflight always collects what verify's enabled checks compare with.
-  if (opts.phase === 'pre' && !opts.snapshot) for (const k of baselineKeysFor(opts.checks, opts.policy)) needed.add(k);
   const baselineKeys = [...new Set(planned.flatMap(({ check }) => check.meta.baseline ?? []))];
   const checksOn = new Set(opts.checksOn ?? opts.checks.filter((c) => checkPolicy(c, opts.policy).level !== 'off').map((c) => c.meta.id));
 
@@ -124,6 +119,8 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     // null is data (a CR that does not exist); only an absent key is missing.
     for (const k of needed) data[k] = opts.snapshot.data[k] !== undefined ? opts.snapshot.data[k] : collectError(k, 'MISSING', `the snapshot has no "${k}": it was saved by a run that did not need it`);
   } else {
+    // The baseline contract: preflight always collects what verify's enabled checks compare with.
+    if (opts.phase === 'pre') for (const k of baselineKeysFor(opts.checks, opts.policy)) needed.add(k);
     const sharedClients = new Map<string, Promise<unknown>>();
     const inflight = new Map<string, Promise<unknown>>();
     const runCollector = (key: string): Promise<unknown> => {
@@ -194,9 +191,9 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
       inflight.set(key, p);
       return p;
     };
-    await Promise.all([...needed].map(async (k) => { data[k] = await runCollector(k); }));
+    await Promise.all([...needed].map(runCollector));
     // A collector asked for by another (through need) is kept too: the snapshot must be replayable.
-    for (const [k, p] of inflight) if (!(k in data)) data[k] = await p;
+    for (const [k, p] of inflight) data[k] = await p;
   }
 
   // 3. Evaluate each planned check on its slice of the snapshot. A saved snapshot is judged at
@@ -272,7 +269,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
     meta: { schemaVersion: SNAPSHOT_SCHEMA_VERSION, phase: opts.phase, collectedAt: startedAt.toISOString(), harnessVersion: HARNESS_VERSION, target: opts.target, scope: opts.scope, collectors: meta },
     data: data as Snapshot['data'],
   });
-  return { report, snapshot, required: [...required].filter((k) => k in data).sort() };
+  return { report, snapshot, required: [...required].sort() };
 }
 
 /** The snapshot keys a check reads: required, optional, and the preflight baseline when it compares with one. */
