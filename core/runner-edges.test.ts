@@ -40,6 +40,13 @@ describe('runner: edges of a run', () => {
     assert.deepEqual(all.report.results.map((r) => r.status), ['pass', 'pass', 'skipped']);
   });
 
+  it('a collector that throws before returning a promise fails its key, not the run', async () => {
+    const sync = source('test.a', (() => { throw new Error('bad kubeconfig'); }) as Collector['collect']);
+    const { report } = await run([check('x', ['test.a']), check('y', ['test.b'])], [sync, source('test.b', async () => 2)]);
+    assert.deepEqual(report.collectors.find((c) => c.key === 'test.a')?.error, { code: 'FAILED', message: 'bad kubeconfig' });
+    assert.deepEqual(report.results.map((r) => [r.id, r.status]), [['x', 'error'], ['y', 'pass']]);
+  });
+
   it('a collector that sets no retries is asked once, even for a transient failure', async () => {
     let asked = 0;
     const c = source('test.a', async () => { asked++; throw new CollectFailure('SERVER_ERROR', '503', true); });

@@ -74,6 +74,15 @@ function deadline(ms: number, signal: AbortSignal, what: string): { promise: Pro
   return { promise, cancel: () => { clearTimeout(timer); signal.removeEventListener('abort', onAbort); } };
 }
 
+/** One call of a collector; one that throws before returning its promise fails like any other. */
+function startAttempt(collector: Collector, env: CollectEnv): Promise<unknown> {
+  try {
+    return collector.collect(env);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 const collectError = (key: string, code: string, message: string): CollectError => ({ $collectError: true, key, code, message });
 
 export async function runGate(opts: RunOptions): Promise<RunOutput> {
@@ -158,7 +167,7 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
           const maxAttempts = 1 + (collector.retries ?? 0);
           for (;;) {
             attempts++;
-            const attempt = collector.collect(env);
+            const attempt = startAttempt(collector, env);
             try {
               value = await Promise.race([attempt, limit.promise]);
               break;
@@ -166,7 +175,9 @@ export async function runGate(opts: RunOptions): Promise<RunOutput> {
               const transient = err instanceof CollectFailure && err.transient;
               if (err instanceof DeadlineError) {
                 // The collector saw the abort too: give it a moment to undo what it made (smoke posts).
-                await Promise.race([attempt.catch(() => undefined), new Promise((r) => setTimeout(r, CLEANUP_GRACE_MS))]);
+                let grace: NodeJS.Timeout | undefined;
+                await Promise.race([attempt.catch(() => undefined), new Promise((r) => { grace = setTimeout(r, CLEANUP_GRACE_MS); })]);
+                clearTimeout(grace);
                 value = collectError(key, 'TIMEOUT', err.message);
                 break;
               }
