@@ -51,11 +51,13 @@ describe('browser-journey', () => {
     assert.equal(r.findings[0]?.actual, BROWSER_JOURNEY_ORDER.map((n) => `"${BROWSER_JOURNEYS[n]}" not applicable: custom reason`).join('; '));
   });
 
-  it('fails a skipped journey without a not-applicable reason', async () => {
+  it('a journey skipped without a not-applicable reason was not looked at: error NOT_TRIED, not a pass', async () => {
     const journeys = [ok('login', { outcome: 'skipped', attempts: 0 }), ok('navigate'), ok('post'), ok('upload')];
     const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
-    assert.equal(r.status, 'fail');
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NOT_TRIED');
     assert.match(r.findings[0]?.message ?? '', /journey "login through the login page" did not run/);
+    assert.match(r.summary ?? '', /^1 of 4 browser journeys did not pass$/);
   });
 
   it('fails naming the failed journey, its error and its screenshot, and the journeys it kept from running', async () => {
@@ -74,6 +76,7 @@ describe('browser-journey', () => {
     const skipped = r.findings.slice(1).map((f) => f.message);
     assert.equal(skipped.length, 3);
     for (const m of skipped) assert.match(m, /did not run: "login through the login page" failed before it/);
+    assert.equal(r.error?.code, 'NOT_TRIED', 'the journeys it kept from running are named as not looked at');
     assert.equal(r.measured?.['passed'], 0);
     assert.equal(r.measured?.['loginMs'], undefined, 'no duration for a journey that failed');
   });

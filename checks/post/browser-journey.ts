@@ -10,7 +10,7 @@
 import { defineCheck } from '../../core/check.js';
 import { BROWSER_JOURNEY_ORDER, BROWSER_JOURNEYS, type BrowserJourneyName, type BrowserJourneyResult } from '../../core/browser-types.js';
 import { installationRef } from '../../core/mattermost.js';
-import { outcomeOf } from '../../core/outcome.js';
+import { outcomeOf, type NotLooked } from '../../core/outcome.js';
 import type { Finding } from '../../core/types.js';
 
 const REMEDIATION: Record<BrowserJourneyName, string> = {
@@ -39,6 +39,7 @@ export const browserJourneyCheck = defineCheck({
     }
     const subject = installationRef(ctx.scope);
     const fails: Finding[] = [];
+    const errors: NotLooked[] = [];
     const warns: Finding[] = [];
     let firstFailure: string | undefined;
     /** Journeys the specs skipped with a reason (the login page when the session comes from a token or SSO only). */
@@ -54,8 +55,10 @@ export const browserJourneyCheck = defineCheck({
           remediation, ...(shots.length ? { evidence: shots.map((s) => `screenshot: ${s}`) } : {}),
         });
       } else if (j.outcome === 'skipped') {
+        // Not run is not looked at: it blocks as error NOT_TRIED (beside the failure that stopped it, if any).
         if (j.notApplicable) notApplicable.push(`"${j.title}" not applicable: ${j.notApplicable}`);
-        else fails.push({
+        else errors.push({
+          code: 'NOT_TRIED',
           message: `journey "${j.title}" did not run${firstFailure ? `: "${firstFailure}" failed before it` : ''}`,
           subject, expected: 'the journey runs and passes', actual: 'skipped',
           remediation: firstFailure ? `fix "${firstFailure}" first: the journeys share one session and run in order` : 'a journey skipped without an earlier failure: check the smoke specs (test.skip) and Playwright\'s report',
@@ -122,8 +125,9 @@ export const browserJourneyCheck = defineCheck({
     const na = notApplicable.length ? `; ${notApplicable.join('; ')}` : '';
     return outcomeOf({
       fails,
+      errors,
       warns,
-      summary: fails.length
+      summary: fails.length || errors.length
         ? `${b.journeys.length - passed} of ${b.journeys.length} browser journeys did not pass${firstFailure ? `, first "${firstFailure}"` : ''}`
         : `${passed} browser journeys passed${warns.length ? `, ${warns.length} only on retry` : ''} in ${Math.round(b.durationMs / 100) / 10}s${na}`,
       measured: {
