@@ -60,6 +60,15 @@ describe('browser-journey', () => {
     assert.match(r.summary ?? '', /^1 of 4 browser journeys did not pass$/);
   });
 
+  it('every journey skipped without a reason is NOT_TRIED, not "not applicable"', async () => {
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => ok(n, { outcome: 'skipped', attempts: 0 }));
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.code, 'NOT_TRIED');
+    assert.equal(r.findings.length, BROWSER_JOURNEY_ORDER.length);
+    for (const f of r.findings) assert.match(f.message, /did not run$/);
+  });
+
   it('fails naming the failed journey, its error and its screenshot, and the journeys it kept from running', async () => {
     const error = 'Error: the login page refused the smoke user mmgate-smoke: "The email/username or password is invalid."';
     const journeys = [

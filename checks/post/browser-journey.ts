@@ -114,8 +114,9 @@ export const browserJourneyCheck = defineCheck({
       return j && (j.outcome === 'expected' || j.outcome === 'flaky') ? { [`${name}Ms`]: j.durationMs } : {};
     };
     const passed = b.journeys.filter((j) => j.outcome === 'expected' || j.outcome === 'flaky').length;
-    // Every built-in journey is in the report (or failed above), so none passed and none failed means each was not applicable.
-    if (passed === 0 && fails.length === 0) {
+    // Every built-in journey is in the report (or failed above), so none passed, none failed and none
+    // left untried means each was not applicable.
+    if (passed === 0 && fails.length === 0 && errors.length === 0) {
       fails.push({
         message: 'no browser journey passed: every one was skipped as not applicable',
         subject, expected: 'at least the channel, post and upload journeys pass', actual: notApplicable.join('; '),
