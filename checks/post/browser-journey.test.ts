@@ -60,6 +60,13 @@ describe('browser-journey', () => {
     assert.match(r.summary ?? '', /^1 of 4 browser journeys did not pass$/);
   });
 
+  it('every journey failing is reported journey by journey, not as "not applicable"', async () => {
+    const journeys = BROWSER_JOURNEY_ORDER.map((n) => ok(n, { outcome: 'unexpected', error: `${n} broke` }));
+    const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
+    assert.equal(r.status, 'fail');
+    assert.deepEqual(r.findings.map((f) => f.actual), BROWSER_JOURNEY_ORDER.map((n) => `${n} broke`));
+  });
+
   it('every journey skipped without a reason is NOT_TRIED, not "not applicable"', async () => {
     const journeys = BROWSER_JOURNEY_ORDER.map((n) => ok(n, { outcome: 'skipped', attempts: 0 }));
     const r = await runCheck(check, { data: { browserJourney: run({}, journeys) } });
